@@ -1,0 +1,1 @@
+export { assert, ContractAssertionError, type TestApi } from './harness.js';

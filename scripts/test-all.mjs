@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Runs every test of every package in its own runtime (vitest on Node, vitest-pool-workers in
+// workerd, bun test on Bun), plus the build and package checks, and ends with one line
+// `N passed, N failed` totalled across all runners. Exits non-zero on any failure.
+//
+// Each package declares what it runs through its scripts: `test` (vitest, Node), `test:workers`
+// (vitest in workerd) and `test:bun` (bun test). Every runner writes a machine-readable report into
+// `<package>/.test-results/`, which is read back here; a runner that dies without a report counts
+// as one failure, so a crash can never pass as "0 failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2); // optional package dirs to limit the run, e.g. packages/core
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+
+function run(label, cmd, args, cwd) {
+  const started = Date.now();
+  console.log(`\n━━ ${label}`);
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status ?? 1, seconds: ((Date.now() - started) / 1000).toFixed(1) };
+}
+
+function record(label, passed, failed, skipped, seconds) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  rows.push({ label, passed, failed, skipped, seconds });
+}
+
+// 1. Build and static checks: each is one "test" in the totals.
+const checks = [
+  ['build', ['turbo', 'run', 'build', '--output-logs=errors-only']],
+  ['typecheck', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ['lint', ['biome', 'check', '.']],
+  [
+    'package checks (publint, attw, neutral core)',
+    ['turbo', 'run', 'check:pkg', '--output-logs=errors-only'],
+  ],
+];
+for (const [label, [cmd, ...args]] of checks) {
+  const { code, seconds } = run(label, cmd, args, root);
+  record(label, code === 0 ? 1 : 0, code === 0 ? 0 : 1, 0, seconds);
+  if (label === 'build' && code !== 0) break;
+}
+
+// 2. Test runners, package by package.
+const dirs = ['packages', 'apps']
+  .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
+  .filter((dir) => existsSync(join(dir, 'package.json')))
+  .filter((dir) => only.length === 0 || only.some((o) => dir.endsWith(o)));
+
+for (const dir of dirs) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const results = join(dir, '.test-results');
+  rmSync(results, { recursive: true, force: true });
+  const name = relative(root, dir);
+  if (pkg.scripts?.test) {
+    const out = join(results, 'vitest.json');
+    const { code, seconds } = run(
+      `${name}: vitest (Node)`,
+      'pnpm',
+      ['run', '--silent', 'test', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+      dir,
+    );
+    recordVitest(`${name} · node`, out, code, seconds);
+  }
+  if (pkg.scripts?.['test:workers']) {
+    const out = join(results, 'workers.json');
+    const { code, seconds } = run(
+      `${name}: vitest (workerd)`,
+      'pnpm',
+      [
+        'run',
+        '--silent',
+        'test:workers',
+        '--',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${out}`,
+      ],
+      dir,
+    );
+    recordVitest(`${name} · workerd`, out, code, seconds);
+  }
+  if (pkg.scripts?.['test:bun']) {
+    const out = join(results, 'bun.xml');
+    const { code, seconds } = run(
+      `${name}: bun test`,
+      'pnpm',
+      ['run', '--silent', 'test:bun', '--', '--reporter=junit', `--reporter-outfile=${out}`],
+      dir,
+    );
+    recordJunit(`${name} · bun`, out, code, seconds);
+  }
+}
+
+function recordVitest(label, file, code, seconds) {
+  if (!existsSync(file)) return record(`${label} (no report, exit ${code})`, 0, 1, 0, seconds);
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  // A file that fails to load has no tests but counts as a failed suite.
+  const brokenFiles = (r.testResults ?? []).filter(
+    (t) => t.status === 'failed' && t.assertionResults.length === 0,
+  ).length;
+  const failed =
+    r.numFailedTests + brokenFiles + (code !== 0 && r.numFailedTests + brokenFiles === 0 ? 1 : 0);
+  record(label, r.numPassedTests, failed, r.numPendingTests + r.numTodoTests, seconds);
+}
+
+function recordJunit(label, file, code, seconds) {
+  if (!existsSync(file)) return record(`${label} (no report, exit ${code})`, 0, 1, 0, seconds);
+  const xml = readFileSync(file, 'utf8');
+  const head = /<testsuites\b[^>]*>/.exec(xml)?.[0] ?? '';
+  const num = (attr) => Number(new RegExp(`\\b${attr}="(\\d+)"`).exec(head)?.[1] ?? 0);
+  const tests = num('tests');
+  const failed = num('failures') + num('errors');
+  const skipped = num('skipped');
+  const extra = code !== 0 && failed === 0 ? 1 : 0;
+  record(label, tests - failed - skipped, failed + extra, skipped, seconds);
+}
+
+console.log('\n━━ Summary');
+for (const r of rows) {
+  const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
+  console.log(
+    `${r.failed ? '✗' : '✓'} ${r.label.padEnd(52)} ${r.passed} passed, ${r.failed} failed${skipped}  (${r.seconds}s)`,
+  );
+}
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
+process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
