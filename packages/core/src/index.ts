@@ -1,2 +1,6 @@
 export * from './errors.js';
 export * from './ports/index.js';
+export * from './client/index.js';
+export * from './plugins/index.js';
+export * from './inbound/index.js';
+export * from './loops/index.js';
