@@ -1,1 +1,3 @@
-export const VERSION = '0.1.0';
+export * from './stores/index.js';
+export * from './plugins/index.js';
+export * from './push/index.js';
