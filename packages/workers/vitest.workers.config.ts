@@ -1,0 +1,23 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Tests in test/workers/ run inside workerd (the Workers runtime) through vitest-pool-workers.
+// The pool, vitest, wrangler and miniflare are pinned together (0.15.1 / 4.1 / 4.86.0 / 4.20260426.0):
+// upgrade them as one change.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      main: './test/workers/fixture-worker.ts',
+      miniflare: {
+        compatibilityDate: '2026-04-01',
+        // The pool's own runner needs nodejs_compat; the package itself uses no Node built-in,
+        // which the neutral bundle check proves separately.
+        compatibilityFlags: ['nodejs_compat'],
+        kvNamespaces: ['TOKENS', 'CURSORS'],
+      },
+    }),
+  ],
+  test: {
+    include: ['test/workers/**/*.test.ts'],
+  },
+});
