@@ -2,3 +2,10 @@ export { createKvCursorStore, DEFAULT_CURSOR_PREFIX } from './stores/kv-cursor-s
 export type { KvNamespaceLike, KvStoreOptions } from './stores/kv-namespace.js';
 export { createKvTokenStore, DEFAULT_TOKEN_PREFIX } from './stores/kv-token-store.js';
 export { createTickCursorBuffer, type TickCursorBuffer } from './stores/tick-cursor-buffer.js';
+export { installPlugin } from './unsupported/install-plugin.js';
+export {
+  PLUGINS_UNSUPPORTED_MESSAGE,
+  PROCESSES_UNSUPPORTED_MESSAGE,
+} from './unsupported/unsupported-error.js';
+export { unsupportedPluginSink } from './unsupported/unsupported-plugin-sink.js';
+export { unsupportedProcessRunner } from './unsupported/unsupported-process-runner.js';
