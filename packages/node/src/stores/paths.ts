@@ -1,0 +1,30 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '@molecule-ai/agent-core';
+
+/** The base directory every Node store uses unless told otherwise: `~/.molecule` (as the Python SDK). */
+export function defaultMoleculeDirectory(): string {
+  return join(homedir(), '.molecule');
+}
+
+/**
+ * The per-workspace directory `<base>/<workspaceId>`.
+ *
+ * The id becomes a path segment, so anything that could climb out of the base directory or
+ * name a different file (a separator, `..`, NUL) is refused before any I/O.
+ */
+export function workspaceDirectory(baseDirectory: string, workspaceId: string): string {
+  if (
+    workspaceId.length === 0 ||
+    workspaceId === '.' ||
+    workspaceId === '..' ||
+    /[/\\\0]/.test(workspaceId) ||
+    workspaceId.trim() !== workspaceId
+  ) {
+    throw new ConfigError(
+      `workspace id ${JSON.stringify(workspaceId)} cannot be used as a directory name ` +
+        '(it must be non-empty, without slashes, NUL or surrounding spaces)',
+    );
+  }
+  return join(resolve(baseDirectory), workspaceId);
+}
