@@ -187,3 +187,75 @@ export class IntegrityError extends MoleculeError {
 export class UnsupportedError extends MoleculeError {
   override readonly code: string = 'unsupported';
 }
+
+/** Where a peer call went: straight to the peer's URL, or through the platform's A2A proxy. */
+export type PeerRoute = 'direct' | 'proxy';
+
+/**
+ * A peer could not be reached. `maybeDelivered` says whether the message may still have arrived
+ * (a connection that broke after sending), in which case the SDK does not send it a second time.
+ */
+export class PeerUnreachableError extends MoleculeError {
+  override readonly code: string = 'peer_unreachable';
+  readonly targetId: string;
+  readonly route: PeerRoute;
+  /** The proxy's HTTP status when the platform reported the failure (502, 503). */
+  readonly status: number | undefined;
+  readonly maybeDelivered: boolean;
+  constructor(
+    message: string,
+    init: { targetId: string; route: PeerRoute; status?: number; maybeDelivered: boolean; cause?: unknown },
+  ) {
+    super(message, { cause: init.cause });
+    this.targetId = init.targetId;
+    this.route = init.route;
+    this.status = init.status;
+    this.maybeDelivered = init.maybeDelivered;
+  }
+}
+
+/**
+ * The peer received the message and refused it: a JSON-RPC `error` object (`rpcCode`,
+ * `rpcMessage`), or a non-2xx HTTP answer or redirect from the peer's own URL (`httpStatus`).
+ */
+export class PeerRejectedError extends MoleculeError {
+  override readonly code: string = 'peer_rejected';
+  readonly targetId: string;
+  readonly route: PeerRoute;
+  readonly httpStatus: number | undefined;
+  readonly rpcCode: number | undefined;
+  readonly rpcMessage: string | undefined;
+  readonly rpcData: unknown;
+  constructor(
+    message: string,
+    init: {
+      targetId: string;
+      route: PeerRoute;
+      httpStatus?: number;
+      rpcCode?: number;
+      rpcMessage?: string;
+      rpcData?: unknown;
+      cause?: unknown;
+    },
+  ) {
+    super(message, { cause: init.cause });
+    this.targetId = init.targetId;
+    this.route = init.route;
+    this.httpStatus = init.httpStatus;
+    this.rpcCode = init.rpcCode;
+    this.rpcMessage = init.rpcMessage;
+    this.rpcData = init.rpcData;
+  }
+}
+
+/** The platform's proxy says the peer is busy or waking up; try again after `retryAfterMs`. */
+export class PeerBusyError extends ApiError {
+  override readonly code: string = 'peer_busy';
+  readonly targetId: string;
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, init: ApiErrorInit & { targetId: string; retryAfterMs?: number | undefined }) {
+    super(message, init);
+    this.targetId = init.targetId;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}

@@ -1,0 +1,72 @@
+import {
+  ApiError,
+  type ApiErrorInit,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  CursorLostError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+  UnprocessableEntityError,
+} from '../errors.js';
+import { redact, redactText } from '../util/redact.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** What the factory needs to know about a failed response. */
+export interface FailedResponse {
+  status: number;
+  method: string;
+  /** The request path, without query string. */
+  path: string;
+  headers: Headers;
+  /** Parsed JSON, or text, or `undefined` for an empty body. */
+  body: unknown;
+  /** Now, for a `Retry-After` HTTP date on a 429. */
+  nowMs: number;
+}
+
+function describe(body: unknown): string {
+  const error = (body as { error?: unknown } | null | undefined)?.error;
+  if (typeof error === 'string' && error !== '') return `: ${redactText(error).slice(0, 200)}`;
+  if (typeof body === 'string' && body.trim() !== '') return `: ${redactText(body.trim()).slice(0, 200)}`;
+  return body === undefined ? ' (empty body)' : '';
+}
+
+/**
+ * The one place that maps an HTTP status to an error class. The body is kept (redacted) so that
+ * callers can look at fields such as `deleted` or `retry_after`; the message says method, path,
+ * status and the server's own `error` text.
+ */
+export function apiErrorFromResponse(response: FailedResponse): ApiError {
+  const { status, method, path } = response;
+  const body = redact(response.body);
+  const message = `${method} ${path} failed with ${status}${describe(body)}`;
+  const init: ApiErrorInit = { status, method, path, body };
+  switch (status) {
+    case 400:
+      return new BadRequestError(message, init);
+    case 401:
+      return new AuthenticationError(message, init);
+    case 403:
+      return new PermissionDeniedError(message, init);
+    case 404:
+      return new NotFoundError(message, init);
+    case 409:
+      return new ConflictError(message, init);
+    case 410:
+      return new CursorLostError(message, init);
+    case 413:
+      return new PayloadTooLargeError(message, init);
+    case 422:
+      return new UnprocessableEntityError(message, init);
+    case 429:
+      return new RateLimitError(message, {
+        ...init,
+        retryAfterMs: parseRetryAfter(response.headers, response.nowMs),
+      });
+  }
+  return status >= 500 ? new ServerError(message, init) : new ApiError(message, init);
+}
