@@ -1,1 +1,23 @@
-export {};
+export { classifyLoopFailure, type LoopFailure, type LoopFailureKind } from './loop-failure.js';
+export { DEFAULT_LOOP_POLICY, type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
+export { initialLoopState, type LoopState, type OperationSchedule } from './loop-state.js';
+export {
+  type DeliveryOutcome,
+  type LoopAction,
+  type LoopContext,
+  type LoopEvent,
+  loopRetryDelay,
+  nextLoopAction,
+  type OperationOutcome,
+  planTick,
+  type TickOutcome,
+  type TickPlan,
+} from './next-loop-action.js';
+export {
+  observeState,
+  observeStateError,
+  type StateObservation,
+  stopReasonForState,
+  type WorkspaceStateLike,
+} from './state-observation.js';
+export { LOOP_STOP_REASONS, type LoopStopReason } from './stop-reason.js';
