@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+
+/** The package version, read from package.json beside `src/` and `dist/`. */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
