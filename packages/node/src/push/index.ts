@@ -1,1 +1,6 @@
-export {};
+export {
+  type FetchHandler,
+  type PushServer,
+  type PushServerOptions,
+  startPushServer,
+} from './push-server.js';
