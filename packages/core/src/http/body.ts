@@ -1,0 +1,50 @@
+import { InvalidResponseError } from '../errors.js';
+
+/** What a response body turned out to be. */
+export type BodyKind = 'empty' | 'json' | 'text';
+
+export interface ParsedBody {
+  kind: BodyKind;
+  /** The JSON value, the text, or `undefined` when empty. */
+  value: unknown;
+}
+
+/**
+ * Reads a whole body, refusing more than `maxBytes` (a hostile server cannot exhaust memory).
+ * Must be called while the attempt's signal is live, so a stalled body times out.
+ */
+export async function readBodyText(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  source: string,
+): Promise<string> {
+  if (body === null) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new InvalidResponseError(`response body is larger than ${maxBytes} bytes`, { source });
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * Parses body text without trusting it: empty (or whitespace) stays empty and is never handed to
+ * `JSON.parse` (TenantGuard 404s and CORS 403s have no body); text that is not JSON stays text.
+ */
+export function parseBodyText(text: string): ParsedBody {
+  if (text.trim() === '') return { kind: 'empty', value: undefined };
+  try {
+    return { kind: 'json', value: JSON.parse(text) };
+  } catch {
+    return { kind: 'text', value: text.length > 500 ? `${text.slice(0, 500)}…` : text };
+  }
+}

@@ -1,0 +1,242 @@
+import { createFetch, FetchError } from 'ofetch';
+import { AbortError, ConnectionError, InvalidResponseError, MoleculeError, TimeoutError } from '../errors.js';
+import type { Clock, Random } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { redactText } from '../util/redact.js';
+import { type BodyKind, parseBodyText, readBodyText } from './body.js';
+import { type AttemptOutcome, type RetryPolicy, retryDelay } from './retry-policy.js';
+
+/** What every request needs from the client. */
+export interface HttpConfig {
+  fetch: typeof fetch;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** Cap on any body read into memory (10 MiB, the platform proxy's own cap on agent answers). */
+  maxResponseBytes: number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  /** Final headers (credentials already decided by `buildHeaders`). */
+  headers: Record<string, string>;
+  /** JSON body; serialised once, so every retry sends the same bytes. */
+  json?: unknown;
+  /** Per-attempt time limit. Covers the body too, except in stream mode (headers only). */
+  timeoutMs: number;
+  /** Defaults to `method === 'GET'`. A POST is retried only when this is true and the policy allows. */
+  idempotent?: boolean;
+  signal?: AbortSignal | undefined;
+  /** Return the 2xx body as a stream instead of reading it. */
+  stream?: boolean;
+  redirect?: RequestRedirect;
+  /** `false` turns retries off for this request whatever the policy says. */
+  retry?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  bodyKind: BodyKind;
+  /** Parsed JSON, text, or `undefined` (always read unless this is a 2xx in stream mode). */
+  body: unknown;
+  /** The unread body of a 2xx in stream mode. */
+  stream: ReadableStream<Uint8Array> | null;
+  attempts: number;
+}
+
+/** Bytes read from an error body of a streamed request; error bodies are small JSON. */
+const STREAM_ERROR_BODY_BYTES = 64 * 1024;
+
+/** A per-attempt signal: the caller's signal for the whole exchange, plus a timeout that can be disarmed. */
+interface AttemptSignal {
+  signal: AbortSignal;
+  timedOut(): boolean;
+  disarmTimeout(): void;
+  /** Detaches from the caller's signal too (a long-lived loop signal must not collect listeners). */
+  release(): void;
+}
+
+function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): AttemptSignal {
+  const controller = new AbortController();
+  const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+  let timedOut = false;
+  const onTimeout = (): void => {
+    timedOut = true;
+    controller.abort(timeout.reason);
+  };
+  const onCaller = (): void => controller.abort(caller?.reason);
+  timeout.addEventListener('abort', onTimeout, { once: true });
+  if (caller?.aborted) controller.abort(caller.reason);
+  else caller?.addEventListener('abort', onCaller, { once: true });
+  const disarmTimeout = (): void => timeout.removeEventListener('abort', onTimeout);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    disarmTimeout,
+    release: () => {
+      disarmTimeout();
+      caller?.removeEventListener('abort', onCaller);
+    },
+  };
+}
+
+function describeUrl(url: URL): string {
+  return redactText(url.origin + url.pathname);
+}
+
+/** Maps a thrown fetch/body failure to AbortError, TimeoutError or ConnectionError. */
+function classifyFailure(
+  error: unknown,
+  request: HttpRequest,
+  attempt: AttemptSignal,
+): AbortError | TimeoutError | ConnectionError | MoleculeError {
+  if (error instanceof MoleculeError) return error;
+  const cause = error instanceof FetchError ? (error.cause ?? error) : error; // FetchError's message has the URL
+  const path = request.url.pathname;
+  const where = `${request.method} ${path}`;
+  if (request.signal?.aborted) {
+    return new AbortError(`${where} was aborted by the caller`, { cause: request.signal.reason });
+  }
+  if (attempt.timedOut()) {
+    return new TimeoutError(`${where} got no complete answer within ${request.timeoutMs} ms`, {
+      method: request.method,
+      path,
+      cause,
+    });
+  }
+  const detail = cause instanceof Error ? redactText(cause.message) : 'unknown error';
+  return new ConnectionError(`${where} failed before an answer arrived (${detail})`, {
+    method: request.method,
+    path,
+    cause,
+  });
+}
+
+const clients = new WeakMap<typeof fetch, ReturnType<typeof createFetch>>();
+
+/** One ofetch instance per fetch implementation. */
+function ofetchFor(fetchImpl: typeof fetch): ReturnType<typeof createFetch> {
+  let client = clients.get(fetchImpl);
+  if (!client) {
+    client = createFetch({ fetch: fetchImpl });
+    clients.set(fetchImpl, client);
+  }
+  return client;
+}
+
+async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Promise<void> {
+  try {
+    await config.clock.sleep(ms, request.signal);
+  } catch (cause) {
+    throw new AbortError(`${request.method} ${request.url.pathname} was aborted by the caller`, { cause });
+  }
+}
+
+/**
+ * Sends one logical request: attempts through ofetch (its own retry and timeout off), a fresh
+ * timeout per attempt, the body read inside the attempt, retries decided by the pure policy and
+ * slept through the injected clock. Non-2xx answers are returned, not thrown: the endpoint decides
+ * what a status means. Throws AbortError, TimeoutError, ConnectionError or InvalidResponseError.
+ */
+export async function sendRequest(config: HttpConfig, request: HttpRequest): Promise<HttpResponse> {
+  const $fetch = ofetchFor(config.fetch);
+  const body =
+    request.json === undefined ? undefined : new TextEncoder().encode(JSON.stringify(request.json));
+  const idempotent = request.idempotent ?? request.method === 'GET';
+  const source = `${request.method} ${request.url.pathname}`;
+  for (let attempt = 1; ; attempt++) {
+    if (request.signal?.aborted) {
+      throw new AbortError(`${source} was aborted by the caller`, { cause: request.signal.reason });
+    }
+    const live = attemptSignal(request.timeoutMs, request.signal);
+    let outcome: AttemptOutcome;
+    let failure: MoleculeError | undefined;
+    let response: HttpResponse | undefined;
+    config.logger.debug('http request', { method: request.method, url: describeUrl(request.url), attempt });
+    try {
+      const raw = await $fetch.raw(request.url.href, {
+        method: request.method,
+        headers: request.headers,
+        body,
+        signal: live.signal,
+        redirect: request.redirect ?? 'follow',
+        retry: false,
+        ignoreResponseError: true,
+        responseType: 'stream',
+      });
+      const ok = raw.status >= 200 && raw.status < 300;
+      if (request.stream && ok) {
+        live.disarmTimeout(); // from here on only the caller's signal governs the body
+        response = {
+          status: raw.status,
+          ok,
+          headers: raw.headers,
+          bodyKind: 'empty',
+          body: undefined,
+          stream: raw.body,
+          attempts: attempt,
+        };
+      } else {
+        const limit = request.stream ? STREAM_ERROR_BODY_BYTES : config.maxResponseBytes;
+        const parsed = parseBodyText(await readBodyText(raw.body, limit, source));
+        response = {
+          status: raw.status,
+          ok,
+          headers: raw.headers,
+          bodyKind: parsed.kind,
+          body: parsed.value,
+          stream: null,
+          attempts: attempt,
+        };
+      }
+      outcome = { kind: 'status', status: raw.status, headers: raw.headers };
+    } catch (error) {
+      failure = classifyFailure(error, request, live);
+      if (!(failure instanceof ConnectionError)) throw failure; // aborts and bad bodies are final
+      outcome = { kind: failure instanceof TimeoutError ? 'timeout' : 'network' };
+    } finally {
+      // A streamed 2xx body stays tied to the caller's signal; everything else is finished here.
+      if (response?.stream) live.disarmTimeout();
+      else live.release();
+    }
+    if (response?.ok) return response;
+    const delay =
+      request.retry === false
+        ? null
+        : retryDelay({
+            policy: config.retry,
+            attempt,
+            method: request.method,
+            idempotent,
+            outcome,
+            nowMs: config.clock.now(),
+            random: config.random,
+          });
+    if (delay === null) {
+      if (failure) throw failure;
+      return response as HttpResponse;
+    }
+    config.logger.info('retrying request', {
+      method: request.method,
+      url: describeUrl(request.url),
+      attempt,
+      delayMs: delay,
+      reason: outcome.kind === 'status' ? outcome.status : outcome.kind,
+    });
+    await sleep(config, delay, request);
+  }
+}
+
+/** Throws InvalidResponseError when a 2xx body that must be JSON is text. */
+export function requireJsonBody(response: HttpResponse, source: string): unknown {
+  if (response.bodyKind === 'text') {
+    throw new InvalidResponseError(`${source} answered ${response.status} with a body that is not JSON`, {
+      source,
+    });
+  }
+  return response.body;
+}

@@ -1,0 +1,83 @@
+import { ConfigError } from '../errors.js';
+
+/**
+ * Validates and normalises the platform URL: http(s) only, no credentials, no query or fragment,
+ * trailing slashes removed. A path prefix (`https://host/molecule`) is kept.
+ */
+export function parsePlatformUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new ConfigError('platformUrl is not a valid URL', { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`platformUrl must use http or https, not ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('platformUrl must not contain credentials; pass the token through the token store');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigError('platformUrl must not have a query string or fragment');
+  }
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  return url;
+}
+
+/** Percent-encodes one path segment. `.` and `..` (or empty) would move the path, so they are refused. */
+export function encodeSegment(value: string, what = 'path segment'): string {
+  if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
+    throw new ConfigError(`${what} must be a non-empty string other than "." and ".."`);
+  }
+  return encodeURIComponent(value);
+}
+
+/**
+ * A path template whose interpolated values are percent-encoded segments:
+ * `` apiPath`/workspaces/${id}/state` `` with `id = "a/b"` gives `/workspaces/a%2Fb/state`.
+ */
+export function apiPath(strings: TemplateStringsArray, ...values: string[]): string {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    out += encodeSegment(value) + (strings[i + 1] ?? '');
+  });
+  return out;
+}
+
+/** Joins the platform base URL and an encoded path, adding only the non-empty query values. */
+export function platformUrlFor(
+  base: URL,
+  path: string,
+  query?: Record<string, string | number | null | undefined>,
+): URL {
+  const url = new URL(base.href);
+  url.pathname = base.pathname + path;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null) continue;
+      const text = String(value);
+      if (text !== '') params.append(key, text);
+    }
+    const search = params.toString();
+    url.search = search === '' ? '' : `?${search}`;
+  }
+  return url;
+}
+
+/**
+ * Parses a URL a peer registered. Only absolute http(s) URLs without credentials qualify; anything
+ * else is `null` (it could never be called directly, and userinfo would leak into requests).
+ */
+export function parsePeerUrl(raw: unknown): URL | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username !== '' || url.password !== '') return null;
+  return url;
+}
