@@ -1,0 +1,53 @@
+/**
+ * Work the server does after answering (delegations, queue drains, activity writes in
+ * goroutines). Tracked so tests can wait for it with `sim.settle()`.
+ */
+export class BackgroundTasks {
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly errors: unknown[] = [];
+
+  /** Starts a task; failures are kept (see {@link errorsSeen}) and never reject the caller. */
+  run(task: () => Promise<unknown>): void {
+    const p = Promise.resolve()
+      .then(task)
+      .catch((e: unknown) => {
+        this.errors.push(e);
+      })
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  /** Resolves once every task, including tasks started while waiting, has finished. */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** Unexpected errors thrown by background tasks (a bug in the simulator if non-empty). */
+  errorsSeen(): readonly unknown[] {
+    return this.errors;
+  }
+}
+
+/**
+ * The server resets an in-flight dispatch's idle timer on every event broadcast for the target
+ * workspace (its heartbeats included). This is that event bus, reduced to what matters here.
+ */
+export class WorkspaceEvents {
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  /** Subscribes to events of one workspace; returns the unsubscribe function. */
+  subscribe(workspaceId: string, fn: () => void): () => void {
+    let set = this.listeners.get(workspaceId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(workspaceId, set);
+    }
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  /** Broadcasts an event for one workspace. */
+  emit(workspaceId: string): void {
+    for (const fn of this.listeners.get(workspaceId) ?? []) fn();
+  }
+}
