@@ -5,7 +5,10 @@
 import { compareBytes } from '../go-json.js';
 import type { TarEntry } from '../tar/tar-writer.js';
 
-/** One file of a plugin as given by a user. A key ending in `/` declares a (possibly empty) directory. */
+/**
+ * One file of a plugin as given by a user. A key ending in `/` declares a (possibly empty)
+ * directory; its value is then ignored unless it is `{ dir: true, mode }`.
+ */
 export type PluginFileInput =
   | string
   | Uint8Array
