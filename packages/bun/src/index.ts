@@ -1,1 +1,2 @@
+export * from './push/index.js';
 export * from './stores/index.js';

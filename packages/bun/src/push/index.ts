@@ -1,0 +1,6 @@
+export {
+  type FetchHandler,
+  type PushServer,
+  type PushServerOptions,
+  startPushServer,
+} from './push-server.js';

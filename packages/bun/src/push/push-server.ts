@@ -1,0 +1,186 @@
+import {
+  ConfigError,
+  createA2AHandler,
+  DEFAULT_MAX_PUSH_BODY_BYTES,
+  type Logger,
+  type MessageHandler,
+  type PushHandlerContext,
+  silentLogger,
+} from '@molecule-ai/agent-core';
+import type { PushServer } from '@molecule-ai/agent-node';
+import { withBodyDeadline } from './body-deadline.js';
+
+export type { PushServer } from '@molecule-ai/agent-node';
+
+/** A standard fetch handler, optionally carrying the path it serves (as `createA2AHandler` does). */
+export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly path?: string };
+
+/** Options of {@link startPushServer} (Bun). Give either `handler` or `onMessage`. */
+export interface PushServerOptions {
+  /** A fetch handler to serve, e.g. `createA2AHandler(...)`. */
+  handler?: FetchHandler;
+  /** Shortcut: serve `createA2AHandler({ onMessage, path, maxBodyBytes })`. */
+  onMessage?: MessageHandler<PushHandlerContext>;
+  /** With `onMessage`: the path (default: a fresh capability path `/a2a/<32 random chars>`). */
+  path?: string;
+  /**
+   * With `onMessage`: bodies over this get a JSON-RPC 413 from the core handler (default 1 MiB).
+   * Bun itself refuses bodies over twice this (or 128 MiB with a custom `handler`) as a backstop.
+   */
+  maxBodyBytes?: number;
+  /** Interface to bind. Default `127.0.0.1`: nothing outside this machine can reach it unless you say so. */
+  host?: string;
+  /** Port to bind; `0` (default) picks a free one. */
+  port?: number;
+  /** Requests handled at once; more get 503 with `Retry-After: 1`. Default 64. */
+  maxConcurrent?: number;
+  /**
+   * Seconds a connection may stay silent (slow headers or body, idle keep-alive) before Bun
+   * closes it; Bun's slowloris guard. Whole seconds from 1 to 255. Default 10.
+   */
+  idleTimeoutSeconds?: number;
+  /**
+   * Milliseconds allowed to receive a request body once its headers arrived; a client still
+   * sending after this gets 408 and is disconnected. Default 30 s. (Bun.serve has no timeout for
+   * slow headers: a silent half-sent header block is closed after about 10 s by Bun, but one that
+   * keeps dribbling is not; bind to 127.0.0.1, the default, or put a proxy in front.)
+   */
+  requestTimeoutMs?: number;
+  /**
+   * The origin the platform should use, when it differs from the bound address (a tunnel, a
+   * reverse proxy, or `http://localhost:<port>`; the platform rejects `127.0.0.1` literals at
+   * register). `{port}` is replaced by the bound port. Default `http://<host>:<port>`.
+   */
+  publicOrigin?: string;
+  logger?: Logger;
+}
+
+const MAX_BUN_BODY_BYTES = 128 * 1024 * 1024;
+
+function reject(status: number, error: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/**
+ * Serves an A2A push endpoint with `Bun.serve` around the core's fetch handler: bound to
+ * 127.0.0.1 by default, a concurrency limit (503 + `Retry-After` when full), Bun's idle timeout
+ * against slow clients, and a graceful stop that lets in-flight handlers finish. Resolves once
+ * listening, with the URL to register. Same result type as the Node package's `startPushServer`,
+ * so an agent moves between the two by changing its import.
+ *
+ * @example
+ * const push = await startPushServer({ onMessage: (message) => `echo: ${message.text}` });
+ * // register with reportedUrl: push.url (or a publicOrigin the platform can reach)
+ * await push.stop();
+ */
+export async function startPushServer(options: PushServerOptions): Promise<PushServer> {
+  if (!options.handler === !options.onMessage) {
+    throw new ConfigError('startPushServer needs exactly one of `handler` or `onMessage`');
+  }
+  const maxConcurrent = options.maxConcurrent ?? 64;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new ConfigError('maxConcurrent must be a positive integer');
+  }
+  const idleTimeout = options.idleTimeoutSeconds ?? 10;
+  if (!Number.isInteger(idleTimeout) || idleTimeout < 1 || idleTimeout > 255) {
+    throw new ConfigError('idleTimeoutSeconds must be a whole number from 1 to 255');
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  if (!(requestTimeoutMs > 0)) throw new ConfigError('requestTimeoutMs must be positive');
+  const logger = options.logger ?? silentLogger;
+  const handler: FetchHandler =
+    options.handler ??
+    createA2AHandler({
+      onMessage: options.onMessage!,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+  const host = options.host ?? '127.0.0.1';
+  const maxRequestBodySize = options.handler
+    ? MAX_BUN_BODY_BYTES
+    : Math.min(MAX_BUN_BODY_BYTES, 2 * (options.maxBodyBytes ?? DEFAULT_MAX_PUSH_BODY_BYTES));
+
+  let inFlight = 0;
+  let stopping: Promise<void> | null = null;
+  let drained: (() => void) | null = null;
+
+  async function serve(request: Request): Promise<Response> {
+    if (stopping) return reject(503, 'shutting down', { 'retry-after': '1' });
+    if (inFlight >= maxConcurrent) return reject(503, 'busy', { 'retry-after': '1' });
+    inFlight++;
+    const guarded = withBodyDeadline(request, requestTimeoutMs);
+    try {
+      return await handler(guarded.request);
+    } catch (error) {
+      if (guarded.expired()) return reject(408, 'request timeout', { connection: 'close' });
+      logger.error('push server: handler failed', { error });
+      return reject(500, 'internal error');
+    } finally {
+      guarded.dispose();
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    }
+  }
+
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({
+      hostname: host,
+      port: options.port ?? 0,
+      idleTimeout,
+      maxRequestBodySize,
+      // Never Bun's error page with stack traces. development:false alone also turns on
+      // SO_REUSEPORT (measured on 1.4.5: a second server could bind the same port), so say no.
+      development: false,
+      reusePort: false,
+      fetch: serve,
+      error(error) {
+        logger.error('push server: request failed', { error });
+        return reject(500, 'internal error');
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`cannot listen on ${host}:${options.port ?? 0}`, { cause: error });
+  }
+  const port = server.port ?? 0;
+  const path = handler.path ?? '/';
+  const origin = (options.publicOrigin ?? `http://${host.includes(':') ? `[${host}]` : host}:{port}`)
+    .replace('{port}', String(port))
+    .replace(/\/+$/, '');
+  const url = origin + (path === '/' ? '/' : path);
+
+  return {
+    url,
+    path,
+    host,
+    port,
+    get inFlight() {
+      return inFlight;
+    },
+    stop(stopOptions) {
+      stopping ??= (async () => {
+        // Stop listening; idle keep-alive connections close now, busy ones after their response.
+        const closed = server.stop(false);
+        if (inFlight > 0) {
+          const timeoutMs = stopOptions?.timeoutMs ?? 30_000;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            new Promise<void>((resolve) => {
+              drained = resolve;
+            }),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, timeoutMs);
+            }),
+          ]);
+          clearTimeout(timer);
+        }
+        await Promise.race([closed, server.stop(true)]);
+      })();
+      return stopping;
+    },
+  };
+}
