@@ -20,8 +20,13 @@ export function parsePlatformUrl(raw: string): URL {
   if (url.search !== '' || url.hash !== '') {
     throw new ConfigError('platformUrl must not have a query string or fragment');
   }
-  url.pathname = url.pathname.replace(/\/+$/, '');
+  url.pathname = basePathOf(url) || '/';
   return url;
+}
+
+/** The platform's path prefix without trailing slashes: `""` for `https://host/`, `/molecule` for `https://host/molecule/`. */
+export function basePathOf(base: URL): string {
+  return base.pathname.replace(/\/+$/, '');
 }
 
 /** Percent-encodes one path segment. `.` and `..` (or empty) would move the path, so they are refused. */
@@ -51,7 +56,7 @@ export function platformUrlFor(
   query?: Record<string, string | number | null | undefined>,
 ): URL {
   const url = new URL(base.href);
-  url.pathname = base.pathname + path;
+  url.pathname = basePathOf(base) + path;
   if (query) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {

@@ -1,2 +1,2 @@
-export { makeIdempotencyKey, sha256Hex } from './idempotency-key.js';
+export { makeIdempotencyKey } from './idempotency-key.js';
 export { isSensitiveKey, REDACTED, redact, redactText } from './redact.js';

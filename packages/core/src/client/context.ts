@@ -1,0 +1,93 @@
+import { apiErrorFromResponse } from '../http/api-error.js';
+import { buildHeaders } from '../http/headers.js';
+import { type HttpConfig, type HttpResponse, requireJsonBody, sendRequest } from '../http/request.js';
+import { basePathOf, platformUrlFor } from '../http/url.js';
+import type { Clock, Random } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Timeouts } from './options.js';
+import type { PeerCache } from './peer-cache.js';
+import type { TokenCache } from './token-cache.js';
+
+/** Everything the endpoint modules share. Internal. */
+export interface ClientContext {
+  workspaceId: string;
+  platformBase: URL;
+  platformOrigin: string;
+  orgId: string | undefined;
+  originHeader: string | undefined;
+  tokens: TokenCache;
+  http: HttpConfig;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  timeouts: Timeouts;
+  startedAtMs: number;
+  agentCard: Record<string, unknown>;
+  reportedUrl: string;
+  peers: PeerCache;
+}
+
+/** One call to the platform. */
+export interface PlatformCall {
+  method: 'GET' | 'POST';
+  /** Already encoded (see `apiPath`). */
+  path: string;
+  query?: Record<string, string | number | null | undefined>;
+  json?: unknown;
+  timeout: keyof Timeouts | number;
+  /** `'token'`: the workspace token when one is known. `{bearer}`: that credential instead. */
+  auth: 'token' | { bearer: string };
+  idempotent?: boolean;
+  signal?: AbortSignal | undefined;
+  headers?: Record<string, string>;
+  stream?: boolean;
+}
+
+/** Sends a call to the platform with the platform's headers (bearer only ever to its origin). */
+export async function callPlatform(ctx: ClientContext, call: PlatformCall): Promise<HttpResponse> {
+  const url = platformUrlFor(ctx.platformBase, call.path, call.query);
+  const bearer = call.auth === 'token' ? await ctx.tokens.get() : call.auth.bearer;
+  const headers = buildHeaders(
+    url,
+    { platformOrigin: ctx.platformOrigin, bearer, orgId: ctx.orgId, originHeader: ctx.originHeader },
+    {
+      ...(call.json === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...call.headers,
+    },
+  );
+  return sendRequest(ctx.http, {
+    method: call.method,
+    url,
+    headers,
+    json: call.json,
+    timeoutMs: typeof call.timeout === 'number' ? call.timeout : ctx.timeouts[call.timeout],
+    idempotent: call.idempotent,
+    signal: call.signal,
+    stream: call.stream,
+  });
+}
+
+/** `"GET /workspaces/x/state"`: how errors name a call (no query, no host). */
+export function describeCall(ctx: ClientContext, call: PlatformCall): string {
+  return `${call.method} ${basePathOf(ctx.platformBase)}${call.path}`;
+}
+
+/** Throws the status's ApiError for a non-2xx answer. */
+export function throwForStatus(ctx: ClientContext, call: PlatformCall, response: HttpResponse): void {
+  if (response.ok) return;
+  throw apiErrorFromResponse({
+    status: response.status,
+    method: call.method,
+    path: `${basePathOf(ctx.platformBase)}${call.path}`,
+    headers: response.headers,
+    body: response.body,
+    nowMs: ctx.clock.now(),
+  });
+}
+
+/** Sends the call, throws for a non-2xx answer, returns the JSON body (text → InvalidResponseError). */
+export async function callPlatformJson(ctx: ClientContext, call: PlatformCall): Promise<unknown> {
+  const response = await callPlatform(ctx, call);
+  throwForStatus(ctx, call, response);
+  return requireJsonBody(response, describeCall(ctx, call));
+}

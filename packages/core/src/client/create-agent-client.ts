@@ -1,0 +1,202 @@
+import { ConfigError } from '../errors.js';
+import { resolveOriginHeader } from '../http/headers.js';
+import { resolveRetryPolicy } from '../http/retry-policy.js';
+import { basePathOf, encodeSegment, parsePlatformUrl } from '../http/url.js';
+import { systemClock, systemRandom } from '../ports/clock.js';
+import { silentLogger } from '../ports/logger.js';
+import type { A2APart } from '../schemas/a2a.js';
+import type { ActivityRow } from '../schemas/platform.js';
+import type { OutgoingMessage } from './a2a-envelope.js';
+import { type FetchActivityOptions, fetchActivity, type NotifyAttachment, notify } from './activity.js';
+import {
+  type CallPeerOptions,
+  type CallPeerResult,
+  callPeer,
+  type SendMessageOptions,
+  sendMessage,
+} from './call-peer.js';
+import type { ClientContext } from './context.js';
+import { type DelegateOptions, type DelegateResult, delegate } from './delegate.js';
+import {
+  type AgentClientOptions,
+  DEFAULT_PEER_CACHE_TTL_MS,
+  DEFAULT_TIMEOUTS,
+  PLACEHOLDER_REPORTED_URL,
+  type Timeouts,
+} from './options.js';
+import { PeerCache } from './peer-cache.js';
+import {
+  type DiscoverOptions,
+  discoverPeer,
+  type GetPeersOptions,
+  getPeers,
+  invalidatePeer,
+  type PeerInfo,
+} from './peers.js';
+import {
+  type DownloadPluginOptions,
+  downloadPlugin,
+  type PluginDownloadResponse,
+  type PluginInstallReport,
+  type ReportPluginInstallOptions,
+  reportPluginInstall,
+} from './plugins.js';
+import {
+  type CallOptions,
+  type HeartbeatReport,
+  heartbeat,
+  mintToken,
+  type RegisterResult,
+  register,
+  updateCard,
+} from './registry.js';
+import { TokenCache } from './token-cache.js';
+import { pollState, pullSecrets, type WorkspaceState } from './workspace.js';
+
+/** The protocol client of one workspace. Every method is one platform (or peer) exchange. */
+export interface AgentClient {
+  readonly workspaceId: string;
+  /** The normalised platform URL (no trailing slash). */
+  readonly platformUrl: string;
+  /** The card sent at register (updated by `updateCard`). */
+  readonly agentCard: Readonly<Record<string, unknown>>;
+  /** The inbound URL sent at register; settable before (re-)registering, e.g. once a push server listens. */
+  reportedUrl: string;
+
+  /** Registers (or re-registers) the workspace; saves an issued token. Throws TokenLostError when no token exists anywhere. */
+  register(options?: CallOptions): Promise<RegisterResult>;
+  /** Reports liveness and load. */
+  heartbeat(report?: HeartbeatReport, options?: CallOptions): Promise<void>;
+  /** Publishes a new agent card. */
+  updateCard(agentCard: Record<string, unknown>, options?: CallOptions): Promise<void>;
+  /** Reads status, paused and deleted. */
+  pollState(options?: CallOptions): Promise<WorkspaceState>;
+  /** Reads the workspace's secrets (global ones overlaid by its own). */
+  pullSecrets(options?: CallOptions): Promise<Record<string, string>>;
+  /** Lists the workspaces this one can see; seeds the peer URL cache. */
+  getPeers(options?: GetPeersOptions): Promise<PeerInfo[]>;
+  /** A peer's direct URL (cached), or `null` when there is none to call. */
+  discoverPeer(targetId: string, options?: DiscoverOptions): Promise<string | null>;
+  /** Forgets a peer's cached URL. */
+  invalidatePeer(targetId: string): void;
+  /** Sends a message to a peer, directly when possible, else through the platform. */
+  callPeer(targetId: string, message: OutgoingMessage, options?: CallPeerOptions): Promise<CallPeerResult>;
+  /** Hands a task to another workspace through the platform (fire-and-forget, idempotent). */
+  delegate(task: string, targetId: string, options?: DelegateOptions): Promise<DelegateResult>;
+  /** Reads activity rows (the inbound feed). */
+  fetchActivity(options?: FetchActivityOptions): Promise<ActivityRow[]>;
+  /** Sends a message to the canvas (the user). */
+  notify(text: string, attachments?: NotifyAttachment[], options?: CallOptions): Promise<void>;
+  /** Sends an A2A message to a workspace through the platform as this agent (replies to peers). */
+  sendMessage(
+    targetWorkspaceId: string,
+    content: string | A2APart[],
+    options?: SendMessageOptions,
+  ): Promise<CallPeerResult>;
+  /** Starts a plugin download and returns its unread body stream. */
+  downloadPlugin(name: string, options?: DownloadPluginOptions): Promise<PluginDownloadResponse>;
+  /** Tells the platform a plugin was installed; tolerates the remote-agent 503. */
+  reportPluginInstall(name: string, options?: ReportPluginInstallOptions): Promise<PluginInstallReport>;
+  /** Mints and saves a new workspace token with an admin credential (token-loss recovery). */
+  mintToken(adminToken: string, options?: CallOptions): Promise<{ token: string }>;
+  /** A safe summary (never the token). */
+  toJSON(): Record<string, unknown>;
+}
+
+function resolveTimeouts(overrides: Partial<Timeouts> | undefined): Timeouts {
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };
+  for (const [key, value] of Object.entries(overrides ?? {}) as [keyof Timeouts, number | undefined][]) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_TIMEOUTS) || !Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(`timeouts.${key} must be a positive number of milliseconds`);
+    }
+    timeouts[key] = value;
+  }
+  return timeouts;
+}
+
+/**
+ * Creates the client of one workspace. Validates the options (ConfigError) but does no I/O.
+ *
+ * @example
+ * const client = createAgentClient({ workspaceId, platformUrl, tokenStore });
+ * await client.register();
+ * const state = await client.pollState();
+ */
+export function createAgentClient(options: AgentClientOptions): AgentClient {
+  encodeSegment(options.workspaceId, 'workspaceId');
+  if (!options.tokenStore) throw new ConfigError('tokenStore is required');
+  const platformBase = parsePlatformUrl(options.platformUrl);
+  const platformOrigin = platformBase.origin;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const globalFetch = globalThis.fetch;
+  const fetchImpl: typeof fetch =
+    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalFetch(input, init));
+  const orgId = options.orgId || undefined;
+  const ttl = options.peerCacheTtlMs ?? DEFAULT_PEER_CACHE_TTL_MS;
+  if (!Number.isFinite(ttl) || ttl < 0) throw new ConfigError('peerCacheTtlMs must be a non-negative number');
+  const ctx: ClientContext = {
+    workspaceId: options.workspaceId,
+    platformBase,
+    platformOrigin,
+    orgId,
+    originHeader: resolveOriginHeader(options.origin, platformOrigin, orgId),
+    tokens: new TokenCache(options.tokenStore, options.workspaceId, options.token),
+    http: {
+      fetch: fetchImpl,
+      clock,
+      random: options.random ?? systemRandom,
+      logger,
+      retry: resolveRetryPolicy(options.retry),
+      maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
+    },
+    clock,
+    random: options.random ?? systemRandom,
+    logger,
+    timeouts: resolveTimeouts(options.timeouts),
+    startedAtMs: clock.now(),
+    agentCard:
+      options.agentCard && Object.keys(options.agentCard).length > 0
+        ? options.agentCard
+        : { name: `remote-agent-${options.workspaceId.slice(0, 8)}` },
+    reportedUrl: options.reportedUrl || PLACEHOLDER_REPORTED_URL,
+    peers: new PeerCache(ttl),
+  };
+  const platformUrl = platformOrigin + basePathOf(platformBase);
+  return {
+    workspaceId: ctx.workspaceId,
+    platformUrl,
+    get agentCard() {
+      return ctx.agentCard;
+    },
+    get reportedUrl() {
+      return ctx.reportedUrl;
+    },
+    set reportedUrl(url: string) {
+      ctx.reportedUrl = url || PLACEHOLDER_REPORTED_URL;
+    },
+    register: (o) => register(ctx, o),
+    heartbeat: (report, o) => heartbeat(ctx, report, o),
+    updateCard: (card, o) => updateCard(ctx, card, o),
+    pollState: (o) => pollState(ctx, o),
+    pullSecrets: (o) => pullSecrets(ctx, o),
+    getPeers: (o) => getPeers(ctx, o),
+    discoverPeer: (id, o) => discoverPeer(ctx, id, o),
+    invalidatePeer: (id) => invalidatePeer(ctx, id),
+    callPeer: (id, message, o) => callPeer(ctx, id, message, o),
+    delegate: (task, id, o) => delegate(ctx, task, id, o),
+    fetchActivity: (o) => fetchActivity(ctx, o),
+    notify: (text, attachments, o) => notify(ctx, text, attachments, o),
+    sendMessage: (id, content, o) => sendMessage(ctx, id, content, o),
+    downloadPlugin: (name, o) => downloadPlugin(ctx, name, o),
+    reportPluginInstall: (name, o) => reportPluginInstall(ctx, name, o),
+    mintToken: (adminToken, o) => mintToken(ctx, adminToken, o),
+    toJSON: () => ({
+      workspaceId: ctx.workspaceId,
+      platformUrl,
+      orgId: ctx.orgId,
+      token: ctx.tokens.toJSON(),
+    }),
+  };
+}

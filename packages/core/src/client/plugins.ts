@@ -1,0 +1,130 @@
+import { InvalidResponseError } from '../errors.js';
+import { requireJsonBody } from '../http/request.js';
+import { apiPath, encodeSegment } from '../http/url.js';
+import { statusBodySchema } from '../schemas/platform.js';
+import { parseOrThrow, parseOrUndefined } from '../schemas/validate.js';
+import {
+  type ClientContext,
+  callPlatform,
+  describeCall,
+  type PlatformCall,
+  throwForStatus,
+} from './context.js';
+
+export interface DownloadPluginOptions {
+  /** `local://<name>` (the default on the server) or `github://owner/repo#ref`. Sent URL-encoded. */
+  source?: string;
+  /** Aborts the request and, later, the body stream. */
+  signal?: AbortSignal;
+}
+
+/** A plugin archive on its way in. The body is not read: the install pipeline streams it. */
+export interface PluginDownloadResponse {
+  /** gzip bytes of the tarball. */
+  body: ReadableStream<Uint8Array>;
+  /** From `Content-Length`, or `null` when absent or invalid. */
+  contentLength: number | null;
+  headers: Headers;
+  /** `X-Plugin-Name`, when sent. */
+  pluginName: string | null;
+  /** `X-Plugin-Source` (normalised `scheme://spec`), when sent. */
+  pluginSource: string | null;
+}
+
+export interface ReportPluginInstallOptions {
+  /** Default `local://<name>`. */
+  source?: string;
+  /** Hex SHA-256 of `plugin.yaml` as the server computes it. */
+  sha256?: string;
+  signal?: AbortSignal;
+}
+
+/** What became of the install report. */
+export interface PluginInstallReport {
+  /** False when the platform could not record it (a remote agent has no container to copy into). */
+  recorded: boolean;
+  status: number;
+  reason: string | undefined;
+}
+
+function contentLengthOf(headers: Headers): number | null {
+  const raw = headers.get('content-length');
+  if (raw === null || !/^\d{1,15}$/.test(raw.trim())) return null;
+  return Number(raw.trim());
+}
+
+/**
+ * `GET /workspaces/:id/plugins/:name/download[?source=]`. Returns the body as a stream with its
+ * length and headers; nothing is buffered. The 60 s `pluginDownload` timeout covers the wait for
+ * headers only; after that only the caller's signal stops the body.
+ */
+export async function downloadPlugin(
+  ctx: ClientContext,
+  name: string,
+  options: DownloadPluginOptions = {},
+): Promise<PluginDownloadResponse> {
+  encodeSegment(name, 'plugin name');
+  const call: PlatformCall = {
+    method: 'GET',
+    path: apiPath`/workspaces/${ctx.workspaceId}/plugins/${name}/download`,
+    query: { source: options.source },
+    timeout: 'pluginDownload',
+    auth: 'token',
+    signal: options.signal,
+    stream: true,
+  };
+  const response = await callPlatform(ctx, call);
+  throwForStatus(ctx, call, response);
+  if (response.stream === null) {
+    throw new InvalidResponseError(`${describeCall(ctx, call)} answered ${response.status} without a body`, {
+      source: describeCall(ctx, call),
+    });
+  }
+  return {
+    body: response.stream,
+    contentLength: contentLengthOf(response.headers),
+    headers: response.headers,
+    pluginName: response.headers.get('x-plugin-name'),
+    pluginSource: response.headers.get('x-plugin-source'),
+  };
+}
+
+const CONTAINER_NOT_RUNNING = 'workspace container not running';
+
+/**
+ * `POST /workspaces/:id/plugins {source, sha256?}`, the Python SDK's "record the install". The
+ * real server re-fetches the plugin and tries to copy it into a container, which a remote agent
+ * does not have: its 503 `workspace container not running` is returned as `recorded: false`
+ * instead of thrown. Any other failure throws.
+ */
+export async function reportPluginInstall(
+  ctx: ClientContext,
+  name: string,
+  options: ReportPluginInstallOptions = {},
+): Promise<PluginInstallReport> {
+  encodeSegment(name, 'plugin name');
+  const json: Record<string, string> = { source: options.source || `local://${name}` };
+  if (options.sha256) json.sha256 = options.sha256;
+  const call: PlatformCall = {
+    method: 'POST',
+    path: apiPath`/workspaces/${ctx.workspaceId}/plugins`,
+    json,
+    timeout: 'control',
+    auth: 'token',
+    signal: options.signal,
+  };
+  const response = await callPlatform(ctx, call);
+  if (response.status === 503) {
+    const reason = parseOrUndefined(statusBodySchema, response.body) as { error?: unknown } | undefined;
+    if (reason?.error === CONTAINER_NOT_RUNNING) {
+      ctx.logger.info('platform did not record the plugin install (no container for a remote agent)', {
+        plugin: name,
+      });
+      return { recorded: false, status: 503, reason: CONTAINER_NOT_RUNNING };
+    }
+  }
+  throwForStatus(ctx, call, response);
+  const source = describeCall(ctx, call);
+  parseOrThrow(statusBodySchema, requireJsonBody(response, source), source);
+  return { recorded: true, status: response.status, reason: undefined };
+}

@@ -1,0 +1,281 @@
+/**
+ * A2A v0.3 shapes, as the Molecule platform relays them: `message/send` JSON-RPC requests and
+ * responses, Messages, Tasks and parts. Older senders (the platform's `/delegate`, the MCP bridge)
+ * write text parts as `{type: "text"}`; those are accepted and normalised to `{kind: "text"}`.
+ */
+import * as v from 'valibot';
+import { parseOrThrow, type Schema } from './validate.js';
+
+export type A2ARole = 'user' | 'agent';
+type Metadata = Record<string, unknown>;
+
+export interface A2ATextPart {
+  kind: 'text';
+  text: string;
+  metadata?: Metadata | undefined;
+}
+export interface A2AFile {
+  uri?: string | undefined;
+  bytes?: string | undefined;
+  name?: string | undefined;
+  mimeType?: string | undefined;
+}
+export interface A2AFilePart {
+  kind: 'file';
+  file: A2AFile;
+  metadata?: Metadata | undefined;
+}
+export interface A2ADataPart {
+  kind: 'data';
+  data: Metadata;
+  metadata?: Metadata | undefined;
+}
+export type A2APart = A2ATextPart | A2AFilePart | A2ADataPart;
+
+export interface A2AMessage {
+  kind: 'message';
+  role: A2ARole;
+  parts: A2APart[];
+  messageId: string;
+  contextId?: string | undefined;
+  taskId?: string | undefined;
+  referenceTaskIds?: string[] | undefined;
+  metadata?: Metadata | undefined;
+  [key: string]: unknown;
+}
+
+export interface A2AArtifact {
+  artifactId?: string | undefined;
+  name?: string | undefined;
+  parts: A2APart[];
+  [key: string]: unknown;
+}
+
+export interface A2ATask {
+  kind: 'task';
+  id: string;
+  contextId?: string | undefined;
+  status: {
+    state: string;
+    message?: A2AMessage | undefined;
+    timestamp?: string | undefined;
+    [key: string]: unknown;
+  };
+  artifacts?: A2AArtifact[] | undefined;
+  history?: A2AMessage[] | undefined;
+  metadata?: Metadata | undefined;
+  [key: string]: unknown;
+}
+
+export type JsonRpcId = string | number | null;
+
+export interface JsonRpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+export interface JsonRpcSuccess {
+  jsonrpc: '2.0';
+  id: JsonRpcId;
+  result: unknown;
+  [key: string]: unknown;
+}
+export interface JsonRpcFailure {
+  jsonrpc: '2.0';
+  id: JsonRpcId;
+  error: JsonRpcErrorObject;
+  [key: string]: unknown;
+}
+export type JsonRpcResponse = JsonRpcSuccess | JsonRpcFailure;
+
+export interface JsonRpcRequest {
+  jsonrpc: '2.0';
+  id?: JsonRpcId | undefined;
+  method: string;
+  params?: unknown;
+  [key: string]: unknown;
+}
+
+export interface MessageSendParams {
+  message: A2AMessage;
+  configuration?: Metadata | undefined;
+  metadata?: Metadata | undefined;
+  [key: string]: unknown;
+}
+
+/** A `message/send` request whose params were validated. */
+export interface MessageSendRequest extends JsonRpcRequest {
+  method: 'message/send';
+  params: MessageSendParams;
+}
+
+const metadata = v.optional(v.record(v.string(), v.unknown()));
+
+const textPart = v.object({ kind: v.literal('text'), text: v.string(), metadata });
+const legacyTextPart = v.pipe(
+  v.object({ type: v.literal('text'), text: v.string(), metadata }),
+  v.transform((part): A2ATextPart => ({ kind: 'text', text: part.text, metadata: part.metadata })),
+);
+const filePart = v.object({
+  kind: v.literal('file'),
+  file: v.pipe(
+    v.object({
+      uri: v.optional(v.string()),
+      bytes: v.optional(v.string()),
+      name: v.optional(v.string()),
+      mimeType: v.optional(v.string()),
+    }),
+    v.check((file) => file.uri !== undefined || file.bytes !== undefined, 'a file part needs uri or bytes'),
+  ),
+  metadata,
+});
+const dataPart = v.object({ kind: v.literal('data'), data: v.record(v.string(), v.unknown()), metadata });
+
+/** One part: text (`kind` or legacy `type`), file or data. */
+export const a2aPartSchema: Schema<A2APart> = v.union([textPart, legacyTextPart, filePart, dataPart]);
+
+/** A Message; `kind` may be missing (the Python SDK omits it) and is filled in. */
+export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
+  v.looseObject({
+    kind: v.optional(v.literal('message')),
+    role: v.picklist(['user', 'agent']),
+    parts: v.array(a2aPartSchema),
+    messageId: v.pipe(v.string(), v.minLength(1)),
+    contextId: v.optional(v.string()),
+    taskId: v.optional(v.string()),
+    referenceTaskIds: v.optional(v.array(v.string())),
+    metadata,
+  }),
+  v.transform((message): A2AMessage => ({ ...message, kind: 'message' })),
+);
+
+/** A Task with optional artifacts and history. */
+export const a2aTaskSchema: Schema<A2ATask> = v.looseObject({
+  kind: v.literal('task'),
+  id: v.string(),
+  contextId: v.optional(v.string()),
+  status: v.looseObject({
+    state: v.string(),
+    message: v.optional(a2aMessageSchema),
+    timestamp: v.optional(v.string()),
+  }),
+  artifacts: v.optional(
+    v.array(
+      v.looseObject({
+        artifactId: v.optional(v.string()),
+        name: v.optional(v.string()),
+        parts: v.array(a2aPartSchema),
+      }),
+    ),
+  ),
+  history: v.optional(v.array(a2aMessageSchema)),
+  metadata,
+});
+
+const jsonRpcId = v.union([v.string(), v.number(), v.null()]);
+
+/** A JSON-RPC error object. */
+export const jsonRpcErrorSchema: Schema<JsonRpcErrorObject> = v.object({
+  code: v.pipe(v.number(), v.integer()),
+  message: v.string(),
+  data: v.optional(v.unknown()),
+});
+
+/** A JSON-RPC 2.0 response: exactly one of `result` or `error`. */
+export const jsonRpcResponseSchema: Schema<JsonRpcResponse> = v.union([
+  v.looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), error: jsonRpcErrorSchema }),
+  v.pipe(
+    v.looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), result: v.unknown() }),
+    v.check((response) => 'result' in response, 'a JSON-RPC response needs result or error'),
+  ),
+]);
+
+/** A JSON-RPC 2.0 request of any method. */
+export const jsonRpcRequestSchema: Schema<JsonRpcRequest> = v.looseObject({
+  jsonrpc: v.literal('2.0'),
+  id: v.optional(jsonRpcId),
+  method: v.string(),
+  params: v.optional(v.unknown()),
+});
+
+/** The params of `message/send`. */
+export const messageSendParamsSchema: Schema<MessageSendParams> = v.looseObject({
+  message: a2aMessageSchema,
+  configuration: metadata,
+  metadata,
+});
+
+/** A `message/send` request (what the platform pushes to an agent, and what callPeer sends). */
+export const messageSendRequestSchema: Schema<MessageSendRequest> = v.looseObject({
+  jsonrpc: v.literal('2.0'),
+  id: v.optional(jsonRpcId),
+  method: v.literal('message/send'),
+  params: messageSendParamsSchema,
+});
+
+/** What a `message/send` result turned out to be. */
+export type A2AResult =
+  | { kind: 'message'; message: A2AMessage }
+  | { kind: 'task'; task: A2ATask }
+  | { kind: 'other'; value: unknown };
+
+/** Classifies a `result`: a Message, a Task, or something else (kept as is). Never throws. */
+export function parseA2AResult(result: unknown): A2AResult {
+  const kind = (result as { kind?: unknown } | null)?.kind;
+  if (kind === 'task') {
+    const task = v.safeParse(a2aTaskSchema, result);
+    if (task.success) return { kind: 'task', task: task.output };
+  } else {
+    const message = v.safeParse(a2aMessageSchema, result);
+    if (message.success) return { kind: 'message', message: message.output };
+  }
+  return { kind: 'other', value: result };
+}
+
+/** True for a JSON-RPC response that carries an `error` object. */
+export function isJsonRpcFailure(response: JsonRpcResponse): response is JsonRpcFailure {
+  return (
+    typeof (response as { error?: unknown }).error === 'object' &&
+    (response as { error?: unknown }).error !== null
+  );
+}
+
+/** Parses a JSON-RPC response or throws InvalidResponseError naming `source`. */
+export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcResponse {
+  return parseOrThrow(jsonRpcResponseSchema, value, source);
+}
+
+/** Parses a `message/send` request or throws InvalidResponseError naming `source`. */
+export function parseMessageSendRequest(value: unknown, source: string): MessageSendRequest {
+  return parseOrThrow(messageSendRequestSchema, value, source);
+}
+
+function textsOf(parts: unknown): string[] {
+  if (!Array.isArray(parts)) return [];
+  const out: string[] = [];
+  for (const part of parts) {
+    if (typeof part !== 'object' || part === null) continue;
+    const { kind, type, text } = part as { kind?: unknown; type?: unknown; text?: unknown };
+    if ((kind === 'text' || (kind === undefined && type === 'text')) && typeof text === 'string')
+      out.push(text);
+  }
+  return out;
+}
+
+/**
+ * The text of a `message/send` result, a Message or a Task, leniently: text parts (`kind` or
+ * legacy `type`) of the result itself, else of the task's artifacts, else of its status message,
+ * joined by newlines. `""` when there is none.
+ */
+export function extractText(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return '';
+  const r = result as { parts?: unknown; artifacts?: unknown; status?: { message?: { parts?: unknown } } };
+  let texts = textsOf(r.parts);
+  if (texts.length === 0 && Array.isArray(r.artifacts)) {
+    texts = r.artifacts.flatMap((artifact: unknown) =>
+      textsOf((artifact as { parts?: unknown } | null)?.parts),
+    );
+  }
+  if (texts.length === 0) texts = textsOf(r.status?.message?.parts);
+  return texts.join('\n');
+}
