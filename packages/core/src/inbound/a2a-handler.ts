@@ -1,9 +1,16 @@
+import * as v from 'valibot';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
-import { isRecord, optionalString, textOfParts } from './a2a-parts.js';
+import {
+  type A2AMessage,
+  type JsonRpcId,
+  jsonRpcRequestSchema,
+  messageSendParamsSchema,
+} from '../schemas/a2a.js';
+import { optionalString, textOfParts } from './a2a-parts.js';
 import { createCapabilityPath, normalisePath } from './capability-path.js';
 import type { InboundMessage } from './inbound-message.js';
-import { JSON_RPC_ERROR, type JsonRpcId, jsonRpcError, jsonRpcResult, requestIdOf } from './json-rpc.js';
+import { JSON_RPC_ERROR, jsonRpcError, jsonRpcResult, requestIdOf } from './json-rpc.js';
 import { type HandlerContext, type MessageHandler, replyTextOf } from './message-handler.js';
 import { readCappedBody } from './read-capped-body.js';
 
@@ -40,23 +47,6 @@ export interface A2AHandler {
   readonly path: string;
 }
 
-/** A v0.3 A2A text part. */
-export interface A2ATextPart {
-  kind: 'text';
-  text: string;
-}
-
-/** The A2A v0.3 `Message` the endpoint answers with. */
-export interface A2AReplyMessage {
-  kind: 'message';
-  role: 'agent';
-  messageId: string;
-  parts: A2ATextPart[];
-  contextId?: string;
-  taskId?: string;
-  metadata?: Record<string, unknown>;
-}
-
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -76,8 +66,8 @@ function rpcError(id: JsonRpcId, code: number, message: string, status = 200): R
 export function buildA2AReply(
   inbound: Pick<InboundMessage, 'messageId' | 'contextId' | 'taskId'>,
   text: string | null,
-): A2AReplyMessage {
-  const reply: A2AReplyMessage = {
+): A2AMessage {
+  const reply: A2AMessage = {
     kind: 'message',
     role: 'agent',
     messageId: crypto.randomUUID(),
@@ -103,53 +93,38 @@ function parseRequest(bytes: Uint8Array, request: Request): Parsed {
     return { ok: false, response: rpcError(null, JSON_RPC_ERROR.parseError, 'Parse error') };
   }
   const id = requestIdOf(body);
-  if (!isRecord(body)) {
-    return { ok: false, response: rpcError(null, JSON_RPC_ERROR.invalidRequest, 'Invalid Request') };
-  }
-  const hasValidId = !('id' in body) || body.id === null || id !== null;
-  // A missing `jsonrpc` is tolerated (the proxy adds it; older senders omit it); a wrong one is not.
-  if (
-    (body.jsonrpc !== undefined && body.jsonrpc !== '2.0') ||
-    typeof body.method !== 'string' ||
-    !hasValidId
-  ) {
+  const envelope = v.safeParse(jsonRpcRequestSchema, body);
+  // Batches (arrays) are not part of A2A and are refused like any other non-request.
+  if (!envelope.success) {
     return { ok: false, response: rpcError(id, JSON_RPC_ERROR.invalidRequest, 'Invalid Request') };
   }
-  if (body.method !== 'message/send') {
+  if (envelope.output.method !== 'message/send') {
     return { ok: false, response: rpcError(id, JSON_RPC_ERROR.methodNotFound, 'Method not found') };
   }
-  const params = body.params;
-  const message = isRecord(params) ? params.message : undefined;
-  if (!isRecord(message) || !Array.isArray(message.parts) || !message.parts.every(isRecord)) {
-    return {
-      ok: false,
-      response: rpcError(
-        id,
-        JSON_RPC_ERROR.invalidParams,
-        'Invalid params: params.message.parts is required',
-      ),
-    };
+  const params = v.safeParse(messageSendParamsSchema, envelope.output.params);
+  if (!params.success) {
+    return { ok: false, response: rpcError(id, JSON_RPC_ERROR.invalidParams, 'Invalid params') };
   }
-  const messageId = optionalString(message.messageId);
+  const message = params.output.message;
   // The MCP bridge names its caller in X-Workspace-ID; nothing verifies it.
   const caller = optionalString(request.headers.get('x-workspace-id'));
   return {
     ok: true,
     id,
-    notification: !('id' in body),
+    notification: !('id' in envelope.output) || envelope.output.id === undefined,
     message: {
-      id: messageId ?? crypto.randomUUID(),
+      id: message.messageId,
       activityId: null,
       delivery: 'push',
       source: caller ? 'peer_agent' : 'unknown',
       sourceId: caller,
       text: textOfParts(message.parts),
       parts: message.parts,
-      messageId,
+      messageId: message.messageId,
       contextId: optionalString(message.contextId),
       taskId: optionalString(message.taskId),
-      method: body.method,
-      metadata: isRecord(message.metadata) ? message.metadata : {},
+      method: 'message/send',
+      metadata: message.metadata ?? {},
       peerName: '',
       peerRole: '',
       agentCardUrl: '',
@@ -165,9 +140,9 @@ function parseRequest(bytes: Uint8Array, request: Request): Parsed {
  *
  * - `message/send` with v0.3 `kind` parts or legacy `type` parts → calls `onMessage` and answers
  *   `{jsonrpc, id, result: Message}` (see {@link buildA2AReply});
- * - JSON-RPC errors with HTTP 200: -32700 bad JSON or UTF-8, -32600 not a request, -32601 other
- *   methods, -32602 no `params.message.parts`, -32603 when the handler throws (the exception text
- *   is logged, never sent);
+ * - JSON-RPC errors with HTTP 200: -32700 bad JSON or UTF-8, -32600 not a JSON-RPC 2.0 request
+ *   (batches included), -32601 other methods, -32602 no valid `params.message` (role, messageId,
+ *   parts), -32603 when the handler throws (the exception text is logged, never sent);
  * - HTTP 413 over `maxBodyBytes` (counted while reading), 405 with `Allow: POST` for other methods
  *   on the path, 404 for other paths, 503 while `available()` is false.
  * A request without `id` (a JSON-RPC notification) is handled and answered with 204.

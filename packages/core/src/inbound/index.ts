@@ -1,24 +1,23 @@
 export {
   type A2AHandler,
   type A2AHandlerOptions,
-  type A2AReplyMessage,
-  type A2ATextPart,
   buildA2AReply,
   createA2AHandler,
   DEFAULT_MAX_PUSH_BODY_BYTES,
   type PushHandlerContext,
 } from './a2a-handler.js';
-export { isRecord, optionalString, textOfParts } from './a2a-parts.js';
 export { createCapabilityPath, normalisePath } from './capability-path.js';
+export type { FeedMode } from './feed-order.js';
+export type { DeliveryRunOptions, DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';
 export type { InboundDeliveryKind, InboundMessage, InboundSource } from './inbound-message.js';
+export { JSON_RPC_ERROR, jsonRpcError, jsonRpcResult } from './json-rpc.js';
 export {
-  JSON_RPC_ERROR,
-  type JsonRpcErrorResponse,
-  type JsonRpcId,
-  type JsonRpcSuccessResponse,
-  jsonRpcError,
-  jsonRpcResult,
-} from './json-rpc.js';
+  createMessageDispatcher,
+  type DispatchOptions,
+  type DispatchOutcome,
+  type MessageDispatcher,
+  type MessageDispatcherOptions,
+} from './message-dispatcher.js';
 export {
   type HandlerContext,
   type HandlerResult,
@@ -26,4 +25,23 @@ export {
   replyTextOf,
 } from './message-handler.js';
 export { isOwnNotifyRow, parseActivityRow } from './parse-activity-row.js';
+export {
+  type ActivityFeedClient,
+  createPollDelivery,
+  type PollDelivery,
+  type PollDeliveryOptions,
+} from './poll-delivery.js';
+export { createPushDelivery, type PushDelivery, type PushDeliveryOptions } from './push-delivery.js';
 export { type CappedBody, readCappedBody } from './read-capped-body.js';
+export {
+  type PeerReplyOptions,
+  type ReplyClient,
+  type ReplyOutcome,
+  replyToMessage,
+} from './reply-to-message.js';
+export {
+  CURRENT_TASK_MAX_CHARS,
+  normaliseTaskReport,
+  type TaskReport,
+  taskReportFromInFlight,
+} from './task-report.js';

@@ -1,3 +1,5 @@
+export { type AgentStepContext, type AgentStepResult, performTick, runAgentStep } from './agent-step.js';
+export type { LoopClient, LoopHeartbeat } from './loop-client.js';
 export { classifyLoopFailure, type LoopFailure, type LoopFailureKind } from './loop-failure.js';
 export { DEFAULT_LOOP_POLICY, type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
 export { initialLoopState, type LoopState, type OperationSchedule } from './loop-state.js';
@@ -13,6 +15,17 @@ export {
   type TickOutcome,
   type TickPlan,
 } from './next-loop-action.js';
+export {
+  type AgentHandlerContext,
+  type AgentLoopClient,
+  type AgentLoopOptions,
+  type HeartbeatLoopOptions,
+  type LoopExit,
+  type LoopOptions,
+  type LoopRun,
+  runAgentLoop,
+  runHeartbeatLoop,
+} from './run-loop.js';
 export {
   observeState,
   observeStateError,

@@ -1,0 +1,38 @@
+import type { MessageDispatcher } from './message-dispatcher.js';
+
+/** What one {@link InboundDelivery.runOnce} did. */
+export interface DeliveryRunResult {
+  /** Rows (or requests) received. */
+  fetched: number;
+  /** Messages handed to handlers. */
+  dispatched: number;
+  /** A full batch came back: there is probably more, fetch again without waiting an interval. */
+  more: boolean;
+  /** Work is waiting for a handler slot: call again as soon as one frees. */
+  blocked: boolean;
+}
+
+/** Options of one {@link InboundDelivery.runOnce}. */
+export interface DeliveryRunOptions {
+  /**
+   * `true`: wait for handler slots and for every dispatched handler before resolving (a Worker's
+   * tick, a test). `false` (the loop's way): hand out what the free slots allow and return.
+   */
+  wait?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * A way messages reach the agent loop. Poll deliveries fetch in `runOnce`; push deliveries
+ * receive requests on their own and route them to the dispatcher given to `attach`.
+ */
+export interface InboundDelivery {
+  readonly kind: string;
+  /** How often the loop calls `runOnce`; `null` when it never needs to (push). */
+  readonly intervalMs: number | null;
+  /** Called by the loop before its first tick. */
+  attach?(dispatcher: MessageDispatcher): void;
+  runOnce(dispatcher: MessageDispatcher, options?: DeliveryRunOptions): Promise<DeliveryRunResult>;
+  /** Stops taking new work and waits for its own bookkeeping (cursor writes). Idempotent. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { MoleculeError } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
+import { type A2AHandler, createA2AHandler } from './a2a-handler.js';
+import type { DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';
+import type { MessageDispatcher } from './message-dispatcher.js';
+
+/** Options of {@link createPushDelivery}. */
+export interface PushDeliveryOptions {
+  /** The path to serve. Default: a fresh capability path (see `createCapabilityPath`). */
+  path?: string;
+  /** Body cap of pushed requests. Default 1 MiB. */
+  maxBodyBytes?: number;
+  logger?: Logger;
+}
+
+/** A push delivery: serve `handler` (any host), register its URL, and give it to the agent loop. */
+export interface PushDelivery extends InboundDelivery {
+  readonly kind: 'push';
+  readonly intervalMs: null;
+  /** The A2A fetch handler to serve; its `path` is part of the URL to register. */
+  readonly handler: A2AHandler;
+  readonly path: string;
+}
+
+const NOTHING: DeliveryRunResult = { fetched: 0, dispatched: 0, more: false, blocked: false };
+
+/**
+ * Messages pushed by the platform (or a peer) to the agent's A2A endpoint, handled by the SAME
+ * handler, concurrency limit and in-flight accounting as the agent loop (Python's PushDelivery
+ * ignored the loop's handler). The reply is the JSON-RPC response itself; nothing is routed.
+ * Until a loop attaches, and after `stop()`, requests get 503 with `Retry-After`.
+ */
+export function createPushDelivery(options: PushDeliveryOptions = {}): PushDelivery {
+  let dispatcher: MessageDispatcher | null = null;
+  let stopped = false;
+  const handler = createA2AHandler({
+    ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    available: () => dispatcher !== null && !stopped,
+    async onMessage(message) {
+      const outcome = await dispatcher!.dispatch(message, { replyMode: 'return' });
+      // The dispatcher already logged the cause; the caller gets a bare -32603.
+      if (outcome.status === 'failed') throw new MoleculeError('the message handler failed');
+      return outcome.replyText;
+    },
+  });
+  return {
+    kind: 'push',
+    intervalMs: null,
+    handler,
+    path: handler.path,
+    attach(next) {
+      dispatcher = next;
+    },
+    async runOnce() {
+      return NOTHING;
+    },
+    async stop() {
+      stopped = true;
+    },
+  };
+}

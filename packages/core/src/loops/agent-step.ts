@@ -1,0 +1,131 @@
+import type { DeliveryRunResult, InboundDelivery } from '../inbound/inbound-delivery.js';
+import type { MessageDispatcher } from '../inbound/message-dispatcher.js';
+import { normaliseTaskReport, type TaskReport, taskReportFromInFlight } from '../inbound/task-report.js';
+import type { Clock, Random } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { silentLogger } from '../ports/logger.js';
+import type { LoopClient } from './loop-client.js';
+import { classifyLoopFailure } from './loop-failure.js';
+import type { LoopPolicy } from './loop-policy.js';
+import type { LoopState } from './loop-state.js';
+import {
+  type LoopAction,
+  type LoopEvent,
+  nextLoopAction,
+  type TickOutcome,
+  type TickPlan,
+} from './next-loop-action.js';
+import { observeState, observeStateError } from './state-observation.js';
+
+/** Everything one step needs. The same object serves every step of a loop. */
+export interface AgentStepContext {
+  client: LoopClient;
+  policy: LoopPolicy;
+  clock: Clock;
+  random: Random;
+  /** The inbound delivery, or `null` for a heartbeat-only loop. */
+  delivery: InboundDelivery | null;
+  /** The handler pool; required with a delivery. */
+  dispatcher: MessageDispatcher | null;
+  /**
+   * What the heartbeat reports. Default: derived from the handlers in flight. A supplier that
+   * throws is logged and reports nothing (`""`, 0).
+   */
+  taskReport?: () => unknown;
+  /**
+   * `true` (a Worker's tick): wait for every dispatched handler before the step returns.
+   * `false` (the long-running loop): handlers keep running across steps.
+   */
+  waitForHandlers?: boolean;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+/** What one step did and what comes next. */
+export interface AgentStepResult {
+  /** The operations this step performed (all `false` when nothing was due). */
+  plan: TickPlan;
+  outcome: TickOutcome;
+  /** The delivery's own report, when it ran. */
+  delivery: DeliveryRunResult | null;
+  /** The decision after the step: sleep (how long), or stop (why). Its `state` is the new state. */
+  next: LoopAction;
+}
+
+function reportOf(context: AgentStepContext, logger: Logger): TaskReport {
+  if (context.taskReport) {
+    try {
+      return normaliseTaskReport(context.taskReport());
+    } catch (error) {
+      logger.warn('task report supplier failed; reporting no task', { error });
+      return { activeTasks: 0, currentTask: '' };
+    }
+  }
+  return taskReportFromInFlight(context.dispatcher?.inFlight() ?? []);
+}
+
+/** Performs the operations of `plan`, in Python's order: heartbeat, delivery, state. Never throws. */
+export async function performTick(
+  plan: TickPlan,
+  context: AgentStepContext,
+): Promise<{ outcome: TickOutcome; delivery: DeliveryRunResult | null }> {
+  const logger = context.logger ?? silentLogger;
+  const outcome: TickOutcome = {};
+  let delivered: DeliveryRunResult | null = null;
+  if (plan.heartbeat) {
+    const report = reportOf(context, logger);
+    try {
+      await context.client.heartbeat(report);
+      outcome.heartbeat = { ok: true };
+    } catch (error) {
+      logger.warn('heartbeat failed', { error });
+      outcome.heartbeat = { ok: false, failure: classifyLoopFailure(error) };
+    }
+  }
+  if (plan.deliver && context.delivery && context.dispatcher) {
+    try {
+      delivered = await context.delivery.runOnce(context.dispatcher, {
+        wait: context.waitForHandlers ?? false,
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+      outcome.delivery = { ok: true, more: delivered.more, blocked: delivered.blocked };
+    } catch (error) {
+      logger.warn('inbound delivery failed', { error });
+      outcome.delivery = { ok: false, failure: classifyLoopFailure(error) };
+    }
+  }
+  if (plan.pollState) {
+    try {
+      outcome.state = observeState(await context.client.pollState());
+    } catch (error) {
+      outcome.state = observeStateError(error);
+      if (outcome.state.kind === 'failed') logger.warn('state poll failed', { error });
+    }
+  }
+  return { outcome, delivery: delivered };
+}
+
+/**
+ * One step of the agent loop, for hosts that cannot keep a loop running (a Worker's cron tick
+ * or alarm): decide what is due in `state`, do it, and return the next decision with the new
+ * state to keep until the next step. `event` is `start` for the very first step.
+ *
+ * ```ts
+ * const step = await runAgentStep(context, saved ?? initialLoopState(Date.now()));
+ * if (step.next.action === 'stop') ... // paused, deleted, revoked
+ * await kv.put('loop', JSON.stringify(step.next.state));
+ * ```
+ */
+export async function runAgentStep(
+  context: AgentStepContext,
+  state: LoopState,
+  event: Extract<LoopEvent, { type: 'start' | 'wake' }> = { type: 'wake' },
+): Promise<AgentStepResult> {
+  const decide = (at: LoopState, e: LoopEvent): LoopAction =>
+    nextLoopAction(at, e, { policy: context.policy, now: context.clock.now(), random: context.random });
+  const first = decide(state, event);
+  const nothing: TickPlan = { heartbeat: false, deliver: false, pollState: false };
+  if (first.action !== 'tick') return { plan: nothing, outcome: {}, delivery: null, next: first };
+  const { outcome, delivery } = await performTick(first.plan, context);
+  return { plan: first.plan, outcome, delivery, next: decide(first.state, { type: 'tick', outcome }) };
+}

@@ -1,0 +1,259 @@
+import type { InboundDelivery } from '../inbound/inbound-delivery.js';
+import { createMessageDispatcher, type MessageDispatcher } from '../inbound/message-dispatcher.js';
+import type { HandlerContext, MessageHandler } from '../inbound/message-handler.js';
+import { type ActivityFeedClient, createPollDelivery } from '../inbound/poll-delivery.js';
+import { type ReplyClient, replyToMessage } from '../inbound/reply-to-message.js';
+import { type Clock, type Random, systemClock, systemRandom } from '../ports/clock.js';
+import type { CursorStore } from '../ports/cursor-store.js';
+import type { Logger } from '../ports/logger.js';
+import { silentLogger } from '../ports/logger.js';
+import { type AgentStepContext, performTick } from './agent-step.js';
+import type { LoopClient } from './loop-client.js';
+import { type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
+import { initialLoopState } from './loop-state.js';
+import { type LoopAction, type LoopEvent, nextLoopAction } from './next-loop-action.js';
+import type { LoopStopReason } from './stop-reason.js';
+
+/** How a loop ended. */
+export interface LoopExit {
+  reason: LoopStopReason;
+  /** Ticks performed. */
+  iterations: number;
+  /** The last status `/state` reported, or `null`. */
+  lastStatus: string | null;
+}
+
+/** A running loop: await it for its {@link LoopExit}, or `stop()` it. */
+export interface LoopRun extends PromiseLike<LoopExit> {
+  /** Settles when the loop has ended and every in-flight handler has finished. */
+  readonly done: Promise<LoopExit>;
+  /** Ends the loop with `aborted` after draining in-flight handlers. Idempotent. */
+  stop(): Promise<LoopExit>;
+}
+
+/** Options shared by both loops. */
+export interface LoopOptions {
+  /** Heartbeat cadence. Default 30 s. */
+  heartbeatIntervalMs?: number;
+  /** `/state` cadence. Default 30 s. */
+  statePollIntervalMs?: number;
+  /** Stop after this many ticks (`0`: before any I/O). */
+  maxIterations?: number;
+  /** Consecutive 401s on `/state` that mean revoked. Default 3. */
+  revokedAfterUnauthorized?: number;
+  /** Upper bound of retry delays. Default 60 s. */
+  backoffMaxMs?: number;
+  /** What the heartbeat reports (Python's `task_supplier`); default: the handlers in flight. */
+  taskReport?: () => unknown;
+  /** Stops the loop (drained) when it aborts. */
+  signal?: AbortSignal;
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+}
+
+/** Options of {@link runHeartbeatLoop}. */
+export interface HeartbeatLoopOptions extends LoopOptions {
+  client: LoopClient;
+}
+
+/** The context handlers of the agent loop receive. */
+export interface AgentHandlerContext<Client = AgentLoopClient> extends HandlerContext {
+  client: Client;
+}
+
+/** The client parts the agent loop uses. */
+export type AgentLoopClient = LoopClient & ActivityFeedClient & ReplyClient;
+
+/** Options of {@link runAgentLoop}. */
+export interface AgentLoopOptions<Client extends AgentLoopClient = AgentLoopClient> extends LoopOptions {
+  client: Client;
+  /** How messages arrive. Default: a poll delivery on `client` with `cursorStore`. */
+  delivery?: InboundDelivery;
+  /** For the default poll delivery: where the cursor is kept. Default: memory. */
+  cursorStore?: CursorStore;
+  /** For the default poll delivery: poll cadence. Default 5 s. */
+  pollIntervalMs?: number;
+  /** Handlers running at once. Default 1 (in order). */
+  concurrency?: number;
+}
+
+interface RunnerParts {
+  policy: LoopPolicy;
+  step: AgentStepContext;
+  delivery: InboundDelivery | null;
+  dispatcher: MessageDispatcher | null;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  signal: AbortSignal | undefined;
+}
+
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function startRunner(parts: RunnerParts): LoopRun {
+  const { policy, clock, random, logger, delivery, dispatcher } = parts;
+  const controller = new AbortController();
+  const onExternalAbort = (): void => controller.abort();
+  if (parts.signal?.aborted) controller.abort();
+  else parts.signal?.addEventListener('abort', onExternalAbort, { once: true });
+  const step: AgentStepContext = { ...parts.step, signal: controller.signal };
+
+  const decide = (state: LoopAction['state'], event: LoopEvent): LoopAction =>
+    nextLoopAction(state, event, { policy, now: clock.now(), random });
+
+  async function sleep(delayMs: number, waitForSlot: boolean): Promise<void> {
+    if (delayMs <= 0 && !waitForSlot) return yieldToHost();
+    const sleeper = new AbortController();
+    const wake = (): void => sleeper.abort();
+    controller.signal.addEventListener('abort', wake, { once: true });
+    if (waitForSlot && dispatcher) void dispatcher.whenAvailable(sleeper.signal).then(wake);
+    try {
+      await clock.sleep(delayMs, sleeper.signal);
+    } catch (error) {
+      // Woken early (a free slot, or stop): that is what the signal is for.
+      if (!sleeper.signal.aborted) throw error;
+    } finally {
+      sleeper.abort();
+      controller.signal.removeEventListener('abort', wake);
+    }
+  }
+
+  const done = (async (): Promise<LoopExit> => {
+    delivery?.attach?.(dispatcher!);
+    let action = decide(initialLoopState(clock.now()), { type: 'start' });
+    try {
+      for (;;) {
+        if (controller.signal.aborted && action.action !== 'stop')
+          action = decide(action.state, { type: 'abort' });
+        if (action.action === 'stop') {
+          logger.info('agent loop stopped', { reason: action.reason, iterations: action.state.iteration });
+          return {
+            reason: action.reason,
+            iterations: action.state.iteration,
+            lastStatus: action.state.lastStatus,
+          };
+        }
+        if (action.action === 'tick') {
+          const { outcome } = await performTick(action.plan, step);
+          action = decide(action.state, { type: 'tick', outcome });
+        } else {
+          await sleep(action.delayMs, action.waitForSlot);
+          if (!controller.signal.aborted) action = decide(action.state, { type: 'wake' });
+        }
+      }
+    } finally {
+      parts.signal?.removeEventListener('abort', onExternalAbort);
+      await delivery?.stop();
+      await dispatcher?.whenIdle();
+    }
+  })();
+
+  return {
+    done,
+    // biome-ignore lint/suspicious/noThenProperty: a LoopRun is awaitable on purpose.
+    then: (onFulfilled, onRejected) => done.then(onFulfilled, onRejected),
+    stop() {
+      controller.abort();
+      return done;
+    },
+  };
+}
+
+function policyOf(options: LoopOptions, deliveryIntervalMs: number | null): LoopPolicy {
+  return resolveLoopPolicy({
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    statePollIntervalMs: options.statePollIntervalMs,
+    maxIterations: options.maxIterations ?? null,
+    revokedAfterUnauthorized: options.revokedAfterUnauthorized,
+    backoffMaxMs: options.backoffMaxMs,
+    deliveryIntervalMs,
+  });
+}
+
+/**
+ * Heartbeats and watches `/state` until the workspace is paused, deleted or revoked, the signal
+ * aborts, or `maxIterations` ticks ran. Backs off with jitter while the platform is unreachable.
+ * Resolves with a typed {@link LoopExit} (Python returned the server's raw status).
+ */
+export function runHeartbeatLoop(options: HeartbeatLoopOptions): LoopRun {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const logger = options.logger ?? silentLogger;
+  const policy = policyOf(options, null);
+  return startRunner({
+    policy,
+    clock,
+    random,
+    logger,
+    signal: options.signal,
+    delivery: null,
+    dispatcher: null,
+    step: {
+      client: options.client,
+      policy,
+      clock,
+      random,
+      logger,
+      delivery: null,
+      dispatcher: null,
+      ...(options.taskReport ? { taskReport: options.taskReport } : {}),
+    },
+  });
+}
+
+/**
+ * Runs the agent: heartbeats, delivers inbound messages to `handler` (poll by default, or the
+ * given delivery), sends replies, and watches `/state`; stops like {@link runHeartbeatLoop}.
+ *
+ * Handlers run `concurrency` at a time; one that throws is logged and its message is done (not
+ * retried forever). A returned string is the reply: a canvas user gets a `notify`, a peer an
+ * A2A message through the proxy, a pushed request its JSON-RPC response; an empty or whitespace
+ * string sends nothing. `stop()` (or the signal) ends the loop after in-flight handlers finish.
+ */
+export function runAgentLoop<Client extends AgentLoopClient>(
+  handler: MessageHandler<AgentHandlerContext<Client>>,
+  options: AgentLoopOptions<Client>,
+): LoopRun {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const logger = options.logger ?? silentLogger;
+  const { client } = options;
+  const delivery =
+    options.delivery ??
+    createPollDelivery({
+      client,
+      logger,
+      ...(options.cursorStore ? { cursorStore: options.cursorStore } : {}),
+      ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
+    });
+  const dispatcher = createMessageDispatcher<AgentHandlerContext<Client>>({
+    handler,
+    context: { client },
+    logger,
+    reply: (message, text) => replyToMessage(client, message, text),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  });
+  const policy = policyOf(options, delivery.intervalMs);
+  return startRunner({
+    policy,
+    clock,
+    random,
+    logger,
+    signal: options.signal,
+    delivery,
+    dispatcher,
+    step: {
+      client,
+      policy,
+      clock,
+      random,
+      logger,
+      delivery,
+      dispatcher,
+      ...(options.taskReport ? { taskReport: options.taskReport } : {}),
+    },
+  });
+}
