@@ -2,6 +2,7 @@ import {
   ApiError,
   AuthenticationError,
   ConfigError,
+  ConnectionError,
   isMoleculeError,
   PermissionDeniedError,
   TokenLostError,
@@ -16,6 +17,21 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return ExitCode.refused;
   if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return ExitCode.refused;
   return ExitCode.failure;
+}
+
+/** The innermost cause's message (e.g. `connect ECONNREFUSED 127.0.0.1:9`), which says what really went wrong. */
+function rootCauseMessage(error: unknown): string | undefined {
+  let current: unknown = error;
+  let message: string | undefined;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    message =
+      typeof code === 'string' && !current.message.includes(code)
+        ? `${code}: ${current.message}`
+        : current.message;
+    current = current.cause;
+  }
+  return message;
 }
 
 function oneLine(text: string): string {
@@ -52,7 +68,15 @@ export function reportError(
   options: { verbose: boolean; json: boolean },
 ): ExitCodeValue {
   const code = exitCodeFor(error);
-  const message = oneLine(error instanceof Error ? error.message : String(error)) || 'unknown error';
+  let message = oneLine(error instanceof Error ? error.message : String(error)) || 'unknown error';
+  if (error instanceof ConnectionError) {
+    const root = rootCauseMessage(error.cause);
+    if (root !== undefined && !message.includes(root)) message += `: ${oneLine(root)}`;
+  }
+  if (error instanceof TokenLostError) {
+    message +=
+      " From this command line: 'molecule-agent token recover' with --admin-token (or MOLECULE_ADMIN_TOKEN).";
+  }
   io.stderr.write(`molecule-agent: error: ${message}\n`);
   if (options.verbose) io.stderr.write(`${describeChain(error)}\n`);
   if (options.json) {
