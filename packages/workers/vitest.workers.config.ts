@@ -13,7 +13,13 @@ export default defineConfig({
         // The pool's own runner needs nodejs_compat; the package itself uses no Node built-in,
         // which the neutral bundle check proves separately.
         compatibilityFlags: ['nodejs_compat'],
-        kvNamespaces: ['TOKENS', 'CURSORS'],
+        kvNamespaces: ['TOKENS', 'CURSORS', 'AGENT_KV'],
+        bindings: {
+          WORKSPACE_ID: '00000000-0000-4000-8000-00000000a9e7',
+          PLATFORM_URL: 'http://platform.sim',
+          PUBLIC_URL: 'https://agent.example',
+          PUSH_SECRET: 'test-push-secret-0123456789abcdef',
+        },
       },
     }),
   ],

@@ -15,3 +15,13 @@ export {
 } from './unsupported/unsupported-error.js';
 export { unsupportedPluginSink } from './unsupported/unsupported-plugin-sink.js';
 export { unsupportedProcessRunner } from './unsupported/unsupported-process-runner.js';
+export type { AgentTickReport } from './worker/agent-tick-report.js';
+export { type AgentWorker, defineAgentWorker } from './worker/define-agent-worker.js';
+export type { ExecutionContextLike, ScheduledControllerLike } from './worker/host-types.js';
+export type {
+  AgentWorkerContext,
+  AgentWorkerOptions,
+  AgentWorkerPushOptions,
+  FromEnv,
+} from './worker/options.js';
+export { DEFAULT_KV_PREFIX } from './worker/resolve-config.js';

@@ -3,5 +3,10 @@ declare namespace Cloudflare {
   interface Env {
     TOKENS: KVNamespace;
     CURSORS: KVNamespace;
+    AGENT_KV: KVNamespace;
+    WORKSPACE_ID: string;
+    PLATFORM_URL: string;
+    PUBLIC_URL: string;
+    PUSH_SECRET: string;
   }
 }

@@ -1,6 +1,22 @@
-// The worker under test; replaced by a real agent worker once the entry points exist.
-export default {
-  async fetch(): Promise<Response> {
-    return new Response(navigator.userAgent);
+import { type AgentWorker, defineAgentWorker } from '../../src/index.js';
+import { clock, simFetch } from './support/platform.js';
+
+/**
+ * The Worker under test (the `main` of vitest.workers.config.ts, reached through SELF): a push agent
+ * whose handler echoes, and notifies the canvas after the reply through `waitUntil`.
+ */
+const worker: AgentWorker<Cloudflare.Env> = defineAgentWorker<Cloudflare.Env>({
+  workspaceId: (env) => env.WORKSPACE_ID,
+  platformUrl: (env) => env.PLATFORM_URL,
+  tokens: (env) => env.AGENT_KV,
+  platformFetch: () => simFetch,
+  push: { url: (env) => env.PUBLIC_URL, secret: (env) => env.PUSH_SECRET },
+  agentCard: { name: 'echo-worker', skills: [] },
+  clock,
+  handler: (message, { client, waitUntil }) => {
+    if (message.text.startsWith('later:')) waitUntil(client.notify(`done with ${message.text.slice(6)}`));
+    return `echo: ${message.text}`;
   },
-};
+});
+
+export default worker;

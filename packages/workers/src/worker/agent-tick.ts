@@ -1,0 +1,141 @@
+import {
+  type AgentClient,
+  type AgentStepContext,
+  createMessageDispatcher,
+  createPollDelivery,
+  initialLoopState,
+  type LoopClient,
+  type LoopEvent,
+  type LoopState,
+  type MessageHandler,
+  type PollDelivery,
+  replyToMessage,
+  resolveLoopPolicy,
+  runAgentStep,
+  systemClock,
+  systemRandom,
+} from '@molecule-ai/agent-core';
+import { createKvCursorStore } from '../stores/kv-cursor-store.js';
+import { createKvStopMarker } from '../stores/kv-stop-marker.js';
+import { createTickCursorBuffer } from '../stores/tick-cursor-buffer.js';
+import type { AgentTickReport } from './agent-tick-report.js';
+import type { ExecutionContextLike } from './host-types.js';
+import { loadLoopState, saveLoopState } from './kv-loop-state.js';
+import type { AgentWorkerContext, AgentWorkerOptions } from './options.js';
+import type { WorkerConfig } from './resolve-config.js';
+
+/**
+ * Intervals of the loop on Workers. Shorter than the 1-minute cron on purpose: every operation is
+ * due at every tick, and the core's backoff (a `Retry-After`, a 401 streak) still carries over
+ * from one tick to the next through the saved loop state.
+ */
+const WORKER_INTERVAL_MS = 30_000;
+
+/** The client as the loop sees it, with the uptime counted from the loop's start, not the tick's. */
+function loopClientOf(client: AgentClient, state: LoopState, now: () => number): LoopClient {
+  return {
+    workspaceId: client.workspaceId,
+    heartbeat: (report) =>
+      client.heartbeat({ ...report, uptimeSeconds: Math.max(0, (now() - state.startedAt) / 1000) }),
+    pollState: () => client.pollState(),
+  };
+}
+
+/**
+ * One cron tick of a Worker agent. Every decision (what is due, what a response means, when to
+ * stop, how rows become messages, where replies go) is the core's; this is only the Workers glue:
+ *
+ * 1. a stop marker in KV ends the tick before any request (no register or heartbeat after delete);
+ * 2. without saved loop state, register first (once), then start the loop;
+ * 3. run one step of the core's loop ({@link runAgentStep}), waiting for the handlers;
+ * 4. write the cursor once (only if it changed), the loop state once, and the stop marker if the
+ *    step decided to stop.
+ */
+export async function runAgentTick<Env>(
+  options: AgentWorkerOptions<Env>,
+  config: WorkerConfig,
+  env: Env,
+  ctx: ExecutionContextLike,
+): Promise<AgentTickReport> {
+  const { workspaceId, kv, logger } = config;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const marker = createKvStopMarker(kv, { prefix: config.keys.stoppedPrefix });
+  const report: AgentTickReport = {
+    workspaceId,
+    result: 'ran',
+    stopReason: null,
+    registered: false,
+    step: null,
+    cursorWrites: 0,
+  };
+
+  const stopped = await marker.load(workspaceId);
+  if (stopped) {
+    logger.debug('agent stopped earlier; tick skipped', { workspaceId, reason: stopped.reason });
+    return { ...report, result: 'skipped', stopReason: stopped.reason };
+  }
+
+  const client = config.client();
+  let state = await loadLoopState(kv, config.keys.loop);
+  let event: Extract<LoopEvent, { type: 'start' | 'wake' }> = { type: 'wake' };
+  if (!state) {
+    try {
+      await client.register();
+    } catch (error) {
+      logger.error('register failed; the next tick tries again', { workspaceId, error });
+      return { ...report, result: 'failed', error };
+    }
+    report.registered = true;
+    state = initialLoopState(clock.now());
+    event = { type: 'start' };
+  }
+
+  const cursors = createTickCursorBuffer(createKvCursorStore(kv, { prefix: config.keys.cursorPrefix }));
+  const delivery: PollDelivery | null = config.pushPath
+    ? null
+    : createPollDelivery({
+        client,
+        cursorStore: cursors,
+        intervalMs: WORKER_INTERVAL_MS,
+        logger,
+        ...(options.pollLimit === undefined ? {} : { limit: options.pollLimit }),
+      });
+  const handler = options.handler as MessageHandler<AgentWorkerContext<Env>>;
+  const dispatcher = createMessageDispatcher<AgentWorkerContext<Env>>({
+    handler,
+    context: { env, client, waitUntil: (promise) => ctx.waitUntil(promise) },
+    reply: (message, text) => replyToMessage(client, message, text),
+    logger,
+  });
+  const policy = resolveLoopPolicy({
+    heartbeatIntervalMs: WORKER_INTERVAL_MS,
+    statePollIntervalMs: WORKER_INTERVAL_MS,
+    deliveryIntervalMs: delivery ? WORKER_INTERVAL_MS : null,
+  });
+  const context: AgentStepContext = {
+    client: loopClientOf(client, state, () => clock.now()),
+    policy,
+    clock,
+    random,
+    delivery,
+    dispatcher,
+    waitForHandlers: true,
+    logger,
+  };
+
+  try {
+    report.step = await runAgentStep(context, state, event);
+  } finally {
+    await delivery?.stop();
+    report.cursorWrites = await cursors.flush();
+  }
+  const next = report.step.next;
+  await saveLoopState(kv, config.keys.loop, next.state);
+  if (next.action === 'stop') {
+    report.stopReason = next.reason;
+    await marker.save(workspaceId, { reason: next.reason, atMs: clock.now() });
+    logger.info('agent stopped; later ticks do nothing until resumed', { workspaceId, reason: next.reason });
+  }
+  return report;
+}

@@ -1,0 +1,83 @@
+import {
+  type AgentClient,
+  ConfigError,
+  createAgentClient,
+  type Logger,
+  normalisePath,
+  silentLogger,
+} from '@molecule-ai/agent-core';
+import type { KvNamespaceLike } from '../stores/kv-namespace.js';
+import { createKvTokenStore } from '../stores/kv-token-store.js';
+import type { AgentWorkerOptions } from './options.js';
+
+/** The default prefix of every KV key this package writes. */
+export const DEFAULT_KV_PREFIX = 'molecule:';
+
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{16,}$/;
+
+/** The options of {@link AgentWorkerOptions}, read for one invocation's `env`. */
+export interface WorkerConfig {
+  workspaceId: string;
+  kv: KvNamespaceLike;
+  logger: Logger;
+  /** `/a2a/<secret>`, or `null` for a poll-only agent. */
+  pushPath: string | null;
+  /** Key prefixes of the cursor store and the stop marker, and the loop state's key. */
+  keys: { cursorPrefix: string; stoppedPrefix: string; loop: string };
+  /** A fresh client (no I/O happens until a method is called). */
+  client(): AgentClient;
+}
+
+function pushPathOf(secret: string): string {
+  if (!SECRET_PATTERN.test(secret)) {
+    throw new ConfigError('push.secret must be at least 16 URL-safe characters (A-Z a-z 0-9 _ -)');
+  }
+  return normalisePath(`/a2a/${secret}`);
+}
+
+/** Reads the options for `env`; throws ConfigError for a missing or malformed value. */
+export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: Env): WorkerConfig {
+  const workspaceId = options.workspaceId(env);
+  const platformUrl = options.platformUrl(env);
+  const kv = options.tokens(env);
+  if (!workspaceId) throw new ConfigError('workspaceId(env) returned nothing');
+  if (!platformUrl) throw new ConfigError('platformUrl(env) returned nothing');
+  if (!kv || typeof kv.get !== 'function') throw new ConfigError('tokens(env) did not return a KV namespace');
+  const prefix = options.prefix ?? DEFAULT_KV_PREFIX;
+  const logger = options.logger?.(env) ?? silentLogger;
+  const pushPath = options.push ? pushPathOf(options.push.secret(env)) : null;
+  const publicUrl = options.push?.url(env);
+  if (options.push && !publicUrl) throw new ConfigError('push.url(env) returned nothing');
+  const reportedUrl =
+    pushPath && publicUrl ? publicUrl.replace(/\/+$/, '') + pushPath : options.reportedUrl?.(env);
+  const agentCard = typeof options.agentCard === 'function' ? options.agentCard(env) : options.agentCard;
+  const token = options.token?.(env);
+  const orgId = options.orgId?.(env);
+  const platformFetch = options.platformFetch?.(env);
+  const tokenStore = createKvTokenStore(kv, { prefix: `${prefix}token:` });
+  return {
+    workspaceId,
+    kv,
+    logger,
+    pushPath,
+    keys: {
+      cursorPrefix: `${prefix}cursor:`,
+      stoppedPrefix: `${prefix}stopped:`,
+      loop: `${prefix}loop:${workspaceId}`,
+    },
+    client: () =>
+      createAgentClient({
+        workspaceId,
+        platformUrl,
+        tokenStore,
+        logger,
+        ...(agentCard ? { agentCard } : {}),
+        ...(reportedUrl ? { reportedUrl } : {}),
+        ...(token ? { token } : {}),
+        ...(orgId ? { orgId } : {}),
+        ...(platformFetch ? { fetch: platformFetch } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.random ? { random: options.random } : {}),
+      }),
+  };
+}

@@ -1,0 +1,179 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
+import type { InboundMessage } from '@molecule-ai/agent-core';
+import { describe, expect, it } from 'vitest';
+import { clock, sim } from './support/platform.js';
+import { cronTick, definePollAgent, newWorkspace, requestsFor } from './support/poll-agent.js';
+
+const MINUTE = 60_000;
+
+describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () => {
+  it('registers once, keeps the token in KV, and heartbeats the simulator', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const report = await cronTick(definePollAgent(), testEnv);
+
+    expect(report).toMatchObject({ workspaceId: id, result: 'ran', registered: true, stopReason: null });
+    expect(report.step?.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
+    expect(report.step?.outcome.heartbeat).toEqual({ ok: true });
+    const token = await env.AGENT_KV.get(`molecule:token:${id}`);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true, liveTokens: 1 });
+    expect(sim.admin.workspace(id)?.lastHeartbeatAt).toBe(clock.now());
+    expect(requestsFor(id, 'POST', '/registry/register')).toHaveLength(1);
+    expect(requestsFor(id, 'POST', '/registry/heartbeat').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('reads the token back from KV in a later invocation: no second register, authorised calls', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    await cronTick(definePollAgent(), testEnv);
+    clock.advance(MINUTE);
+    // A new agent object: nothing survives in memory, as in a fresh isolate.
+    const report = await cronTick(definePollAgent(), testEnv);
+
+    expect(report).toMatchObject({ result: 'ran', registered: false, stopReason: null });
+    expect(requestsFor(id, 'POST', '/registry/register')).toHaveLength(1);
+    const heartbeats = requestsFor(id, 'POST', '/registry/heartbeat');
+    expect(heartbeats.map((r) => r.status)).toEqual([200, 200]);
+    expect(heartbeats[1]?.headers.authorization).toBe('Bearer [redacted]');
+    expect(requestsFor(id, 'GET', '/workspaces/:id/state').map((r) => r.status)).toEqual([200, 200]);
+    // The uptime is counted from the first tick, not from this invocation.
+    expect(heartbeats[1]?.json).toMatchObject({ uptime_seconds: 60 });
+  });
+
+  it('runs through the real `scheduled` entry point', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const reports: unknown[] = [];
+    const agent = definePollAgent();
+    const ctx = createExecutionContext();
+    await agent.scheduled(
+      createScheduledController({ cron: '* * * * *', scheduledTime: clock.now() }),
+      testEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    reports.push(await env.AGENT_KV.get(`molecule:loop:${id}`));
+    expect(requestsFor(id, 'POST', '/registry/heartbeat')).toHaveLength(1);
+    expect(JSON.parse(String(reports[0]))).toMatchObject({ iteration: 1, stopped: null });
+  });
+
+  it('keeps the platform liveness key (180 s TTL) alive with a 1-minute cron, and loses it without', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    for (let minute = 0; minute < 6; minute++) {
+      await cronTick(definePollAgent(), testEnv);
+      clock.advance(MINUTE);
+      expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true });
+    }
+    clock.advance(2 * MINUTE); // now 181 s since the last heartbeat... and one more second
+    clock.advance(1_000);
+    expect(sim.admin.workspace(id)?.live).toBe(false);
+  });
+
+  it('answers a polled canvas message through notify, and writes the cursor once, only when it changed', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const handled: InboundMessage[] = [];
+    await cronTick(definePollAgent(handled), testEnv);
+    await sim.admin.sendCanvasMessage(id, 'hello worker');
+    clock.advance(MINUTE);
+
+    const second = await cronTick(definePollAgent(handled), testEnv);
+    expect(handled.map((m) => [m.text, m.delivery, m.source])).toEqual([
+      ['hello worker', 'poll', 'canvas_user'],
+    ]);
+    expect(sim.admin.notifications(id).map((n) => n.message)).toEqual(['echo: hello worker']);
+    expect(second.cursorWrites).toBe(1);
+    const saved = JSON.parse((await env.AGENT_KV.get(`molecule:cursor:${id}`)) ?? 'null');
+    expect(saved.seen).toContain(handled[0]?.activityId);
+
+    // The next tick moves the cursor past the agent's own notify row (skipped, never handled);
+    // after that, a tick with nothing new writes nothing.
+    clock.advance(MINUTE);
+    await cronTick(definePollAgent(handled), testEnv);
+    clock.advance(MINUTE);
+    const quiet = await cronTick(definePollAgent(handled), testEnv);
+    expect(handled).toHaveLength(1); // never handled again in a later invocation
+    expect(quiet.cursorWrites).toBe(0);
+  });
+
+  it('stops on pause, records why in KV, and the next tick sends nothing', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    await cronTick(definePollAgent(), testEnv);
+    await sim.admin.pause(id);
+    clock.advance(MINUTE);
+
+    const paused = await cronTick(definePollAgent(), testEnv);
+    expect(paused).toMatchObject({ result: 'ran', stopReason: 'paused' });
+    expect(paused.step?.next.action).toBe('stop');
+    expect(JSON.parse((await env.AGENT_KV.get(`molecule:stopped:${id}`)) ?? 'null')).toEqual({
+      reason: 'paused',
+      atMs: clock.now(),
+    });
+
+    const before = sim.requests.length;
+    clock.advance(MINUTE);
+    const after = await cronTick(definePollAgent(), testEnv);
+    expect(after).toMatchObject({ result: 'skipped', stopReason: 'paused', registered: false, step: null });
+    expect(sim.requests.length).toBe(before);
+  });
+
+  it('works again after the workspace is resumed and `resume(env)` is called', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    await cronTick(definePollAgent(), testEnv);
+    await sim.admin.pause(id);
+    clock.advance(MINUTE);
+    await cronTick(definePollAgent(), testEnv);
+    await sim.admin.resume(id);
+    await definePollAgent().resume(testEnv);
+    clock.advance(MINUTE);
+
+    const report = await cronTick(definePollAgent(), testEnv);
+    expect(report).toMatchObject({ result: 'ran', registered: true, stopReason: null });
+    expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true });
+    expect(requestsFor(id, 'POST', '/registry/register')).toHaveLength(2);
+  });
+
+  it('stops after delete (revoked token) and never registers or heartbeats again', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    await cronTick(definePollAgent(), testEnv);
+    await sim.admin.delete(id);
+
+    let report = await cronTick(definePollAgent(), testEnv);
+    for (let tick = 0; tick < 10 && report.stopReason === null; tick++) {
+      clock.advance(MINUTE);
+      report = await cronTick(definePollAgent(), testEnv);
+    }
+    expect(report.stopReason).toBe('revoked');
+    expect(await env.AGENT_KV.get(`molecule:stopped:${id}`)).toContain('revoked');
+
+    const registers = requestsFor(id, 'POST', '/registry/register').length;
+    const heartbeats = requestsFor(id, 'POST', '/registry/heartbeat').length;
+    for (let tick = 0; tick < 3; tick++) {
+      clock.advance(MINUTE);
+      expect(await cronTick(definePollAgent(), testEnv)).toMatchObject({
+        result: 'skipped',
+        stopReason: 'revoked',
+      });
+    }
+    expect(requestsFor(id, 'POST', '/registry/register')).toHaveLength(registers);
+    expect(requestsFor(id, 'POST', '/registry/heartbeat')).toHaveLength(heartbeats);
+    expect(registers).toBe(1);
+  });
+
+  it('reports a failed first register and tries again on the next tick', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    sim.setFaults({
+      rules: [{ method: 'POST', path: '/registry/register', fault: { type: 'status', status: 503 } }],
+    });
+    const failed = await cronTick(definePollAgent(), testEnv);
+    sim.setFaults();
+    expect(failed.result).toBe('failed');
+    expect(failed.error).toBeDefined();
+    expect(await env.AGENT_KV.get(`molecule:loop:${id}`)).toBeNull();
+
+    clock.advance(MINUTE);
+    expect(await cronTick(definePollAgent(), testEnv)).toMatchObject({ result: 'ran', registered: true });
+  });
+});
