@@ -1,2 +1,3 @@
+export * from './process/index.js';
 export * from './push/index.js';
 export * from './stores/index.js';

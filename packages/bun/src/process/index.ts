@@ -1,0 +1,1 @@
+export { type BunProcessRunnerOptions, createBunProcessRunner } from './bun-process-runner.js';
