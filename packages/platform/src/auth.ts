@@ -24,7 +24,13 @@ export async function workspaceAuth(ctx: RequestContext): Promise<SimResponse | 
   const tok = bearer(ctx);
   if (tok) {
     if (isAdminToken(ctx, tok)) return null;
-    if (ctx.datastoreDown || !(await ctx.core.validateToken(ctx.params.id ?? '', tok))) {
+    if (ctx.datastoreDown) {
+      // The org-token lookup runs before the workspace-token check and fails closed.
+      return errorResponse(503, 'platform datastore unavailable — retry shortly', {
+        code: 'platform_unavailable',
+      });
+    }
+    if (!(await ctx.core.validateToken(ctx.params.id ?? '', tok))) {
       return errorResponse(401, 'invalid workspace auth token');
     }
     return null;

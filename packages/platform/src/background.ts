@@ -6,8 +6,11 @@ export class BackgroundTasks {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly errors: unknown[] = [];
 
-  /** Starts a task; failures are kept (see {@link errorsSeen}) and never reject the caller. */
-  run(task: () => Promise<unknown>): void {
+  /**
+   * Starts a task; failures are kept (see {@link errorsSeen}) and never reject the caller.
+   * `waitUntil` (a Worker's `ctx.waitUntil`) keeps the runtime alive until the task ends.
+   */
+  run(task: () => Promise<unknown>, waitUntil?: (promise: Promise<unknown>) => void): void {
     const p = Promise.resolve()
       .then(task)
       .catch((e: unknown) => {
@@ -15,6 +18,7 @@ export class BackgroundTasks {
       })
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
+    waitUntil?.(p);
   }
 
   /** Resolves once every task, including tasks started while waiting, has finished. */

@@ -23,4 +23,6 @@ export interface RequestContext {
   readonly responseHeaders: Headers;
   /** When true, every datastore access fails (an injected outage). */
   readonly datastoreDown: boolean;
+  /** The host's `waitUntil`, for work that outlives the response. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }

@@ -63,6 +63,8 @@ export interface PlatformSimOptions {
   pluginAllowUnpinned?: boolean;
   /** `PLUGIN_INSTALL_MAX_DIR_BYTES` (default 104857600). */
   pluginMaxDirBytes?: number;
+  /** `PLUGIN_INSTALL_FETCH_TIMEOUT` in ms for `pluginSource` (default 300000); over it → 504. */
+  pluginFetchTimeoutMs?: number;
   /** The org plugin allowlist used by install (empty allows everything). */
   pluginAllowlist?: string[];
   /** uid/gid/uname/gname written into tarballs (default 1000/1000, empty names). */
@@ -97,6 +99,7 @@ export interface ResolvedOptions {
   pluginSource: ((name: string) => Promise<PluginFiles | undefined>) | undefined;
   pluginAllowUnpinned: boolean;
   pluginMaxDirBytes: number;
+  pluginFetchTimeoutMs: number;
   pluginAllowlist: string[];
   tarOwner: { uid: number; gid: number; uname: string; gname: string };
   a2aIdleTimeoutMs: number;

@@ -31,6 +31,11 @@ import { newTokenPlaintext } from './tokens.js';
 export interface FetchInfo {
   /** The TCP peer address (used as the rate-limit key). Default `"unknown"`. */
   ip?: string;
+  /**
+   * A Worker's `ctx.waitUntil`: background work started by a request (delegations, queue
+   * drains) is registered with it so the runtime does not cancel it after the response.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** A running simulated platform. */
@@ -70,6 +75,7 @@ function resolveOptions(o: PlatformSimOptions, random: RandomSource): ResolvedOp
     pluginSource: o.pluginSource,
     pluginAllowUnpinned: o.pluginAllowUnpinned ?? false,
     pluginMaxDirBytes: o.pluginMaxDirBytes ?? 104_857_600,
+    pluginFetchTimeoutMs: o.pluginFetchTimeoutMs ?? 300_000,
     pluginAllowlist: o.pluginAllowlist ?? [],
     tarOwner: { uid: 1000, gid: 1000, uname: '', gname: '', ...o.tarOwner },
     a2aIdleTimeoutMs: o.a2aIdleTimeoutMs ?? 300_000,
@@ -198,6 +204,7 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
         params: {},
         responseHeaders: new Headers(),
         datastoreDown: selection.faults.some((f) => f.type === 'datastore-down'),
+        ...(info?.waitUntil ? { waitUntil: info.waitUntil } : {}),
       };
       res = await handle(ctx, selection);
     }

@@ -10,7 +10,11 @@ import { proxyA2ARequest } from './proxy.js';
 export const MAX_QUEUE_ATTEMPTS = 5;
 
 /** Dispatches the oldest queued item of a workspace in the background, if there is one. */
-export function drainQueue(core: SimCore, workspaceId: string): void {
+export function drainQueue(
+  core: SimCore,
+  workspaceId: string,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): void {
   const index = core.store.queue.findIndex((q) => q.workspaceId === workspaceId);
   if (index < 0) return;
   const [item] = core.store.queue.splice(index, 1);
@@ -34,5 +38,5 @@ export function drainQueue(core: SimCore, workspaceId: string): void {
       const message = outcome.kind === 'error' ? String(outcome.body.error) : 'queue item failed';
       failDelegation(core, d.sourceId, workspaceId, d.delegationId, message);
     }
-  });
+  }, waitUntil);
 }

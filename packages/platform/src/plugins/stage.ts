@@ -41,11 +41,19 @@ export async function stagePlugin(
     name = spec;
     tree = core.store.plugins.get(spec);
     if (!tree && core.options.pluginSource) {
+      const source = core.options.pluginSource;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), core.options.pluginFetchTimeoutMs);
+      });
       try {
-        const files = await core.options.pluginSource(spec);
+        const files = await Promise.race([source(spec), timeout]);
+        if (files === 'timeout') return fetchFailed(504);
         tree = files ? toPluginTree(files) : undefined;
       } catch {
         return fetchFailed(502);
+      } finally {
+        clearTimeout(timer);
       }
     }
   } else {

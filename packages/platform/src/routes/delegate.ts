@@ -66,8 +66,9 @@ export function delegate(ctx: RequestContext): SimResponse {
       ...(key ? { idempotencyKey: key } : {}),
     });
   }
-  core.background.run(() =>
-    executeDelegation(core, sourceId ?? sourceParam, targetId, delegationId, task, storable),
+  core.background.run(
+    () => executeDelegation(core, sourceId ?? sourceParam, targetId, delegationId, task, storable),
+    ctx.waitUntil,
   );
   const res: Record<string, unknown> = {
     delegation_id: delegationId,

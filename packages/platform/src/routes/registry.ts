@@ -137,7 +137,7 @@ export async function heartbeat(ctx: RequestContext): Promise<SimResponse> {
   if (current === 'offline' || current === 'provisioning') ws.status = 'online';
 
   core.events.emit(canonical);
-  if (ws.activeTasks < ws.maxConcurrentTasks) drainQueue(core, canonical);
+  if (ws.activeTasks < ws.maxConcurrentTasks) drainQueue(core, canonical, ctx.waitUntil);
   return jsonResponse(200, { status: 'ok' });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, fakeAgent, IDS, makeSim, refused, registerAgent } from '../helpers/sim.js';
+import { BASE, call, fakeAgent, IDS, makeSim, refused, registerAgent } from '../helpers/sim.js';
 
 const DELEGATE = `/workspaces/${IDS.a}/delegate`;
 
@@ -212,5 +212,24 @@ describe('POST /workspaces/:id/delegate', () => {
     });
     expect(r.status).toBe(202);
     expect(r.json.warning).toBe('delegation dispatched but status tracking unavailable');
+  });
+
+  it("registers the background work with the host's waitUntil (Workers)", async () => {
+    const sim = makeSim({ pushFetch: fakeAgent().pushFetch });
+    const a = await registerAgent(sim, IDS.a);
+    await registerAgent(sim, IDS.b);
+    const waited: Array<Promise<unknown>> = [];
+    const res = await sim.fetch(
+      new Request(`${BASE}${DELEGATE}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${a}` },
+        body: JSON.stringify({ target_id: IDS.b, task: 't' }),
+      }),
+      { waitUntil: (p) => waited.push(p) },
+    );
+    expect(res.status).toBe(202);
+    expect(waited).toHaveLength(1);
+    await Promise.all(waited);
+    expect(sim.admin.activity(IDS.a).map((row) => row.status)).toEqual(['completed', 'completed']);
   });
 });

@@ -265,6 +265,18 @@ describe('GET /workspaces/:id/plugins/:name/download', () => {
   });
 });
 
+describe('GET …/download: fetch timeout', () => {
+  it('504 when the plugin source does not answer within the fetch timeout', async () => {
+    const { sim, token } = await setup({
+      pluginFetchTimeoutMs: 5,
+      pluginSource: () => new Promise(() => {}),
+    });
+    const r = await call(sim, 'GET', `/workspaces/${IDS.a}/plugins/slow/download`, { token });
+    expect(r.status).toBe(504);
+    expect(r.json).toEqual({ error: 'failed to fetch plugin from local', source: 'local://slow' });
+  });
+});
+
 describe('POST /workspaces/:id/plugins (install)', () => {
   it('503 workspace container not running for a remote workspace after a successful staging', async () => {
     const { sim, token } = await setup();

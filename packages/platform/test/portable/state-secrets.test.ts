@@ -128,6 +128,18 @@ describe('GET /workspaces/:id/secrets/values', () => {
     expect(r.json).toEqual({ error: 'auth check failed' });
   });
 
+  it('503 platform_unavailable when the org-token lookup fails (datastore down, non-admin bearer)', async () => {
+    const sim = makeSim();
+    const token = await registerAgent(sim, IDS.a);
+    sim.setFaults({ rules: [{ path: '/workspaces/:id/secrets/values', fault: { type: 'datastore-down' } }] });
+    const r = await call(sim, 'GET', `/workspaces/${IDS.a}/secrets/values`, { token });
+    expect(r.status).toBe(503);
+    expect(r.json).toEqual({
+      error: 'platform datastore unavailable — retry shortly',
+      code: 'platform_unavailable',
+    });
+  });
+
   it('500 with failed_keys when a secret fails to decrypt', async () => {
     const sim = makeSim();
     const token = await registerAgent(sim, IDS.a);
