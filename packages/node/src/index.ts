@@ -1,3 +1,4 @@
-export * from './stores/index.js';
+export * from './loops/index.js';
 export * from './plugins/index.js';
 export * from './push/index.js';
+export * from './stores/index.js';

@@ -1,3 +1,4 @@
+export { type NodePushDelivery, type NodePushDeliveryOptions, startPushDelivery } from './push-delivery.js';
 export {
   type FetchHandler,
   type PushServer,

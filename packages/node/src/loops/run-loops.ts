@@ -1,0 +1,41 @@
+import {
+  type AgentHandlerContext,
+  type AgentLoopClient,
+  type AgentLoopOptions,
+  type HeartbeatLoopOptions,
+  type LoopRun,
+  type MessageHandler,
+  runAgentLoop as runCoreAgentLoop,
+  runHeartbeatLoop as runCoreHeartbeatLoop,
+} from '@molecule-ai/agent-core';
+import { type ProcessSignalOptions, stopOnProcessSignals } from './process-signals.js';
+
+/** Options of the Node {@link runAgentLoop}: core's, plus process signal handling. */
+export type NodeAgentLoopOptions<Client extends AgentLoopClient = AgentLoopClient> =
+  AgentLoopOptions<Client> & ProcessSignalOptions;
+
+/** Options of the Node {@link runHeartbeatLoop}. */
+export type NodeHeartbeatLoopOptions = HeartbeatLoopOptions & ProcessSignalOptions;
+
+/**
+ * Core's `runAgentLoop`, with SIGINT and SIGTERM wired to `stop()`: in-flight handlers finish,
+ * the cursor is saved, and the loop resolves with reason `aborted`. A second signal ends the
+ * process at once. Pass `stopSignals: []` to handle signals yourself.
+ */
+export function runAgentLoop<Client extends AgentLoopClient>(
+  handler: MessageHandler<AgentHandlerContext<Client>>,
+  options: NodeAgentLoopOptions<Client>,
+): LoopRun {
+  const { stopSignals, onSignal, ...core } = options;
+  const run = runCoreAgentLoop(handler, core as AgentLoopOptions<Client>);
+  stopOnProcessSignals(run, { ...(stopSignals ? { stopSignals } : {}), ...(onSignal ? { onSignal } : {}) });
+  return run;
+}
+
+/** Core's `runHeartbeatLoop`, with SIGINT and SIGTERM wired to `stop()` (see {@link runAgentLoop}). */
+export function runHeartbeatLoop(options: NodeHeartbeatLoopOptions): LoopRun {
+  const { stopSignals, onSignal, ...core } = options;
+  const run = runCoreHeartbeatLoop(core);
+  stopOnProcessSignals(run, { ...(stopSignals ? { stopSignals } : {}), ...(onSignal ? { onSignal } : {}) });
+  return run;
+}
