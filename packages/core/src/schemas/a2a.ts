@@ -6,6 +6,15 @@
 import * as v from 'valibot';
 import { parseOrThrow, type Schema } from './validate.js';
 
+const NOT_AN_OBJECT = 'Invalid type: Expected Object';
+const isObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `v.looseObject` / `v.object` that also refuse arrays (valibot takes an array for an object). */
+const looseObject = <const T extends v.ObjectEntries>(entries: T) =>
+  v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.looseObject(entries));
+const strictObject = <const T extends v.ObjectEntries>(entries: T) =>
+  v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.object(entries));
+
 export type A2ARole = 'user' | 'agent';
 type Metadata = Record<string, unknown>;
 
@@ -111,15 +120,15 @@ export interface MessageSendRequest extends JsonRpcRequest {
 
 const metadata = v.optional(v.record(v.string(), v.unknown()));
 
-const textPart = v.object({ kind: v.literal('text'), text: v.string(), metadata });
+const textPart = strictObject({ kind: v.literal('text'), text: v.string(), metadata });
 const legacyTextPart = v.pipe(
-  v.object({ type: v.literal('text'), text: v.string(), metadata }),
+  strictObject({ type: v.literal('text'), text: v.string(), metadata }),
   v.transform((part): A2ATextPart => ({ kind: 'text', text: part.text, metadata: part.metadata })),
 );
-const filePart = v.object({
+const filePart = strictObject({
   kind: v.literal('file'),
   file: v.pipe(
-    v.object({
+    strictObject({
       uri: v.optional(v.string()),
       bytes: v.optional(v.string()),
       name: v.optional(v.string()),
@@ -129,14 +138,14 @@ const filePart = v.object({
   ),
   metadata,
 });
-const dataPart = v.object({ kind: v.literal('data'), data: v.record(v.string(), v.unknown()), metadata });
+const dataPart = strictObject({ kind: v.literal('data'), data: v.record(v.string(), v.unknown()), metadata });
 
 /** One part: text (`kind` or legacy `type`), file or data. */
 export const a2aPartSchema: Schema<A2APart> = v.union([textPart, legacyTextPart, filePart, dataPart]);
 
 /** A Message; `kind` may be missing (the Python SDK omits it) and is filled in. */
 export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
-  v.looseObject({
+  looseObject({
     kind: v.optional(v.literal('message')),
     role: v.picklist(['user', 'agent']),
     parts: v.array(a2aPartSchema),
@@ -150,18 +159,18 @@ export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
 );
 
 /** A Task with optional artifacts and history. */
-export const a2aTaskSchema: Schema<A2ATask> = v.looseObject({
+export const a2aTaskSchema: Schema<A2ATask> = looseObject({
   kind: v.literal('task'),
   id: v.string(),
   contextId: v.optional(v.string()),
-  status: v.looseObject({
+  status: looseObject({
     state: v.string(),
     message: v.optional(a2aMessageSchema),
     timestamp: v.optional(v.string()),
   }),
   artifacts: v.optional(
     v.array(
-      v.looseObject({
+      looseObject({
         artifactId: v.optional(v.string()),
         name: v.optional(v.string()),
         parts: v.array(a2aPartSchema),
@@ -175,7 +184,7 @@ export const a2aTaskSchema: Schema<A2ATask> = v.looseObject({
 const jsonRpcId = v.union([v.string(), v.number(), v.null()]);
 
 /** A JSON-RPC error object. */
-export const jsonRpcErrorSchema: Schema<JsonRpcErrorObject> = v.object({
+export const jsonRpcErrorSchema: Schema<JsonRpcErrorObject> = strictObject({
   code: v.pipe(v.number(), v.integer()),
   message: v.string(),
   data: v.optional(v.unknown()),
@@ -183,15 +192,15 @@ export const jsonRpcErrorSchema: Schema<JsonRpcErrorObject> = v.object({
 
 /** A JSON-RPC 2.0 response: exactly one of `result` or `error`. */
 export const jsonRpcResponseSchema: Schema<JsonRpcResponse> = v.union([
-  v.looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), error: jsonRpcErrorSchema }),
+  looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), error: jsonRpcErrorSchema }),
   v.pipe(
-    v.looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), result: v.unknown() }),
+    looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), result: v.unknown() }),
     v.check((response) => 'result' in response, 'a JSON-RPC response needs result or error'),
   ),
 ]);
 
 /** A JSON-RPC 2.0 request of any method. */
-export const jsonRpcRequestSchema: Schema<JsonRpcRequest> = v.looseObject({
+export const jsonRpcRequestSchema: Schema<JsonRpcRequest> = looseObject({
   jsonrpc: v.literal('2.0'),
   id: v.optional(jsonRpcId),
   method: v.string(),
@@ -199,14 +208,14 @@ export const jsonRpcRequestSchema: Schema<JsonRpcRequest> = v.looseObject({
 });
 
 /** The params of `message/send`. */
-export const messageSendParamsSchema: Schema<MessageSendParams> = v.looseObject({
+export const messageSendParamsSchema: Schema<MessageSendParams> = looseObject({
   message: a2aMessageSchema,
   configuration: metadata,
   metadata,
 });
 
 /** A `message/send` request (what the platform pushes to an agent, and what callPeer sends). */
-export const messageSendRequestSchema: Schema<MessageSendRequest> = v.looseObject({
+export const messageSendRequestSchema: Schema<MessageSendRequest> = looseObject({
   jsonrpc: v.literal('2.0'),
   id: v.optional(jsonRpcId),
   method: v.literal('message/send'),

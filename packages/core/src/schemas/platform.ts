@@ -5,6 +5,13 @@
 import * as v from 'valibot';
 import type { Schema } from './validate.js';
 
+const NOT_AN_OBJECT = 'Invalid type: Expected Object';
+const isObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `v.looseObject` / `v.object` that also refuse arrays (valibot takes an array for an object). */
+const looseObject = <const T extends v.ObjectEntries>(entries: T) =>
+  v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.looseObject(entries));
+
 const nullishString = v.nullish(v.string());
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
@@ -14,7 +21,7 @@ export interface RegisterBody {
   [key: string]: unknown;
 }
 /** `POST /registry/register`: `{status, auth_token?}`. */
-export const registerBodySchema: Schema<RegisterBody> = v.looseObject({
+export const registerBodySchema: Schema<RegisterBody> = looseObject({
   status: v.optional(v.string()),
   auth_token: nullishString,
 });
@@ -27,7 +34,7 @@ export interface StateBody {
   [key: string]: unknown;
 }
 /** `GET /workspaces/:id/state` 200. */
-export const stateBodySchema: Schema<StateBody> = v.looseObject({
+export const stateBodySchema: Schema<StateBody> = looseObject({
   workspace_id: v.optional(v.string()),
   status: nullishString,
   paused: v.nullish(v.boolean()),
@@ -41,7 +48,7 @@ export interface DeletedStateBody {
   [key: string]: unknown;
 }
 /** `GET /workspaces/:id/state` 404 from the handler itself (as opposed to an empty misroute 404). */
-export const deletedStateBodySchema: Schema<DeletedStateBody> = v.looseObject({
+export const deletedStateBodySchema: Schema<DeletedStateBody> = looseObject({
   deleted: v.literal(true),
   status: v.optional(v.string()),
   workspace_id: v.optional(v.string()),
@@ -65,7 +72,7 @@ export interface PeerRow {
   [key: string]: unknown;
 }
 /** One row of `GET /registry/:id/peers`. */
-export const peerRowSchema: Schema<PeerRow> = v.looseObject({
+export const peerRowSchema: Schema<PeerRow> = looseObject({
   id: nonEmpty,
   name: nullishString,
   url: nullishString,
@@ -84,7 +91,7 @@ export interface DiscoverBody {
   [key: string]: unknown;
 }
 /** `GET /registry/discover/:id`: `{id, url, name}`. */
-export const discoverBodySchema: Schema<DiscoverBody> = v.looseObject({
+export const discoverBodySchema: Schema<DiscoverBody> = looseObject({
   id: v.optional(v.string()),
   url: nullishString,
   name: nullishString,
@@ -114,7 +121,7 @@ export interface ActivityRow {
   data?: unknown;
   [key: string]: unknown;
 }
-export const activityRowSchema: Schema<ActivityRow> = v.looseObject({
+export const activityRowSchema: Schema<ActivityRow> = looseObject({
   id: nonEmpty,
   workspace_id: nullishString,
   activity_type: nullishString,
@@ -137,7 +144,7 @@ export const activityRowSchema: Schema<ActivityRow> = v.looseObject({
 export const activityListSchema: Schema<{ items: unknown[] } | unknown[] | null> = v.union([
   v.null(),
   v.array(v.unknown()),
-  v.looseObject({ items: v.array(v.unknown()) }),
+  looseObject({ items: v.array(v.unknown()) }),
 ]);
 
 export interface DelegateBody {
@@ -149,7 +156,7 @@ export interface DelegateBody {
   [key: string]: unknown;
 }
 /** `POST /workspaces/:id/delegate` 202/200. */
-export const delegateBodySchema: Schema<DelegateBody> = v.looseObject({
+export const delegateBodySchema: Schema<DelegateBody> = looseObject({
   delegation_id: nonEmpty,
   status: v.string(),
   target_id: v.optional(v.string()),
@@ -163,7 +170,7 @@ export interface MintTokenBody {
   [key: string]: unknown;
 }
 /** `POST /workspaces/:id/tokens` 201. */
-export const mintTokenBodySchema: Schema<MintTokenBody> = v.looseObject({
+export const mintTokenBodySchema: Schema<MintTokenBody> = looseObject({
   auth_token: nonEmpty,
   workspace_id: v.optional(v.string()),
 });
@@ -176,7 +183,7 @@ export interface QueuedBody {
   [key: string]: unknown;
 }
 /** The A2A proxy's 202: the target was busy and the message waits in the platform's queue. */
-export const queuedBodySchema: Schema<QueuedBody> = v.looseObject({
+export const queuedBodySchema: Schema<QueuedBody> = looseObject({
   queued: v.literal(true),
   queue_id: v.string(),
   queue_depth: v.optional(v.number()),
@@ -189,5 +196,5 @@ export interface StatusBody {
 }
 /** `{status: "..."}` answers: heartbeat, update-card, notify, plugin install. An empty body is fine too. */
 export const statusBodySchema: Schema<StatusBody | undefined> = v.optional(
-  v.looseObject({ status: v.optional(v.string()) }),
+  looseObject({ status: v.optional(v.string()) }),
 );

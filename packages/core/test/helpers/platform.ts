@@ -2,7 +2,12 @@
  * The platform simulator on a real loopback listener, and a client wired to it with a recording
  * clock (sleeps return at once), r = 0.5 (no jitter), an in-memory token store and a recording logger.
  */
-import { createPlatformSim, type PlatformSim, type PlatformSimOptions } from '@molecule-ai/platform-sim';
+import {
+  createPlatformSim,
+  type PlatformSim,
+  type PlatformSimOptions,
+  type RecordedRequest,
+} from '@molecule-ai/platform-sim';
 import { startPlatformServer } from '@molecule-ai/platform-sim/node';
 import { type AgentClient, type AgentClientOptions, createAgentClient } from '../../src/client/index.js';
 import { createMemoryTokenStore, type MemoryTokenStore } from '../../src/testing/index.js';
@@ -60,7 +65,7 @@ export async function workspaceWithToken(
 }
 
 /** The last recorded request to `path` (decoded), optionally with `method`. */
-export function lastRequest(sim: PlatformSim, path: string, method?: string) {
+export function lastRequest(sim: PlatformSim, path: string, method?: string): RecordedRequest | undefined {
   const matching = sim.requests.filter(
     (r) => r.path === path && (method === undefined || r.method === method),
   );
