@@ -1,6 +1,6 @@
 export { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 export type { CursorState, CursorStore } from './cursor-store.js';
 export { type Logger, type LogLevel, silentLogger } from './logger.js';
-export type { PluginSink, StagingArea } from './plugin-sink.js';
+export type { PluginSink, StagedFile, StagingArea } from './plugin-sink.js';
 export type { ProcessRunner, RunOptions, RunResult } from './process-runner.js';
 export type { TokenStore } from './token-store.js';

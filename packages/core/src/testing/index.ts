@@ -1,5 +1,18 @@
 export { testCursorStore } from './cursor-store-contract.js';
 export { assert, ContractAssertionError, type TestApi } from './harness.js';
 export { createMemoryCursorStore } from './memory-cursor-store.js';
+export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } from './memory-plugin-sink.js';
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';
+export { type PluginSinkContractSubject, testPluginSink } from './plugin-sink-contract.js';
+export { type ProcessRunnerContractSubject, testProcessRunner } from './process-runner-contract.js';
+export {
+  buildTestTar,
+  concatBytes,
+  gzipBytes,
+  paxRecords,
+  readAllBytes,
+  streamOfBytes,
+  type TestTarEntry,
+  testTarHeader,
+} from './test-archives.js';
 export { type StoreContractOptions, testTokenStore } from './token-store-contract.js';

@@ -1,0 +1,310 @@
+import { UnsafeArchiveError } from '../errors.js';
+
+/**
+ * What a plugin archive may contain, entry by entry. Pure: no I/O, no clock; feed it the headers
+ * in archive order and it either admits an entry (normalised) or throws an `UnsafeArchiveError`
+ * naming the entry and the rule. One policy object per archive: it remembers what it has seen.
+ *
+ * Rules (the `rule` of the error):
+ * - types: regular files and directories only. `symlink` unless `allowSymlinks`, `hardlink`,
+ *   `device` (character or block), `fifo`, `unsupported-type` (sparse, volume labels, anything else).
+ * - names: `empty-path`, `nul-in-path`, `control-character` (other C0 controls and DEL),
+ *   `backslash`, `absolute-path`, `drive-letter` (`C:`), `path-traversal` (any `..` segment, even one
+ *   that would stay inside), `dot-segment` (`a/./b`), `empty-segment` (`a//b`), `path-too-long`.
+ *   A leading `./` (from `tar -C dir .`) is stripped, and `./` alone is the root and ignored.
+ * - collisions: `duplicate-type-change` (the same path as a file and a directory, or a symlink
+ *   twice), `unicode-duplicate` (equal after NFC normalisation but spelt differently),
+ *   `case-collision` (equal ignoring case; would merge on macOS and Windows; off with
+ *   `allowCaseCollisions`), `parent-not-directory` (a path under a file), `path-through-symlink`
+ *   (a path under a symlink). A file that repeats as a file is allowed: the later one wins, as tar does.
+ * - symlinks (when allowed): `symlink-escape` (absolute, or resolving outside the plugin),
+ *   `symlink-chain` (a target that walks through another symlink, checked in `finish`).
+ * - modes: `setuid` and `setgid` on files are refused. Everything else is normalised: files get
+ *   0o755 if any execute bit is set, else 0o644; directories 0o755. So world- and group-writable
+ *   bits, sticky bits and a setgid bit on a directory (common on shared group folders, harmless for
+ *   a folder) are dropped rather than refused. Owners and times are never applied.
+ * - limits: `max-entries` (headers counted, including directories), `max-bytes` (sum of declared
+ *   file sizes, checked before the data is read).
+ *
+ * This rejects `subdir/../x`, which the Python SDK resolves and accepts: a name with `..` in it is
+ * never needed by an honest archive (Go's, GNU's and Python's writers do not produce one), and
+ * refusing is simpler to get right than resolving.
+ */
+export interface ArchivePolicyOptions {
+  /** Admit symlinks whose target stays inside the plugin. Default false. */
+  allowSymlinks?: boolean;
+  /** Admit paths that differ only in letter case. Default false. */
+  allowCaseCollisions?: boolean;
+  /** Most bytes of regular-file data. Default 100 MiB, the platform's `PLUGIN_INSTALL_MAX_DIR_BYTES`. */
+  maxBytes?: number;
+  /** Most entries (files, directories, links; not PAX/GNU records). Default 10,000. */
+  maxEntries?: number;
+  /** Longest path in UTF-8 bytes. Default 4,096; each segment at most 255 bytes. */
+  maxPathBytes?: number;
+}
+
+/** The platform's `PLUGIN_INSTALL_MAX_DIR_BYTES` default: 100 MiB of regular-file data. */
+export const DEFAULT_MAX_PLUGIN_BYTES: number = 100 * 1024 * 1024;
+/** Default most entries in a plugin archive. */
+export const DEFAULT_MAX_PLUGIN_ENTRIES = 10_000;
+/** Default longest entry path, in UTF-8 bytes. */
+export const DEFAULT_MAX_PATH_BYTES = 4096;
+const MAX_SEGMENT_BYTES = 255;
+
+/** The part of a tar header the policy looks at. */
+export interface ArchiveEntryInput {
+  path: string;
+  type: string;
+  size: number;
+  mode: number;
+  linkTarget: string | null;
+}
+
+/** What to do with an admitted entry. Paths are relative, POSIX, with no `.`/`..`/empty segments. */
+export type AdmittedEntry =
+  | { kind: 'file'; path: string; mode: number; size: number }
+  | { kind: 'directory'; path: string; mode: number }
+  | { kind: 'symlink'; path: string; target: string }
+  /** The archive's `./` entry: nothing to create. */
+  | { kind: 'root' };
+
+/** A stateful checker for one archive. */
+export interface ArchivePolicy {
+  /** Checks one entry against every rule and what came before; returns what to create. */
+  admit(entry: ArchiveEntryInput): AdmittedEntry;
+  /** Checks what can only be judged on the whole tree (symlink chains). Call after the last entry. */
+  finish(): void;
+  /** Entries admitted so far. */
+  readonly entries: number;
+  /** Declared file bytes admitted so far. */
+  readonly bytes: number;
+}
+
+type NodeKind = 'file' | 'directory' | 'symlink';
+interface Node {
+  /** The path exactly as admitted (before NFC), to tell genuine repeats from look-alikes. */
+  path: string;
+  kind: NodeKind;
+}
+
+const encoder = new TextEncoder();
+
+function reject(message: string, rule: string, entry: string): never {
+  throw new UnsafeArchiveError(`refusing plugin archive entry ${JSON.stringify(entry)}: ${message}`, {
+    rule,
+    entry,
+  });
+}
+
+/** Creates the policy for one archive. */
+export function createArchivePolicy(options: ArchivePolicyOptions = {}): ArchivePolicy {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PLUGIN_BYTES;
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_PLUGIN_ENTRIES;
+  const maxPathBytes = options.maxPathBytes ?? DEFAULT_MAX_PATH_BYTES;
+  /** Every path of the tree (explicit or implied parents), keyed by its NFC form. */
+  const nodes = new Map<string, Node>();
+  /** NFC key of each lower-cased NFC key, to find case collisions. */
+  const byCase = new Map<string, string>();
+  const symlinks: { path: string; target: string }[] = [];
+  let entries = 0;
+  let bytes = 0;
+
+  function lookup(path: string, raw: string): Node | undefined {
+    const key = path.normalize('NFC');
+    const node = nodes.get(key);
+    if (node && node.path !== path) {
+      reject(
+        `${JSON.stringify(path)} and ${JSON.stringify(node.path)} are the same name after Unicode normalisation`,
+        'unicode-duplicate',
+        raw,
+      );
+    }
+    if (!node && !options.allowCaseCollisions) {
+      const other = byCase.get(key.toLowerCase());
+      if (other !== undefined && other !== key) {
+        reject(
+          `${JSON.stringify(path)} differs from ${JSON.stringify(nodes.get(other)?.path ?? other)} only in letter case`,
+          'case-collision',
+          raw,
+        );
+      }
+    }
+    return node;
+  }
+
+  function remember(path: string, kind: NodeKind): void {
+    const key = path.normalize('NFC');
+    nodes.set(key, { path, kind });
+    byCase.set(key.toLowerCase(), key);
+  }
+
+  /** Every ancestor must be (or become) a directory. */
+  function claimParents(segments: string[], raw: string): void {
+    for (let i = 1; i < segments.length; i++) {
+      const parent = segments.slice(0, i).join('/');
+      const node = lookup(parent, raw);
+      if (!node) remember(parent, 'directory');
+      else if (node.kind === 'symlink')
+        reject(`its parent ${JSON.stringify(parent)} is a symlink`, 'path-through-symlink', raw);
+      else if (node.kind !== 'directory')
+        reject(`its parent ${JSON.stringify(parent)} is a file`, 'parent-not-directory', raw);
+    }
+  }
+
+  function normalisePath(raw: string, isDirectory: boolean): string[] | null {
+    if (raw.includes('\0')) reject('the name contains a NUL byte', 'nul-in-path', raw);
+    if (/[\u0001-\u001f\u007f]/.test(raw))
+      reject('the name contains a control character', 'control-character', raw);
+    if (raw.includes('\\')) reject('the name contains a backslash', 'backslash', raw);
+    if (raw.startsWith('/')) reject('absolute paths are not allowed', 'absolute-path', raw);
+    if (/^[A-Za-z]:/.test(raw)) reject('Windows drive letters are not allowed', 'drive-letter', raw);
+    let path = raw;
+    while (path.startsWith('./')) path = path.slice(2);
+    if (path === '.') path = '';
+    if (isDirectory) path = path.replace(/\/+$/, '');
+    if (path === '') {
+      if (isDirectory) return null;
+      reject('the name is empty', 'empty-path', raw);
+    }
+    if (encoder.encode(path).length > maxPathBytes)
+      reject(`the name is longer than ${maxPathBytes} bytes`, 'path-too-long', raw);
+    const segments = path.split('/');
+    for (const segment of segments) {
+      if (segment === '') reject('the name has an empty segment', 'empty-segment', raw);
+      if (segment === '..') reject('".." segments are not allowed', 'path-traversal', raw);
+      if (segment === '.') reject('"." segments are only allowed as a leading "./"', 'dot-segment', raw);
+      if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) {
+        reject(`a segment is longer than ${MAX_SEGMENT_BYTES} bytes`, 'path-too-long', raw);
+      }
+    }
+    return segments;
+  }
+
+  function checkSymlinkTarget(segments: string[], target: string, raw: string): void {
+    if (target === '') reject('the symlink target is empty', 'symlink-escape', raw);
+    if (/[\u0000-\u001f\u007f\\]/.test(target))
+      reject('the symlink target contains a control character or backslash', 'symlink-escape', raw);
+    if (target.startsWith('/') || /^[A-Za-z]:/.test(target))
+      reject('the symlink target is absolute', 'symlink-escape', raw);
+    const resolved = segments.slice(0, -1);
+    for (const part of target.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (resolved.length === 0)
+          reject(`the symlink target ${JSON.stringify(target)} leaves the plugin`, 'symlink-escape', raw);
+        resolved.pop();
+      } else {
+        resolved.push(part);
+      }
+    }
+  }
+
+  return {
+    get entries() {
+      return entries;
+    },
+    get bytes() {
+      return bytes;
+    },
+
+    admit(entry: ArchiveEntryInput): AdmittedEntry {
+      const raw = entry.path;
+      entries += 1;
+      if (entries > maxEntries) {
+        throw new UnsafeArchiveError(`plugin archive has more than ${maxEntries} entries`, {
+          rule: 'max-entries',
+          entry: raw,
+        });
+      }
+
+      let kind: NodeKind;
+      switch (entry.type) {
+        case 'file':
+          kind = 'file';
+          break;
+        case 'directory':
+          kind = 'directory';
+          break;
+        case 'symlink':
+          if (!options.allowSymlinks)
+            reject('symlinks are not allowed (enable allowSymlinks for relative ones)', 'symlink', raw);
+          kind = 'symlink';
+          break;
+        case 'hardlink':
+          reject('hard links are not allowed', 'hardlink', raw);
+          break;
+        case 'character-device':
+        case 'block-device':
+          reject('device nodes are not allowed', 'device', raw);
+          break;
+        case 'fifo':
+          reject('FIFOs are not allowed', 'fifo', raw);
+          break;
+        default:
+          reject(`entries of type ${entry.type} are not allowed`, 'unsupported-type', raw);
+      }
+
+      const segments = normalisePath(raw, kind === 'directory');
+      if (segments === null) return { kind: 'root' };
+      const path = segments.join('/');
+
+      if (kind === 'file') {
+        if (entry.mode & 0o4000) reject('setuid files are not allowed', 'setuid', raw);
+        if (entry.mode & 0o2000) reject('setgid files are not allowed', 'setgid', raw);
+        if (bytes + entry.size > maxBytes) {
+          throw new UnsafeArchiveError(`plugin archive has more than ${maxBytes} bytes of file data`, {
+            rule: 'max-bytes',
+            entry: raw,
+          });
+        }
+      }
+
+      claimParents(segments, raw);
+      const existing = lookup(path, raw);
+      if (existing && (existing.kind !== kind || kind === 'symlink')) {
+        reject(`${JSON.stringify(path)} appears twice with different types`, 'duplicate-type-change', raw);
+      }
+
+      if (kind === 'symlink') {
+        const target = entry.linkTarget ?? '';
+        checkSymlinkTarget(segments, target, raw);
+        symlinks.push({ path, target });
+      }
+      remember(path, kind);
+
+      switch (kind) {
+        case 'file':
+          bytes += entry.size;
+          return { kind, path, mode: entry.mode & 0o111 ? 0o755 : 0o644, size: entry.size };
+        case 'directory':
+          return { kind, path, mode: 0o755 };
+        case 'symlink':
+          return { kind, path, target: entry.linkTarget ?? '' };
+      }
+    },
+
+    finish(): void {
+      // Each symlink was checked lexically on its own. Resolution through *another* symlink can
+      // still escape (`l -> .` then `x -> l/..`), so no intermediate step of a target may be a symlink.
+      for (const link of symlinks) {
+        const resolved = link.path.split('/').slice(0, -1);
+        const parts = link.target.split('/').filter((part) => part !== '' && part !== '.');
+        for (let i = 0; i < parts.length - 1; i++) {
+          const part = parts[i]!;
+          if (part === '..') {
+            resolved.pop();
+            continue;
+          }
+          resolved.push(part);
+          if (nodes.get(resolved.join('/').normalize('NFC'))?.kind === 'symlink') {
+            reject(
+              `the symlink target ${JSON.stringify(link.target)} passes through another symlink`,
+              'symlink-chain',
+              link.path,
+            );
+          }
+        }
+      }
+    },
+  };
+}

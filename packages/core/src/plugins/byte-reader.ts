@@ -1,0 +1,84 @@
+/**
+ * Pull-style reading of a byte stream at arbitrary boundaries: exact reads for headers (which may
+ * straddle chunks), bounded chunk reads for file data (zero-copy views of the incoming chunks)
+ * and skips. Never holds more than the current chunk plus what an exact read asked for.
+ */
+export class ByteReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #chunk: Uint8Array = new Uint8Array(0);
+  #done = false;
+  #position = 0;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.getReader();
+  }
+
+  /** Bytes consumed so far. */
+  get position(): number {
+    return this.#position;
+  }
+
+  async #fill(): Promise<boolean> {
+    while (this.#chunk.length === 0) {
+      if (this.#done) return false;
+      const { done, value } = await this.#reader.read();
+      if (done) {
+        this.#done = true;
+        return false;
+      }
+      this.#chunk = value;
+    }
+    return true;
+  }
+
+  /** Up to `max` bytes (at least one), or `null` at the end of the stream. */
+  async readChunk(max: number): Promise<Uint8Array | null> {
+    if (!(await this.#fill())) return null;
+    const take = Math.min(max, this.#chunk.length);
+    const out = this.#chunk.subarray(0, take);
+    this.#chunk = this.#chunk.subarray(take);
+    this.#position += take;
+    return out;
+  }
+
+  /**
+   * Exactly `length` bytes. Returns fewer only when the stream ends first (an empty array when it
+   * ended before the first byte); the caller decides whether that is an error.
+   */
+  async readExact(length: number): Promise<Uint8Array> {
+    if (!(await this.#fill())) return new Uint8Array(0);
+    if (this.#chunk.length >= length) {
+      const out = this.#chunk.subarray(0, length);
+      this.#chunk = this.#chunk.subarray(length);
+      this.#position += length;
+      return out;
+    }
+    const out = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const piece = await this.readChunk(length - filled);
+      if (!piece) return out.subarray(0, filled);
+      out.set(piece, filled);
+      filled += piece.length;
+    }
+    return out;
+  }
+
+  /** Skips `length` bytes; returns how many were actually skipped (fewer at the end of the stream). */
+  async skip(length: number): Promise<number> {
+    let skipped = 0;
+    while (skipped < length) {
+      const piece = await this.readChunk(length - skipped);
+      if (!piece) break;
+      skipped += piece.length;
+    }
+    return skipped;
+  }
+
+  /** Cancels the underlying stream (which cancels everything piped into it). Never throws. */
+  async cancel(reason?: unknown): Promise<void> {
+    this.#done = true;
+    this.#chunk = new Uint8Array(0);
+    await this.#reader.cancel(reason).catch(() => {});
+  }
+}

@@ -1,0 +1,150 @@
+import { AbortError, ConnectionError, isMoleculeError, UnsafeArchiveError } from '../errors.js';
+
+/** Byte caps for {@link gunzipWithLimits}. */
+export interface GunzipLimits {
+  /** Most compressed bytes read from the source before aborting. */
+  maxCompressedBytes: number;
+  /** Most decompressed bytes produced before aborting (the gzip-bomb guard). */
+  maxDecompressedBytes: number;
+  /** Called with the running total of compressed bytes each time a chunk arrives. */
+  onCompressedBytes?: (total: number) => void;
+  /** Aborting stops the download at once (even a stalled one) with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Decompresses a gzip stream with `DecompressionStream('gzip')`, counting bytes on both sides as
+ * they flow and aborting as soon as either cap is passed, so neither a huge download nor a gzip
+ * bomb is ever fully read. Errors come out typed: a cap is an `UnsafeArchiveError` with rule
+ * `max-compressed-bytes` or `max-decompressed-bytes`; bad gzip (wrong magic, bad CRC, truncated)
+ * is `corrupt-gzip`; an error of the source itself (a dropped connection) becomes a
+ * `ConnectionError` unless it already is an SDK error.
+ */
+export function gunzipWithLimits(
+  source: ReadableStream<Uint8Array>,
+  limits: GunzipLimits,
+): ReadableStream<Uint8Array> {
+  const compressed = countingStream(source, {
+    max: limits.maxCompressedBytes,
+    rule: 'max-compressed-bytes',
+    what: 'compressed',
+    ...(limits.onCompressedBytes ? { onTotal: limits.onCompressedBytes } : {}),
+    ...(limits.signal ? { signal: limits.signal } : {}),
+    mapError: (error) =>
+      isMoleculeError(error)
+        ? error
+        : new ConnectionError('the plugin download was interrupted', { cause: error }),
+  });
+  return countingStream(decompress(compressed), {
+    max: limits.maxDecompressedBytes,
+    rule: 'max-decompressed-bytes',
+    what: 'decompressed',
+    mapError: (error) =>
+      isMoleculeError(error)
+        ? error
+        : new UnsafeArchiveError('the plugin archive is not valid gzip (corrupt or truncated)', {
+            rule: 'corrupt-gzip',
+            cause: error,
+          }),
+  });
+}
+
+/**
+ * Feeds `DecompressionStream('gzip')` one chunk at a time, waiting for each write to be taken.
+ * `pipeThrough` would not do: Node's DecompressionStream queues up to 16,384 *chunks* on its
+ * writable side, so a fast download would pile up in memory ahead of a slow disk. A write here
+ * completes only once zlib has consumed the chunk, which it does only as its output is read.
+ */
+function decompress(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const gunzip = new DecompressionStream('gzip');
+  const writer = gunzip.writable.getWriter();
+  const reader = compressed.getReader();
+  void (async (): Promise<void> => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        await writer.write(value as Uint8Array<ArrayBuffer>);
+      }
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error).catch(() => {});
+      await reader.cancel(error).catch(() => {});
+    }
+  })();
+  return gunzip.readable;
+}
+
+interface CountingOptions {
+  max: number;
+  rule: string;
+  what: string;
+  onTotal?: (total: number) => void;
+  signal?: AbortSignal;
+  mapError: (error: unknown) => unknown;
+}
+
+/** Re-emits `source` chunk by chunk, counting bytes, failing past `max`, and typing read errors. */
+function countingStream(
+  source: ReadableStream<Uint8Array>,
+  options: CountingOptions,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let total = 0;
+  const { signal } = options;
+  let onAbort: (() => void) | undefined;
+  const stopListening = (): void => {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller): void {
+        if (!signal) return;
+        onAbort = (): void => {
+          controller.error(new AbortError('the plugin download was aborted', { cause: signal.reason }));
+          void reader.cancel(signal.reason).catch(() => {});
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      },
+      async pull(controller): Promise<void> {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          stopListening();
+          controller.error(
+            signal?.aborted
+              ? new AbortError('the plugin download was aborted', { cause: error })
+              : options.mapError(error),
+          );
+          return;
+        }
+        if (signal?.aborted) return;
+        if (result.done) {
+          stopListening();
+          controller.close();
+          return;
+        }
+        total += result.value.byteLength;
+        if (total > options.max) {
+          const error = new UnsafeArchiveError(
+            `plugin archive exceeds the limit of ${options.max} ${options.what} bytes`,
+            { rule: options.rule },
+          );
+          stopListening();
+          controller.error(error);
+          await reader.cancel(error).catch(() => {});
+          return;
+        }
+        options.onTotal?.(total);
+        controller.enqueue(result.value);
+      },
+      async cancel(reason): Promise<void> {
+        stopListening();
+        await reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

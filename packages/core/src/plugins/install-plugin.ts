@@ -1,0 +1,115 @@
+import { ApiError, isMoleculeError } from '../errors.js';
+import { silentLogger } from '../ports/logger.js';
+import { runPluginInstall } from './install-plugin-archive.js';
+import type { InstallPluginArchiveOptions, PluginInstallResult } from './install-types.js';
+
+/** A streamed plugin download, as the core client returns it. */
+export interface PluginDownload {
+  body: ReadableStream<Uint8Array>;
+  contentLength: number | null;
+  headers: Headers;
+}
+
+/** What the platform said to the install report (the core client's `PluginInstallReport`). */
+export interface PluginInstallReportAnswer {
+  /** False when the platform could not record it (the 503 a remote workspace gets). */
+  recorded: boolean;
+  status: number;
+  reason?: string | undefined;
+}
+
+/** The two client calls an install needs; the core client (`createAgentClient`) has both. */
+export interface PluginInstallClient {
+  downloadPlugin(name: string, options?: { source?: string; signal?: AbortSignal }): Promise<PluginDownload>;
+  reportPluginInstall(
+    name: string,
+    options?: { source?: string; signal?: AbortSignal },
+  ): Promise<PluginInstallReportAnswer>;
+}
+
+/** Options of {@link installPlugin}: the archive pipeline's options plus where to get the plugin from. */
+export interface InstallPluginOptions extends Omit<InstallPluginArchiveOptions, 'contentLength'> {
+  client: PluginInstallClient;
+  /** `local://<name>` (the platform's default), `github://owner/repo#ref`, or a bare name. */
+  source?: string;
+  /** Tell the platform about the install afterwards (default true, like the Python SDK). */
+  reportToPlatform?: boolean;
+}
+
+/** How telling the platform went. The install itself stands either way. */
+export type PluginReportOutcome =
+  | { status: 'recorded' }
+  /** The platform cannot record installs for a remote workspace (its `POST /plugins` answers 503). */
+  | { status: 'not-supported'; httpStatus: number }
+  /** Anything else went wrong (logged as a warning). */
+  | { status: 'failed'; httpStatus: number | null; error: string };
+
+/** What {@link installPlugin} did. */
+export interface InstallPluginResult extends PluginInstallResult {
+  /** The source the plugin came from, as the platform named it (`X-Plugin-Source`) or as asked for. */
+  source: string | null;
+  /** `null` when `reportToPlatform` was false. */
+  report: PluginReportOutcome | null;
+}
+
+/**
+ * Downloads a plugin from the platform (`GET /workspaces/:id/plugins/:name/download`), installs it
+ * with the streaming pipeline (see {@link runPluginInstall}; the download starts only once the
+ * plugin's lock is held) and then reports the install (`POST /workspaces/:id/plugins`).
+ *
+ * The report never fails the install: the real server answers 503 `workspace container not
+ * running` for every remote workspace (it tries to copy the plugin into a Docker container), which
+ * comes back as `{ status: 'not-supported' }`; other failures are logged and returned as `failed`.
+ */
+export async function installPlugin(options: InstallPluginOptions): Promise<InstallPluginResult> {
+  const { client, source, signal } = options;
+  const logger = options.logger ?? silentLogger;
+  let platformSource: string | null = source ?? null;
+  const installed = await runPluginInstall(async () => {
+    const download = await client.downloadPlugin(options.name, {
+      ...(source === undefined ? {} : { source }),
+      ...(signal ? { signal } : {}),
+    });
+    platformSource = download.headers.get('x-plugin-source') ?? platformSource;
+    return { body: download.body, contentLength: download.contentLength };
+  }, options);
+
+  let report: PluginReportOutcome | null = null;
+  if (options.reportToPlatform ?? true) {
+    options.onProgress?.({
+      phase: 'report',
+      name: options.name,
+      bytesDownloaded: installed.compressedBytes,
+      totalBytes: null,
+      entries: installed.entries,
+      bytesWritten: installed.bytes,
+    });
+    const reportSource = platformSource ?? `local://${options.name}`;
+    try {
+      const answer = await client.reportPluginInstall(options.name, {
+        source: reportSource,
+        ...(signal ? { signal } : {}),
+      });
+      report = answer.recorded
+        ? { status: 'recorded' }
+        : { status: 'not-supported', httpStatus: answer.status };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 503) {
+        logger.info('the platform does not record plugin installs for remote workspaces (503)', {
+          plugin: options.name,
+        });
+        report = { status: 'not-supported', httpStatus: 503 };
+      } else {
+        const httpStatus = error instanceof ApiError ? error.status : null;
+        const message = isMoleculeError(error) || error instanceof Error ? error.message : String(error);
+        logger.warn('could not report the plugin install to the platform', {
+          plugin: options.name,
+          httpStatus,
+          error: message,
+        });
+        report = { status: 'failed', httpStatus, error: message };
+      }
+    }
+  }
+  return { ...installed, source: platformSource, report };
+}

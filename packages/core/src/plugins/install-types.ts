@@ -1,0 +1,98 @@
+import type { Logger } from '../ports/logger.js';
+import type { PluginSink } from '../ports/plugin-sink.js';
+import type { ProcessRunner, RunResult } from '../ports/process-runner.js';
+import type { ArchivePolicyOptions } from './archive-policy.js';
+
+/** Where an install is. `download` covers download, decompression, tar reading and staging, which all stream together. */
+export type PluginInstallPhase = 'lock' | 'download' | 'verify' | 'swap' | 'setup' | 'report' | 'done';
+
+/** A progress event, e.g. for a progress bar: compressed bytes against `Content-Length`, entries written. */
+export interface PluginInstallProgress {
+  phase: PluginInstallPhase;
+  name: string;
+  /** Compressed bytes received so far. */
+  bytesDownloaded: number;
+  /** The download's `Content-Length`, when known. */
+  totalBytes: number | null;
+  /** Archive entries staged so far (files, directories, links). */
+  entries: number;
+  /** File bytes staged so far (decompressed). */
+  bytesWritten: number;
+}
+
+/** All byte and count caps of one install. Defaults match the platform's own limits. */
+export interface PluginArchiveLimits extends ArchivePolicyOptions {
+  /**
+   * Most compressed bytes read. Default: the decompressed cap (compressing never saves less than
+   * nothing, by more than a few bytes per 64 KiB). A larger `Content-Length` is refused before reading.
+   */
+  maxCompressedBytes?: number;
+  /**
+   * Most decompressed tar bytes. Default: `maxBytes` + 2 KiB per allowed entry (headers, padding,
+   * PAX records) + 1 MiB.
+   */
+  maxDecompressedBytes?: number;
+  /** Largest PAX or GNU long-name record. Default 1 MiB. */
+  maxMetadataBytes?: number;
+}
+
+/** The result of running `setup.sh`. `ok` is true only for exit code 0 without a timeout. */
+export interface SetupResult extends RunResult {
+  ok: boolean;
+  /** Why it could not run at all (e.g. no `bash`), when that is what happened. */
+  error?: string;
+}
+
+/** Options of {@link installPluginArchive}. */
+export interface InstallPluginArchiveOptions {
+  /** The plugin name; checked against the platform's rule before any I/O. */
+  name: string;
+  /** Where the plugin is staged and swapped in. */
+  sink: PluginSink;
+  /** Runs `setup.sh`. Required unless `runSetup` is false. */
+  runner?: ProcessRunner;
+  /** Caps and policy switches (symlinks, case collisions). */
+  policy?: PluginArchiveLimits;
+  /**
+   * The manifest hash the plugin must have (64 lowercase hex). Checked over the staged tree before
+   * the swap, whether or not plugin.yaml carries a `sha256`; it wins over plugin.yaml's.
+   */
+  expectedSha256?: string;
+  /** Run the plugin's `setup.sh` after the swap (default true), like the Python SDK. */
+  runSetup?: boolean;
+  /** Kill `setup.sh` (and everything it started) after this long. Default 120,000 ms. */
+  setupTimeoutMs?: number;
+  /** Extra variables for `setup.sh` (never `MOLECULE_WORKSPACE_TOKEN`). */
+  env?: Readonly<Record<string, string>>;
+  /** The host environment to copy allow-listed variables from (pass `process.env` on Node). */
+  hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** The download's `Content-Length`, for progress and for refusing an oversized archive early. */
+  contentLength?: number | null;
+  onProgress?: (event: PluginInstallProgress) => void;
+  /** Each line `setup.sh` prints, as it prints it. */
+  onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+/** What an install did. */
+export interface PluginInstallResult {
+  name: string;
+  /** Absolute path of the installed plugin. */
+  path: string;
+  /** The manifest hash of the installed tree, when it was verified; `null` when nothing asked for it. */
+  manifestSha256: string | null;
+  /** Which hash was checked: the caller's pin, plugin.yaml's own `sha256`, or none. */
+  verifiedWith: 'expectedSha256' | 'plugin.yaml' | null;
+  /** Entries read from the archive (including directories and the root). */
+  entries: number;
+  files: number;
+  directories: number;
+  symlinks: number;
+  /** File bytes written. */
+  bytes: number;
+  /** Compressed bytes read. */
+  compressedBytes: number;
+  /** `null` when there was no `setup.sh` or `runSetup` was false. A failed setup does not undo the install. */
+  setup: SetupResult | null;
+}
