@@ -68,9 +68,12 @@ export function validateCallerToken(ctx: RequestContext, callerId: string): Prom
   return grandfathered(ctx, callerId, 'missing caller auth token', 'invalid caller auth token');
 }
 
-/** Discovery (peers: caller = path; discover: caller = `X-Workspace-ID`). Dev mode passes. */
+/**
+ * Discovery (peers: caller = path; discover: caller = `X-Workspace-ID`). The dev fail-open
+ * (dev mode with no `ADMIN_TOKEN`) passes once a token exists; before that it is grandfathered.
+ */
 export function validateDiscoveryCaller(ctx: RequestContext, callerId: string): Promise<SimResponse | null> {
-  if (ctx.core.options.devMode) return Promise.resolve(null);
+  if (ctx.core.devFailOpen) return Promise.resolve(null);
   return grandfathered(ctx, callerId, 'missing workspace auth token', 'invalid workspace auth token');
 }
 

@@ -15,9 +15,9 @@ export interface PlatformSimOptions {
   adminToken?: string | false;
   /**
    * `MOLECULE_ENV=dev`. Loopback and private agent URLs are allowed at dispatch (the a2a proxy
-   * can reach `http://localhost:<port>` agents), and discovery accepts any caller. With
-   * `adminToken: false` as well: the rate limiter is skipped (`X-RateLimit-Limit: unlimited`)
-   * and `/workspaces/:id/*` accepts requests that carry no bearer at all.
+   * can reach `http://localhost:<port>` agents). With `adminToken: false` as well (the server's
+   * dev fail-open): the rate limiter is skipped (`X-RateLimit-Limit: unlimited`), discovery
+   * accepts any caller and `/workspaces/:id/*` accepts requests that carry no bearer at all.
    */
   devMode?: boolean;
   /** `MOLECULE_DEPLOY_MODE=saas`: RFC-1918 agent URLs allowed. Default: `true` when `orgId` is set. */

@@ -227,11 +227,11 @@ function logSuccess(
   status: number,
   durationMs: number,
 ): void {
-  let response: unknown;
+  let response: unknown = null;
   try {
     response = toPlain(parseJsonStrict(new TextDecoder().decode(body)));
   } catch {
-    return; // the jsonb insert would fail: no row at all
+    // LogActivity's json.Marshal of an invalid RawMessage fails and falls back to "null".
   }
   core.writeActivity({
     workspaceId: target.id,

@@ -60,10 +60,10 @@ export async function handleAdminSim(
     const tok = bearerFromHeader(request.headers.get('Authorization'));
     if (!tok || !constantTimeEqual(tok, admin)) return errorResponse(401, 'admin auth required');
   }
-  const parts = decodeURIComponent(url.pathname).split('/').slice(3); // after /admin/sim
   const method = request.method.toUpperCase();
   const a = sim.admin;
   try {
+    const parts = decodeURIComponent(url.pathname).split('/').slice(3); // after /admin/sim
     const [first, id, action] = parts;
     if (first === 'workspaces' && id === undefined) {
       if (method === 'GET') return jsonResponse(200, a.workspaces());
@@ -160,7 +160,12 @@ export async function handleAdminSim(
       return jsonResponse(200, { status: 'ok' });
     }
   } catch (e) {
-    if (e instanceof RangeError || e instanceof TypeError || e instanceof SyntaxError) {
+    if (
+      e instanceof RangeError ||
+      e instanceof TypeError ||
+      e instanceof SyntaxError ||
+      e instanceof URIError
+    ) {
       return errorResponse(400, e.message);
     }
     throw e;

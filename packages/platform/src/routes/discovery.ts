@@ -29,8 +29,8 @@ export async function peers(ctx: RequestContext): Promise<SimResponse> {
   const denied = await validateDiscoveryCaller(ctx, id);
   if (denied) return denied;
   if (!canonicalUuid(id) || ctx.datastoreDown) return errorResponse(500, 'lookup failed');
-  const self = ctx.core.store.find(id);
-  if (!self || self.status === 'removed') return errorResponse(404, 'workspace not found');
+  const self = ctx.core.store.find(id); // no status filter: a removed caller still gets its list
+  if (!self) return errorResponse(404, 'workspace not found');
   const q = (ctx.query.get('q') ?? '').toLowerCase();
   const list = listPeers(ctx.core.store, self).filter(
     (w) => !q || w.name.toLowerCase().includes(q) || (w.role ?? '').toLowerCase().includes(q),
@@ -52,13 +52,13 @@ export async function discover(ctx: RequestContext): Promise<SimResponse> {
   const target = store.find(targetId);
   const caller = store.find(callerId);
   if (!target) return errorResponse(404, 'workspace not found');
-  const reply = (url: string): SimResponse => jsonResponse(200, { id: target.id, url, name: target.name });
+  const reply = (url: string): SimResponse => jsonResponse(200, { id: targetId, url, name: target.name });
 
   if (target.runtime === 'external' && target.url !== '') {
     let url = target.url;
     if (caller?.runtime !== 'external') {
-      // Rewritten for callers inside Docker, exactly as the server does.
-      url = url.replace(/^(https?:\/\/)(127\.0\.0\.1|localhost)(?=[:/]|$)/, '$1host.docker.internal');
+      // Rewritten for callers inside Docker: the first occurrence of each, as the server does.
+      url = url.replace('127.0.0.1', 'host.docker.internal').replace('localhost', 'host.docker.internal');
     }
     if ((await checkSafeUrl(url, ctx.core.urlPolicy)) !== null) {
       return errorResponse(503, 'workspace URL failed safety check');

@@ -139,14 +139,19 @@ describe('POST /workspaces/:id/a2a — success and normalisation', () => {
     expect(rows[1]!.source_id).toBeNull();
   });
 
-  it('writes no row when the agent replies with non-JSON (the jsonb insert fails)', async () => {
+  it('a non-JSON reply is relayed verbatim; its row has response_body null (Go marshal fallback)', async () => {
     const agent = fakeAgent(() => new Response('plain text'));
     const sim = makeSim({ pushFetch: agent.pushFetch });
     await registerAgent(sim, IDS.a);
     const r = await call(sim, 'POST', A2A(IDS.a), { body: messageBody('x') });
     expect(r.status).toBe(200);
     expect(r.text).toBe('plain text');
-    expect(sim.admin.activity(IDS.a)).toEqual([]);
+    const rows = sim.admin.activity(IDS.a);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'ok', response_body: null });
+    const token = await sim.admin.mintToken(IDS.a);
+    const listed = await call(sim, 'GET', `/workspaces/${IDS.a}/activity`, { token });
+    expect(listed.text).toContain('"response_body":null');
   });
 
   it('a JSON null body becomes an envelope with null method and params', async () => {

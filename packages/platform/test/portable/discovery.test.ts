@@ -92,17 +92,25 @@ describe('GET /registry/:id/peers', () => {
     expect((await call(sim, 'GET', `/registry/${IDS.a}/peers`, { token: a })).status).toBe(200);
   });
 
-  it('dev mode lets any caller list peers', async () => {
-    const sim = makeSim({ devMode: true });
-    await tree(sim);
-    expect((await call(sim, 'GET', `/registry/${IDS.a}/peers`)).status).toBe(200);
+  it('the dev fail-open (dev mode, no ADMIN_TOKEN) lets any caller list peers; dev mode alone does not', async () => {
+    const open = makeSim({ devMode: true, adminToken: false });
+    await tree(open);
+    expect((await call(open, 'GET', `/registry/${IDS.a}/peers`)).status).toBe(200);
+    const strict = makeSim({ devMode: true });
+    await tree(strict);
+    expect((await call(strict, 'GET', `/registry/${IDS.a}/peers`)).status).toBe(401);
   });
 
-  it('404 workspace not found for an unknown or removed workspace', async () => {
+  it('404 workspace not found for an unknown workspace; a removed caller still gets its list', async () => {
     const sim = makeSim();
     const r = await call(sim, 'GET', `/registry/${IDS.unknown}/peers`);
     expect(r.status).toBe(404);
     expect(r.json).toEqual({ error: 'workspace not found' });
+    await tree(sim);
+    await sim.admin.delete(IDS.c);
+    const removed = await call(sim, 'GET', `/registry/${IDS.c}/peers`);
+    expect(removed.status).toBe(200);
+    expect(removed.json.map((p: { id: string }) => p.id)).toEqual([IDS.a]);
   });
 
   it('500 lookup failed for a non-UUID id', async () => {
@@ -162,7 +170,7 @@ describe('GET /registry/discover/:id', () => {
     });
     expect(r.status).toBe(503);
     expect(r.json).toEqual({ error: 'workspace URL failed safety check' });
-    const dev = makeSim({ devMode: true });
+    const dev = makeSim({ devMode: true, adminToken: false });
     await dev.admin.createWorkspace({ id: IDS.b, external: true, url: 'http://localhost:9001' });
     await dev.admin.createWorkspace({ id: IDS.c, external: true, url: 'https://c.example.com' });
     await registerAgent(dev, IDS.a);
@@ -215,7 +223,7 @@ describe('GET /registry/discover/:id', () => {
   });
 
   it('ancestor ↔ descendant at any depth may discover each other', async () => {
-    const sim = makeSim({ devMode: true });
+    const sim = makeSim({ devMode: true, adminToken: false });
     await tree(sim);
     await call(sim, 'POST', '/registry/heartbeat', { body: { workspace_id: IDS.d } });
     const r = await call(sim, 'GET', `/registry/discover/${IDS.d}`, { headers: { 'X-Workspace-ID': IDS.a } });
@@ -223,7 +231,7 @@ describe('GET /registry/discover/:id', () => {
   });
 
   it('503 workspace not available with its status when nothing resolves', async () => {
-    const sim = makeSim({ devMode: true });
+    const sim = makeSim({ devMode: true, adminToken: false });
     await tree(sim);
     const r = await call(sim, 'GET', `/registry/discover/${IDS.d}`, { headers: { 'X-Workspace-ID': IDS.c } });
     expect(r.status).toBe(503);
