@@ -1,3 +1,4 @@
+export * from './loops/index.js';
 export * from './process/index.js';
 export * from './push/index.js';
 export * from './stores/index.js';

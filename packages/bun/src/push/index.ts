@@ -1,3 +1,4 @@
+export { type BunPushDelivery, type BunPushDeliveryOptions, startPushDelivery } from './push-delivery.js';
 export {
   type FetchHandler,
   type PushServer,

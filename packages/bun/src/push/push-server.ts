@@ -7,10 +7,25 @@ import {
   type PushHandlerContext,
   silentLogger,
 } from '@molecule-ai/agent-core';
-import type { PushServer } from '@molecule-ai/agent-node';
 import { withBodyDeadline } from './body-deadline.js';
 
-export type { PushServer } from '@molecule-ai/agent-node';
+/** A running push server (the same shape as the Node package's). */
+export interface PushServer {
+  /** The URL to register with the platform: the public origin plus the handler's path. */
+  readonly url: string;
+  /** The path served (the capability path by default). */
+  readonly path: string;
+  readonly host: string;
+  readonly port: number;
+  /** Requests being handled right now. */
+  readonly inFlight: number;
+  /**
+   * Stops listening, lets in-flight requests finish (new requests get 503 or a refused
+   * connection), then closes everything. After `timeoutMs` (default 30 s) the remaining
+   * connections are cut. Idempotent.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
 
 /** A standard fetch handler, optionally carrying the path it serves (as `createA2AHandler` does). */
 export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly path?: string };
