@@ -1,12 +1,20 @@
-import { isMoleculeError, UnsupportedError } from '@molecule-ai/agent-core';
+import { env } from 'cloudflare:test';
+import {
+  installPlugin as coreInstallPlugin,
+  createAgentClient,
+  isMoleculeError,
+  UnsupportedError,
+} from '@molecule-ai/agent-core';
 import { describe, expect, it } from 'vitest';
 import {
+  createKvTokenStore,
   installPlugin,
   PLUGINS_UNSUPPORTED_MESSAGE,
   PROCESSES_UNSUPPORTED_MESSAGE,
   unsupportedPluginSink,
   unsupportedProcessRunner,
 } from '../../src/index.js';
+import { PLATFORM_URL, sim, simFetch } from './support/platform.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -47,5 +55,28 @@ describe('what a Worker cannot do', () => {
     expect(error).toBeInstanceOf(UnsupportedError);
     expect((error as Error).message).toBe(PROCESSES_UNSUPPORTED_MESSAGE);
     expect((error as Error).message).toContain('setup.sh');
+  });
+
+  it("the core's install pipeline fails at once on the unsupported sink, before any download", async () => {
+    const { id } = await sim.admin.createWorkspace({ external: true, url: 'https://agent.example/' });
+    await sim.admin.addPlugin('hello-plugin', { 'plugin.yaml': 'name: hello-plugin\n' });
+    const client = createAgentClient({
+      workspaceId: id,
+      platformUrl: PLATFORM_URL,
+      tokenStore: createKvTokenStore(env.TOKENS),
+      fetch: simFetch,
+    });
+    await client.register();
+    const error = await rejection(
+      coreInstallPlugin({
+        client,
+        name: 'hello-plugin',
+        sink: unsupportedPluginSink,
+        runner: unsupportedProcessRunner,
+      }),
+    );
+    expect(error).toBeInstanceOf(UnsupportedError);
+    expect((error as Error).message).toBe(PLUGINS_UNSUPPORTED_MESSAGE);
+    expect(sim.requests.filter((r) => r.path.includes('/plugins/'))).toEqual([]);
   });
 });
