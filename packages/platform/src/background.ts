@@ -7,7 +7,7 @@ export class BackgroundTasks {
   private readonly errors: unknown[] = [];
 
   /**
-   * Starts a task; failures are kept (see {@link errorsSeen}) and never reject the caller.
+   * Starts a task; failures are kept for {@link settle} and never reject the caller.
    * `waitUntil` (a Worker's `ctx.waitUntil`) keeps the runtime alive until the task ends.
    */
   run(task: () => Promise<unknown>, waitUntil?: (promise: Promise<unknown>) => void): void {
@@ -21,14 +21,14 @@ export class BackgroundTasks {
     waitUntil?.(p);
   }
 
-  /** Resolves once every task, including tasks started while waiting, has finished. */
+  /**
+   * Resolves once every task, including tasks started while waiting, has finished. Rejects with
+   * the first unexpected error a task threw since the last call (that would be a simulator bug).
+   */
   async settle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
-  }
-
-  /** Unexpected errors thrown by background tasks (a bug in the simulator if non-empty). */
-  errorsSeen(): readonly unknown[] {
-    return this.errors;
+    const [first] = this.errors.splice(0);
+    if (first !== undefined) throw first;
   }
 }
 

@@ -19,8 +19,6 @@ export interface RequestContext {
   readonly ip: string;
   /** Route parameters, e.g. `id`. */
   params: Record<string, string>;
-  /** Headers that middleware set before the handler ran (`c.Header`). */
-  readonly responseHeaders: Headers;
   /** When true, every datastore access fails (an injected outage). */
   readonly datastoreDown: boolean;
   /** The host's `waitUntil`, for work that outlives the response. */

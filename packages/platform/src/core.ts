@@ -5,7 +5,7 @@ import { BackgroundTasks, WorkspaceEvents } from './background.js';
 import { newUuid } from './ids.js';
 import type { ResolvedOptions } from './options.js';
 import type { RandomSource } from './random.js';
-import { type ActivityRow, DbError, Store, type WorkspaceRow } from './store.js';
+import { type ActivityRow, Store, type WorkspaceRow } from './store.js';
 import { newTokenPlaintext, sha256Hex } from './tokens.js';
 import type { UrlPolicy } from './url-safety.js';
 
@@ -81,7 +81,7 @@ export class SimCore {
     return true;
   }
 
-  /** `wsauth.HasAnyLiveToken(id)`; throws DbError for a non-UUID id. */
+  /** `wsauth.HasAnyLiveToken(id)` for a canonical id. */
   hasLiveToken(canonicalId: string): boolean {
     return this.store.liveTokens(canonicalId).length > 0;
   }
@@ -152,5 +152,3 @@ export class SimCore {
     for (const t of this.store.tokens) if (t.workspaceId === ws.id && t.revokedAt === null) t.revokedAt = now;
   }
 }
-
-export { DbError };

@@ -202,7 +202,6 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
         body,
         ip,
         params: {},
-        responseHeaders: new Headers(),
         datastoreDown: selection.faults.some((f) => f.type === 'datastore-down'),
         ...(info?.waitUntil ? { waitUntil: info.waitUntil } : {}),
       };

@@ -106,11 +106,6 @@ export interface SecretValue {
   corrupt?: boolean;
 }
 
-/** Thrown where Postgres would return an error (a bad uuid cast, or an injected outage). */
-export class DbError extends Error {
-  override name = 'DbError';
-}
-
 /** All simulator state. */
 export class Store {
   readonly workspaces: Map<string, WorkspaceRow> = new Map();
@@ -156,11 +151,4 @@ export class Store {
     walk(id);
     return out;
   }
-}
-
-/** What a query with this id would do in Postgres: the canonical id, or a DbError. */
-export function dbUuid(id: string): string {
-  const c = canonicalUuid(id);
-  if (!c) throw new DbError(`invalid input syntax for type uuid: "${id}"`);
-  return c;
 }

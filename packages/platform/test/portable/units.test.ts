@@ -108,3 +108,24 @@ describe('tar helpers (Go archive/tar rules)', () => {
     expect(formatPaxRecord('path', 'é')).toBe('11 path=é\n');
   });
 });
+
+describe('background work', () => {
+  it('settle() waits for tasks started while waiting and reports an unexpected failure once', async () => {
+    const { BackgroundTasks } = await import('../../src/background.js');
+    const bg = new BackgroundTasks();
+    const done: string[] = [];
+    bg.run(async () => {
+      await Promise.resolve();
+      bg.run(async () => {
+        done.push('nested');
+      });
+      done.push('outer');
+    });
+    bg.run(async () => {
+      throw new Error('boom');
+    });
+    await expect(bg.settle()).rejects.toThrow('boom');
+    expect(done).toEqual(['outer', 'nested']);
+    await expect(bg.settle()).resolves.toBeUndefined();
+  });
+});
