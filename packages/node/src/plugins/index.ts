@@ -1,1 +1,3 @@
-export {};
+export { createFsPluginSink, type FsPluginSinkOptions } from './fs-plugin-sink.js';
+export { createNodeProcessRunner, type NodeProcessRunnerOptions } from './node-process-runner.js';
+export { hashPluginDirectory } from './plugin-directory-hash.js';
