@@ -278,6 +278,16 @@ export function checkRequired(bound: Record<string, unknown> | undefined, fields
   }
 }
 
+/** {@link shouldBindJson}, with `null` for anything Go would refuse (handlers answer 400). */
+export function bindOrNull(body: Uint8Array, fields: StructSpec): Record<string, unknown> | null {
+  try {
+    return shouldBindJson(body, fields);
+  } catch (e) {
+    if (e instanceof BindError) return null;
+    throw e;
+  }
+}
+
 /** `c.ShouldBindJSON(&payload)`: decode the first value, bind it, check `required`. */
 export function shouldBindJson(body: Uint8Array, fields: StructSpec): Record<string, unknown> {
   const bound = bindStruct(decodeFirstValue(body), fields);

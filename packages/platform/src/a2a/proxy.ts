@@ -3,12 +3,13 @@
  * peers, `/delegate`, queue drains). Checks run in the server's order: hierarchy → budget →
  * URL → URL safety → normalisation → dispatch.
  */
+import { concatBytes } from '../bytes.js';
 import type { SimCore } from '../core.js';
 import { parseJsonStrict, toPlain } from '../go-bind.js';
 import { canCommunicate } from '../hierarchy.js';
 import { statusText } from '../http.js';
 import { canonicalUuid } from '../ids.js';
-import type { QueueItem, WorkspaceRow } from '../store.js';
+import type { ActivityRow, QueueItem, WorkspaceRow } from '../store.js';
 import { checkSafeUrl, isPlaceholderUrl } from '../url-safety.js';
 import { classifyDispatchError } from './dispatch-error.js';
 import { normalizeA2A } from './normalize.js';
@@ -88,17 +89,10 @@ export async function proxyA2ARequest(
 
   if (pollOnly) {
     // Simulator extension (newer servers' poll delivery): park the message as an activity row.
-    const row = core.writeActivity({
-      workspaceId: target.id,
-      activityType: 'a2a_receive',
-      sourceId: callerId || null,
-      targetId: target.id,
-      method: normalized.method,
+    const row = writeReceiveRow(core, target, callerId, normalized.method, normalized.payload, {
       summary: `${normalized.method} → ${target.name}`,
-      requestBody: normalized.payload,
       durationMs: 0,
       status: 'ok',
-      errorDetail: null,
     });
     return {
       kind: 'accepted',
@@ -208,13 +202,7 @@ async function readCapped(res: Response, cap: number): Promise<Uint8Array> {
     total += take.byteLength;
   }
   if (total >= cap) await reader.cancel().catch(() => {});
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 function logSuccess(
@@ -233,18 +221,38 @@ function logSuccess(
   } catch {
     // LogActivity's json.Marshal of an invalid RawMessage fails and falls back to "null".
   }
-  core.writeActivity({
+  writeReceiveRow(core, target, callerId, method, payload, {
+    summary: `${method} → ${target.name}`,
+    responseBody: response,
+    durationMs,
+    status: status >= 400 ? 'error' : 'ok',
+  });
+}
+
+/** The `a2a_receive` row written on the target (`logA2ASuccess` / `logA2AFailure` / poll delivery). */
+function writeReceiveRow(
+  core: SimCore,
+  target: WorkspaceRow,
+  callerId: string,
+  method: string,
+  payload: Record<string, unknown>,
+  fields: {
+    summary: string;
+    durationMs: number;
+    status: string;
+    responseBody?: unknown;
+    errorDetail?: string;
+  },
+): ActivityRow {
+  return core.writeActivity({
     workspaceId: target.id,
     activityType: 'a2a_receive',
     sourceId: callerId || null,
     targetId: target.id,
     method,
-    summary: `${method} → ${target.name}`,
     requestBody: payload,
-    responseBody: response,
-    durationMs,
-    status: status >= 400 ? 'error' : 'ok',
-    errorDetail: null,
+    ...fields,
+    errorDetail: fields.errorDetail ?? null,
   });
 }
 
@@ -265,14 +273,8 @@ function dispatchFailed(
     target.livenessExpiresAt = null;
   }
   if (opts.logActivity) {
-    core.writeActivity({
-      workspaceId: target.id,
-      activityType: 'a2a_receive',
-      sourceId: callerId || null,
-      targetId: target.id,
-      method,
+    writeReceiveRow(core, target, callerId, method, payload, {
       summary: `A2A request to ${target.name} failed: ${failure.message}`,
-      requestBody: payload,
       durationMs,
       status: 'error',
       errorDetail: failure.message,

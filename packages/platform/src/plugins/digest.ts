@@ -3,6 +3,7 @@
  * sha256 over the bytewise-sorted concatenation of `"<relpath>\x00<content>"` for every regular
  * file except the top-level `manifest.json`, as lowercase hex.
  */
+import { concatBytes } from '../bytes.js';
 import { sha256Hex } from '../tokens.js';
 import { type PluginFiles, type PluginTree, toPluginTree } from './tree.js';
 
@@ -19,21 +20,10 @@ export async function computeTreeDigest(tree: PluginTree): Promise<string> {
   const entries: Uint8Array[] = [];
   for (const [path, node] of tree) {
     if (node.type !== 'file' || path === 'manifest.json') continue;
-    const head = utf8.encode(`${path}\x00`);
-    const e = new Uint8Array(head.length + node.content.length);
-    e.set(head);
-    e.set(node.content, head.length);
-    entries.push(e);
+    entries.push(concatBytes([utf8.encode(`${path}\x00`), node.content]));
   }
   entries.sort(compareU8);
-  const total = entries.reduce((n, e) => n + e.length, 0);
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const e of entries) {
-    all.set(e, o);
-    o += e.length;
-  }
-  return sha256Hex(all);
+  return sha256Hex(concatBytes(entries));
 }
 
 /**

@@ -2,7 +2,7 @@
  * `GET /workspaces/:id/activity` and `POST /workspaces/:id/notify`.
  */
 import type { RequestContext } from '../context.js';
-import { BindError, type StructSpec, shouldBindJson } from '../go-bind.js';
+import { bindOrNull, type StructSpec } from '../go-bind.js';
 import { jsonbText, RawJson } from '../go-json.js';
 import { errorResponse, jsonResponse, type SimResponse } from '../http.js';
 import { canonicalUuid } from '../ids.js';
@@ -123,13 +123,8 @@ const NOTIFY: StructSpec = {
 
 /** Notify: the agent's message to the canvas; persisted as an `a2a_receive`/`notify` row. */
 export function notify(ctx: RequestContext): SimResponse {
-  let body: Record<string, unknown>;
-  try {
-    body = shouldBindJson(ctx.body, NOTIFY);
-  } catch (e) {
-    if (e instanceof BindError) return errorResponse(400, 'message is required');
-    throw e;
-  }
+  const body = bindOrNull(ctx.body, NOTIFY);
+  if (!body) return errorResponse(400, 'message is required');
   const attachments = (body.attachments as Array<Record<string, unknown>> | undefined) ?? [];
   for (let i = 0; i < attachments.length; i++) {
     if (!attachments[i]!.uri || !attachments[i]!.name) {

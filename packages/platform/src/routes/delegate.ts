@@ -3,7 +3,7 @@
  */
 import { executeDelegation } from '../a2a/delegation.js';
 import type { RequestContext } from '../context.js';
-import { BindError, type StructSpec, shouldBindJson } from '../go-bind.js';
+import { bindOrNull, type StructSpec } from '../go-bind.js';
 import { errorResponse, jsonResponse, type SimResponse } from '../http.js';
 import { canonicalUuid, goUuidParses } from '../ids.js';
 
@@ -15,13 +15,8 @@ const DELEGATE: StructSpec = {
 
 /** Accepts a delegation (202) and runs it in the background through the A2A proxy. */
 export function delegate(ctx: RequestContext): SimResponse {
-  let body: Record<string, unknown>;
-  try {
-    body = shouldBindJson(ctx.body, DELEGATE);
-  } catch (e) {
-    if (e instanceof BindError) return errorResponse(400, 'invalid delegation request');
-    throw e;
-  }
+  const body = bindOrNull(ctx.body, DELEGATE);
+  if (!body) return errorResponse(400, 'invalid delegation request');
   const sourceParam = ctx.params.id!;
   const targetId = body.target_id as string;
   const task = body.task as string;

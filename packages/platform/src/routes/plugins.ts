@@ -2,7 +2,7 @@
  * `GET /workspaces/:id/plugins/:name/download` and `POST /workspaces/:id/plugins`.
  */
 import type { RequestContext } from '../context.js';
-import { BindError, type StructSpec, shouldBindJson } from '../go-bind.js';
+import { bindOrNull, type StructSpec } from '../go-bind.js';
 import { errorResponse, type SimResponse } from '../http.js';
 import { canonicalUuid } from '../ids.js';
 import { isStageError, stagePlugin } from '../plugins/stage.js';
@@ -53,13 +53,8 @@ const INSTALL: StructSpec = { source: { kind: 'string' }, sha256: { kind: 'strin
  */
 export async function installPlugin(ctx: RequestContext): Promise<SimResponse> {
   if (ctx.body.length > INSTALL_BODY_MAX) return errorResponse(400, 'invalid request body');
-  let body: Record<string, unknown>;
-  try {
-    body = shouldBindJson(ctx.body, INSTALL);
-  } catch (e) {
-    if (e instanceof BindError) return errorResponse(400, 'invalid request body');
-    throw e;
-  }
+  const body = bindOrNull(ctx.body, INSTALL);
+  if (!body) return errorResponse(400, 'invalid request body');
   const source = (body.source as string | undefined) ?? '';
   if (!source) {
     return errorResponse(400, `'source' is required (e.g. "local://my-plugin" or "github://owner/repo")`);

@@ -5,7 +5,7 @@ import { drainQueue } from '../a2a/queue.js';
 import { requireWorkspaceToken } from '../auth.js';
 import type { RequestContext } from '../context.js';
 import { LIVENESS_TTL_MS, URL_CACHE_TTL_MS } from '../core.js';
-import { BindError, type LosslessJson, type StructSpec, shouldBindJson, toPlain } from '../go-bind.js';
+import { bindOrNull, type LosslessJson, type StructSpec, toPlain } from '../go-bind.js';
 import { errorResponse, jsonResponse, type SimResponse } from '../http.js';
 import { canonicalUuid } from '../ids.js';
 import { isPlaceholderUrl, validateAgentUrl } from '../url-safety.js';
@@ -36,18 +36,9 @@ const UPDATE_CARD: StructSpec = {
   agent_card: { kind: 'raw', required: true },
 };
 
-function bind(ctx: RequestContext, spec: StructSpec): Record<string, unknown> | null {
-  try {
-    return shouldBindJson(ctx.body, spec);
-  } catch (e) {
-    if (e instanceof BindError) return null;
-    throw e;
-  }
-}
-
 /** Register: validate the URL, check the token, upsert, mint a token while none is live. */
 export async function register(ctx: RequestContext): Promise<SimResponse> {
-  const p = bind(ctx, REGISTER);
+  const p = bindOrNull(ctx.body, REGISTER);
   if (!p) return errorResponse(400, 'invalid request body');
   const id = p.id as string;
   const url = p.url as string;
@@ -92,7 +83,7 @@ export async function register(ctx: RequestContext): Promise<SimResponse> {
 
 /** Heartbeat: update counters, refresh liveness, evaluate status, drain one queued A2A item. */
 export async function heartbeat(ctx: RequestContext): Promise<SimResponse> {
-  const p = bind(ctx, HEARTBEAT);
+  const p = bindOrNull(ctx.body, HEARTBEAT);
   if (!p) return errorResponse(400, 'invalid request body');
   const id = p.workspace_id as string;
   const denied = await requireWorkspaceToken(ctx, id);
@@ -143,7 +134,7 @@ export async function heartbeat(ctx: RequestContext): Promise<SimResponse> {
 
 /** Update-card: same grandfathered token check; stores the card as-is. */
 export async function updateCard(ctx: RequestContext): Promise<SimResponse> {
-  const p = bind(ctx, UPDATE_CARD);
+  const p = bindOrNull(ctx.body, UPDATE_CARD);
   if (!p) return errorResponse(400, 'invalid request body');
   const id = p.workspace_id as string;
   const denied = await requireWorkspaceToken(ctx, id);

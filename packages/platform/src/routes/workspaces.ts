@@ -3,7 +3,7 @@
  */
 import type { RequestContext } from '../context.js';
 import type { SimCore } from '../core.js';
-import { BindError, type StructSpec, shouldBindJson } from '../go-bind.js';
+import { bindOrNull, type StructSpec } from '../go-bind.js';
 import { errorResponse, jsonResponse, type SimResponse } from '../http.js';
 import { canonicalUuid } from '../ids.js';
 
@@ -89,13 +89,8 @@ function connectionInfo(platformUrl: string, id: string, token: string): Record<
 
 /** The HTTP handler. */
 export async function createWorkspaceHandler(ctx: RequestContext): Promise<SimResponse> {
-  let p: Record<string, unknown>;
-  try {
-    p = shouldBindJson(ctx.body, CREATE);
-  } catch (e) {
-    if (e instanceof BindError) return errorResponse(400, 'invalid workspace payload');
-    throw e;
-  }
+  const p = bindOrNull(ctx.body, CREATE);
+  if (!p) return errorResponse(400, 'invalid workspace payload');
   const name = p.name as string;
   // Field checks the server applies to names and roles (#685/#688).
   if (

@@ -14,6 +14,8 @@
  * nanotar cannot do this (it truncates names at 100 bytes and has no PAX), hence this file.
  */
 
+import { concatBytes } from '../bytes.js';
+
 /** Entry types. The platform only ever emits `file` and `dir`; the rest exist for test archives. */
 export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
@@ -202,12 +204,5 @@ function entryBlocks(e: TarEntry): Uint8Array[] {
 export function writeTar(entries: TarEntry[]): Uint8Array {
   const parts = entries.flatMap(entryBlocks);
   parts.push(new Uint8Array(BLOCK * 2));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
