@@ -6,6 +6,7 @@ import {
   type RunResult,
 } from '@molecule-ai/agent-core';
 import type { Subprocess } from 'bun';
+import { requireBun } from '../require-bun.js';
 import { createLineSplitter } from './line-splitter.js';
 
 /** Options of {@link createBunProcessRunner}. */
@@ -107,6 +108,7 @@ export function createBunProcessRunner(options: BunProcessRunnerOptions = {}): P
 
   async function run(runOptions: RunOptions): Promise<RunResult> {
     const { argv, cwd, env, timeoutMs, signal, onOutput } = runOptions;
+    requireBun('createBunProcessRunner');
     if (argv.length === 0) throw new ConfigError('cannot run an empty argv');
     if (signal?.aborted) throw new AbortError('run aborted before it started', { cause: signal.reason });
     const started = performance.now();

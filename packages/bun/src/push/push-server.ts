@@ -7,6 +7,7 @@ import {
   type PushHandlerContext,
   silentLogger,
 } from '@molecule-ai/agent-core';
+import { requireBun } from '../require-bun.js';
 import { withBodyDeadline } from './body-deadline.js';
 
 /** A running push server (the same shape as the Node package's). */
@@ -92,6 +93,7 @@ function reject(status: number, error: string, headers: Record<string, string> =
  * await push.stop();
  */
 export async function startPushServer(options: PushServerOptions): Promise<PushServer> {
+  requireBun('startPushServer');
   if (!options.handler === !options.onMessage) {
     throw new ConfigError('startPushServer needs exactly one of `handler` or `onMessage`');
   }
