@@ -23,7 +23,8 @@ function timeOf(row: unknown): number {
   const match = RFC3339.exec(value);
   if (!match) return Date.parse(value) * 1000;
   const seconds = Date.parse(`${match[1]}${match[3]!.toUpperCase()}`);
-  const fraction = match[2] ? Math.floor(Number(`0${match[2]}`) * 1_000_000) : 0;
+  // Digits, not floating point: 0.123457 * 1e6 is 123456.99…, which would tie with the row before.
+  const fraction = Number((match[2] ?? '.').slice(1).padEnd(6, '0').slice(0, 6));
   return seconds * 1000 + fraction;
 }
 

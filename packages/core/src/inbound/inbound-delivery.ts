@@ -19,6 +19,13 @@ export interface DeliveryRunOptions {
    * tick, a test). `false` (the loop's way): hand out what the free slots allow and return.
    */
   wait?: boolean;
+  /**
+   * Without `wait`: called when every handler slot is busy and messages are pending. Resolves
+   * `true` once a slot is free (hand out more), `false` when the delivery should return now
+   * (other loop work is due, or the loop stops). Lets one loop tick drain a batch instead of one
+   * tick per message. Absent: return at once when the slots are full.
+   */
+  waitForSlot?: () => Promise<boolean>;
   signal?: AbortSignal;
 }
 

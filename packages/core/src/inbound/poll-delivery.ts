@@ -237,8 +237,11 @@ export function createPollDelivery(options: PollDeliveryOptions): PollDelivery {
       if (stopped || runOptions.signal?.aborted) break;
       if (entry.state !== 'pending') continue;
       if (dispatcher.available === 0) {
-        if (!runOptions.wait) break;
-        await dispatcher.whenAvailable(runOptions.signal);
+        if (runOptions.wait) {
+          await dispatcher.whenAvailable(runOptions.signal);
+        } else if (!runOptions.waitForSlot || !(await runOptions.waitForSlot())) {
+          break;
+        }
         if (stopped || runOptions.signal?.aborted) break;
       }
       started.push(start(entry, w, dispatcher));

@@ -37,6 +37,12 @@ export interface AgentStepContext {
    * `false` (the long-running loop): handlers keep running across steps.
    */
   waitForHandlers?: boolean;
+  /**
+   * When the heartbeat and the state poll are next due (epoch ms), for operations not in this
+   * tick's plan: a blocked delivery may keep handing out messages until then. Absent: it returns
+   * as soon as the handler slots are full.
+   */
+  nextDue?: { heartbeat: number; statePoll: number };
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -64,6 +70,47 @@ function reportOf(context: AgentStepContext, logger: Logger): TaskReport {
   return taskReportFromInFlight(context.dispatcher?.inFlight() ?? []);
 }
 
+/**
+ * Lets the delivery wait for free handler slots within this tick, until the next heartbeat or
+ * state poll is due (or the loop stops). The deadline timer is only created on the first wait,
+ * so a tick that never waits costs nothing.
+ */
+function slotWaiter(
+  plan: TickPlan,
+  context: AgentStepContext,
+): { wait: () => Promise<boolean>; close(): void } {
+  let deadline: AbortController | undefined;
+  const onStop = (): void => deadline?.abort();
+  const close = (): void => {
+    deadline?.abort();
+    context.signal?.removeEventListener('abort', onStop);
+  };
+  const dispatcher = context.dispatcher!;
+  const wait = async (): Promise<boolean> => {
+    if (!deadline) {
+      deadline = new AbortController();
+      const { policy, clock } = context;
+      const now = clock.now();
+      const budget = Math.min(
+        plan.heartbeat ? policy.heartbeatIntervalMs : Math.max(0, (context.nextDue?.heartbeat ?? now) - now),
+        plan.pollState ? policy.statePollIntervalMs : Math.max(0, (context.nextDue?.statePoll ?? now) - now),
+      );
+      if (context.signal?.aborted || budget <= 0) deadline.abort();
+      else {
+        context.signal?.addEventListener('abort', onStop, { once: true });
+        clock.sleep(budget, deadline.signal).then(
+          () => deadline?.abort(),
+          () => {},
+        );
+      }
+    }
+    if (deadline.signal.aborted) return false;
+    await dispatcher.whenAvailable(deadline.signal);
+    return !deadline.signal.aborted;
+  };
+  return { wait, close };
+}
+
 /** Performs the operations of `plan`, in Python's order: heartbeat, delivery, state. Never throws. */
 export async function performTick(
   plan: TickPlan,
@@ -83,15 +130,19 @@ export async function performTick(
     }
   }
   if (plan.deliver && context.delivery && context.dispatcher) {
+    const slots = slotWaiter(plan, context);
     try {
       delivered = await context.delivery.runOnce(context.dispatcher, {
         wait: context.waitForHandlers ?? false,
+        waitForSlot: slots.wait,
         ...(context.signal ? { signal: context.signal } : {}),
       });
       outcome.delivery = { ok: true, more: delivered.more, blocked: delivered.blocked };
     } catch (error) {
       logger.warn('inbound delivery failed', { error });
       outcome.delivery = { ok: false, failure: classifyLoopFailure(error) };
+    } finally {
+      slots.close();
     }
   }
   if (plan.pollState) {

@@ -137,7 +137,11 @@ function startRunner(parts: RunnerParts): LoopRun {
           };
         }
         if (action.action === 'tick') {
-          const { outcome } = await performTick(action.plan, step);
+          const nextDue = {
+            heartbeat: action.state.heartbeat.dueAt,
+            statePoll: action.state.statePoll.dueAt,
+          };
+          const { outcome } = await performTick(action.plan, { ...step, nextDue });
           action = decide(action.state, { type: 'tick', outcome });
         } else {
           await sleep(action.delayMs, action.waitForSlot);

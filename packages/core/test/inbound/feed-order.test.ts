@@ -20,6 +20,13 @@ describe('feed ordering and mode detection', () => {
     expect(sortRowsAscending([{ id: 'x' }, { id: 'y' }]).map(rowIdOf)).toEqual(['x', 'y']);
   });
 
+  it('orders rows written within one millisecond by their microseconds', () => {
+    const at = (id: string, fraction: string) => ({ id, created_at: `2026-05-01T10:00:00${fraction}Z` });
+    const rows = [at('c', '.123458'), at('b', '.123457'), at('a', '.123456'), at('z', '')];
+    expect(sortRowsAscending(rows).map(rowIdOf)).toEqual(['z', 'a', 'b', 'c']);
+    expect(detectFeedMode([at('a', '.000001'), at('b', '.000002')], 'x')).toBe('cursor');
+  });
+
   it('the server mode shows as the since_id row coming back, or a descending batch', () => {
     expect(detectFeedMode([row('a', 1), row('b', 2)], 'a')).toBe('server');
     expect(detectFeedMode([row('b', 2), row('a', 1)], null)).toBe('server');
