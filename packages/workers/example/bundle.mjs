@@ -41,6 +41,9 @@ export async function bundleExampleWorker(options = {}) {
     minify: options.minify ?? true,
     write: false,
     metafile: true,
+    // Resolve this package through its `exports` (the built dist, as a user gets it), not through
+    // the `paths` of tsconfig.json that the type-checker uses.
+    tsconfigRaw: '{}',
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].text;

@@ -46,7 +46,7 @@ function loopClientOf(client: AgentClient, state: LoopState, now: () => number):
  * stop, how rows become messages, where replies go) is the core's; this is only the Workers glue:
  *
  * 1. a stop marker in KV ends the tick before any request (no register or heartbeat after delete);
- * 2. without saved loop state, register first (once), then start the loop;
+ * 2. without saved loop state (or without a token visible here), register first, then start the loop;
  * 3. run one step of the core's loop ({@link runAgentStep}), waiting for the handlers;
  * 4. write the cursor once (only if it changed), the loop state once, and the stop marker if the
  *    step decided to stop.
@@ -79,7 +79,11 @@ export async function runAgentTick<Env>(
   const client = config.client();
   let state = await loadLoopState(kv, config.keys.loop);
   let event: Extract<LoopEvent, { type: 'start' | 'wake' }> = { type: 'wake' };
-  if (!state) {
+  // Register on the first tick, and whenever this location cannot see a token: KV is eventually
+  // consistent, and a heartbeat or state poll without the token would count as a revocation.
+  // Register sends the token when there is one and fails (TokenLostError) rather than mint twice.
+  const tokenKnown = config.presetToken !== undefined || (await config.tokenStore.load(workspaceId)) !== null;
+  if (!state || !tokenKnown) {
     try {
       await client.register();
     } catch (error) {
@@ -87,6 +91,8 @@ export async function runAgentTick<Env>(
       return { ...report, result: 'failed', error };
     }
     report.registered = true;
+  }
+  if (!state) {
     state = initialLoopState(clock.now());
     event = { type: 'start' };
   }

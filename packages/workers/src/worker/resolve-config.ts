@@ -1,3 +1,4 @@
+import type { TokenStore } from '@molecule-ai/agent-core';
 import {
   type AgentClient,
   ConfigError,
@@ -20,6 +21,9 @@ export interface WorkerConfig {
   workspaceId: string;
   kv: KvNamespaceLike;
   logger: Logger;
+  /** The KV token store, and the pre-minted token from `env` (never written to KV), if any. */
+  tokenStore: TokenStore;
+  presetToken: string | undefined;
   /** `/a2a/<secret>`, or `null` for a poll-only agent. */
   pushPath: string | null;
   /** Key prefixes of the cursor store and the stop marker, and the loop state's key. */
@@ -59,6 +63,8 @@ export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: 
     workspaceId,
     kv,
     logger,
+    tokenStore,
+    presetToken: token || undefined,
     pushPath,
     keys: {
       cursorPrefix: `${prefix}cursor:`,

@@ -6,7 +6,8 @@ import {
 } from 'cloudflare:test';
 import type { InboundMessage } from '@molecule-ai/agent-core';
 import { describe, expect, it } from 'vitest';
-import { clock, sim } from './support/platform.js';
+import { defineAgentWorker } from '../../src/index.js';
+import { clock, PLATFORM_URL, sim, simFetch } from './support/platform.js';
 import { cronTick, definePollAgent, newWorkspace, requestsFor } from './support/poll-agent.js';
 
 const MINUTE = 60_000;
@@ -175,5 +176,49 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
 
     clock.advance(MINUTE);
     expect(await cronTick(definePollAgent(), testEnv)).toMatchObject({ result: 'ran', registered: true });
+  });
+
+  it('registers (with no bearer to lose) instead of heartbeating when this location cannot see the token yet', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    await cronTick(definePollAgent(), testEnv);
+    const key = `molecule:token:${id}`;
+    const token = (await env.AGENT_KV.get(key)) ?? '';
+    // KV is eventually consistent: a tick in another location may not see the token for a while.
+    await env.AGENT_KV.delete(key);
+    clock.advance(MINUTE);
+
+    const blind = await cronTick(definePollAgent(), testEnv);
+    expect(blind).toMatchObject({ result: 'failed', stopReason: null });
+    expect((blind.error as Error).name).toBe('TokenLostError');
+    expect(requestsFor(id, 'POST', '/registry/heartbeat')).toHaveLength(1); // no heartbeat without the token
+    expect(await env.AGENT_KV.get(`molecule:stopped:${id}`)).toBeNull();
+    expect(sim.admin.workspace(id)?.liveTokens).toBe(1); // nothing was minted twice
+
+    await env.AGENT_KV.put(key, token); // the write arrives
+    clock.advance(MINUTE);
+    const seen = await cronTick(definePollAgent(), testEnv);
+    expect(seen).toMatchObject({ result: 'ran', registered: false, stopReason: null });
+    expect(requestsFor(id, 'POST', '/registry/heartbeat').map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('uses a pre-minted token from env, and never writes it to KV', async () => {
+    const { id, token } = await sim.admin.createWorkspace({ external: true });
+    const testEnv = { ...env, WORKSPACE_ID: id };
+    const agent = defineAgentWorker<typeof testEnv>({
+      workspaceId: (e) => e.WORKSPACE_ID,
+      platformUrl: () => PLATFORM_URL,
+      tokens: (e) => e.AGENT_KV,
+      token: () => token,
+      platformFetch: () => simFetch,
+      clock,
+      handler: () => undefined,
+    });
+    const report = await cronTick(agent, testEnv);
+    expect(report).toMatchObject({ result: 'ran', registered: true, stopReason: null });
+    expect(
+      requestsFor(id, 'POST', '/registry/register').map((r) => [r.status, r.headers.authorization]),
+    ).toEqual([[200, 'Bearer [redacted]']]);
+    expect(await env.AGENT_KV.get(`molecule:token:${id}`)).toBeNull();
+    expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true });
   });
 });
