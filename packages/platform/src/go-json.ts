@@ -62,11 +62,6 @@ export function goJson(value: unknown): string {
   return goEscape(encodeValue(value, compareBytes, true));
 }
 
-/** Encodes keeping the given key order (Go structs), HTML-escaped. */
-export function goJsonStruct(value: unknown): string {
-  return goEscape(encodeValue(value, compareBytes, false));
-}
-
 /** The text Postgres `jsonb` would give back for this value (key order by length, then bytes). */
 export function jsonbText(value: unknown): string {
   return encodeValue(value, compareJsonbKeys, true);

@@ -15,7 +15,7 @@ import { sha256Hex } from '../tokens.js';
 export const INSTALL_BODY_MAX = 65536;
 
 /** Builds the `.tar.gz` the platform would serve for a staged tree. */
-export async function packPlugin(
+async function packPlugin(
   ctx: RequestContext,
   tree: Parameters<typeof treeToTarEntries>[0],
 ): Promise<Uint8Array> {

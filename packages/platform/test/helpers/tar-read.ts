@@ -101,8 +101,5 @@ export function readTar(tar: Uint8Array): { entries: RawEntry[]; endOffset: numb
   }
 }
 
-/** gunzip with the Web DecompressionStream. */
-export async function gunzipBytes(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+/** gunzip with the Web DecompressionStream (the package's own helper). */
+export { gunzip as gunzipBytes } from '../../src/index.js';
