@@ -31,10 +31,13 @@ export interface Agent {
  */
 export async function createAgent(
   harness: SimHarness,
-  options: Partial<AgentClientOptions> & { register?: boolean } = {},
+  options: Partial<AgentClientOptions> & { register?: boolean; parentId?: string } = {},
 ): Promise<Agent> {
-  const { register = true, ...clientOptions } = options;
-  const created = await harness.sim.admin.createWorkspace({ external: true });
+  const { register = true, parentId, ...clientOptions } = options;
+  const created = await harness.sim.admin.createWorkspace({
+    external: true,
+    ...(parentId ? { parentId } : {}),
+  });
   const token = created.token!;
   const client = createAgentClient({
     workspaceId: created.id,

@@ -1,12 +1,17 @@
 import {
+  AuthenticationError,
+  createAgentClient,
   createPushDelivery,
   type InboundMessage,
   JSON_RPC_ERROR,
   type LoopRun,
   PeerRejectedError,
   PeerUnreachableError,
+  PermissionDeniedError,
+  ServerError,
   TimeoutError,
 } from '@molecule-ai/agent-core';
+import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
 import { type PushServer, startPushServer } from '../../src/push/index.js';
@@ -155,6 +160,44 @@ describe.each(['server', 'cursor'] as const)('two agents in one process (%s acti
     expect(error).toBeInstanceOf(PeerUnreachableError);
     expect(error).toMatchObject({ route: 'proxy', status: 502, maybeDelivered: false });
     expect(b.received).toHaveLength(0);
+  });
+
+  it('503: B paused (its URL cleared) → PeerUnreachableError naming 503', async () => {
+    await harness.sim.admin.pause(b.agent.id);
+    const error = await a.client.callPeer(b.agent.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PeerUnreachableError);
+    expect(error).toMatchObject({ status: 503 });
+    expect(String(error)).toContain('503');
+  });
+
+  it('500 from the platform → ServerError naming 500', async () => {
+    harness.sim.setFaults({
+      rules: [{ method: 'POST', path: '/workspaces/:id/a2a', fault: { type: 'status', status: 500 } }],
+    });
+    const error = await a.client.callPeer(b.agent.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 500 });
+  });
+
+  it('401: a caller with a wrong token → AuthenticationError with the auth context', async () => {
+    const impostor = createAgentClient({
+      workspaceId: a.id,
+      platformUrl: harness.url,
+      tokenStore: createMemoryTokenStore({ [a.id]: 'not-the-token' }),
+    });
+    const error = await impostor.callPeer(b.agent.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status: 401 });
+    expect(JSON.stringify(error)).not.toContain('not-the-token');
+    expect(b.received).toHaveLength(0);
+  });
+
+  it('403: a workspace outside the hierarchy → PermissionDeniedError naming 403', async () => {
+    const parent = await createAgent(harness);
+    const child = await createAgent(harness, { parentId: parent.id });
+    const error = await a.client.callPeer(child.id, 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(error).toMatchObject({ status: 403 });
   });
 
   it('a direct call that times out is not sent a second time through the proxy (no double send)', async () => {
