@@ -1,4 +1,5 @@
 export * from './loops/index.js';
+export * from './plugins/index.js';
 export * from './process/index.js';
 export * from './push/index.js';
 export * from './stores/index.js';
