@@ -62,7 +62,7 @@ for (const dir of dirs) {
     const { code, seconds } = run(
       `${name}: vitest (Node)`,
       'pnpm',
-      ['run', '--silent', 'test', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+      ['run', '--silent', 'test', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
       dir,
     );
     recordVitest(`${name} · node`, out, code, seconds);
@@ -90,7 +90,7 @@ for (const dir of dirs) {
     const { code, seconds } = run(
       `${name}: bun test`,
       'pnpm',
-      ['run', '--silent', 'test:bun', '--', '--reporter=junit', `--reporter-outfile=${out}`],
+      ['run', '--silent', 'test:bun', '--reporter=junit', `--reporter-outfile=${out}`],
       dir,
     );
     recordJunit(`${name} · bun`, out, code, seconds);
