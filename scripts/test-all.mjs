@@ -76,7 +76,6 @@ for (const dir of dirs) {
         'run',
         '--silent',
         'test:workers',
-        '--',
         '--reporter=default',
         '--reporter=json',
         `--outputFile.json=${out}`,
