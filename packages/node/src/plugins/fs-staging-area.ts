@@ -15,8 +15,14 @@ import {
 import { join } from 'node:path';
 import { type StagedFile, type StagingArea, UnsafeArchiveError } from '@molecule-ai/agent-core';
 
-/** How many written files may wait for their fsync at once before `writeFile` waits too. */
-const MAX_PENDING_SYNCS = 16;
+/** Files up to this size are collected and written behind while the archive streams on. */
+export const WRITE_BEHIND_FILE_BYTES: number = 256 * 1024;
+/** Most bytes held for background writes at once (the sink's whole memory budget). */
+export const WRITE_BEHIND_BUDGET_BYTES: number = 8 * 1024 * 1024;
+/** Most files being written (or fsynced) in the background at once. */
+const MAX_BACKGROUND_WRITES = 16;
+/** The process umask, read once: modes are fixed up with chmod only when it would change them. */
+const UMASK: number = process.umask();
 /** Size of each read when a staged file is streamed back. */
 const READ_CHUNK_BYTES = 64 * 1024;
 
@@ -110,10 +116,18 @@ function stagedFile(relPath: string, fullPath: string, size: number): StagedFile
 
 /**
  * Creates `<pluginsDir>/.staging-<name>-<8 hex>` (mode 0700 until the swap) and returns the
- * staging area over it. Files are written with O_NOFOLLOW and exact modes; their fsync runs in the
- * background (a few at a time) and `commit` waits for all of them, then fsyncs the directories,
- * then swaps: rename the installed version to `.old-<name>-<8 hex>`, rename the staging folder to
- * `<name>`, fsync the plugins folder, remove the old version.
+ * staging area over it.
+ *
+ * Writing: a file that turns out to be small (up to {@link WRITE_BEHIND_FILE_BYTES}) is read into
+ * memory and written in the background, a few files at a time, while the archive keeps streaming;
+ * at most {@link WRITE_BEHIND_BUDGET_BYTES} wait like that at once, so memory stays flat whatever the
+ * plugin's size. Larger files are streamed to disk chunk by chunk. Files are opened with
+ * O_NOFOLLOW and get exact modes; with `durable` each is fsynced before it is closed. Errors of
+ * background writes surface at the next write and at `commit`.
+ *
+ * `commit` waits for every write, fsyncs the directories (deepest first), then swaps: rename the
+ * installed version to `.old-<name>-<8 hex>`, rename the staging folder to `<name>`, fsync the
+ * plugins folder, remove the old version.
  */
 export async function createFsStagingArea(init: FsStagingAreaInit): Promise<StagingArea> {
   const { pluginsDir, pluginName, durable } = init;
@@ -122,16 +136,21 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
   await mkdir(root, { mode: 0o700 });
 
   const knownDirs = new Set<string>(['']);
-  const pendingSyncs = new Set<Promise<void>>();
-  let syncError: unknown;
+  const written = new Set<string>();
+  /** Background writes by path, so a repeated path waits for its earlier write. */
+  const pendingByPath = new Map<string, Promise<void>>();
+  const pending = new Set<Promise<void>>();
+  let bufferedBytes = 0;
+  let backgroundError: unknown;
   let state: 'open' | 'committed' | 'discarded' = 'open';
 
   const full = (relPath: string): string => join(root, ...relPath.split('/'));
   const assertOpen = (): void => {
     if (state !== 'open') throw new Error(`plugin staging area ${root} is already ${state}`);
+    if (backgroundError !== undefined) throw backgroundError;
   };
 
-  /** Creates missing directories one level at a time with exactly 0o755 (no umask surprises). */
+  /** Creates missing directories one level at a time with exactly 0o755. */
   async function ensureDir(relDir: string): Promise<void> {
     if (knownDirs.has(relDir)) return;
     const parts = relDir.split('/');
@@ -139,11 +158,11 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       const prefix = parts.slice(0, i).join('/');
       if (knownDirs.has(prefix)) continue;
       try {
-        await mkdir(full(prefix));
+        await mkdir(full(prefix), 0o755);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      await chmod(full(prefix), 0o755);
+      if (UMASK & 0o755) await chmod(full(prefix), 0o755);
       knownDirs.add(prefix);
     }
   }
@@ -153,25 +172,66 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     return slash < 0 ? '' : relPath.slice(0, slash);
   }
 
-  function finishInBackground(handle: FileHandle): Promise<void> {
-    const task = (async (): Promise<void> => {
+  async function openForWrite(relPath: string, mode: number): Promise<FileHandle> {
+    const handle = await open(
+      full(relPath),
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      mode,
+    );
+    // The creation mode went through the umask, and a file written before kept its old mode.
+    if (mode & UMASK || written.has(relPath)) {
       try {
-        if (durable) await handle.sync();
+        await handle.chmod(mode);
       } catch (error) {
-        syncError ??= error;
-      } finally {
-        await handle.close().catch((error: unknown) => {
-          syncError ??= error;
-        });
+        await handle.close().catch(() => {});
+        throw error;
       }
-    })();
-    const tracked = task.finally(() => pendingSyncs.delete(tracked));
-    pendingSyncs.add(tracked);
-    return tracked;
+    }
+    written.add(relPath);
+    return handle;
   }
 
-  async function settleSyncs(): Promise<void> {
-    await Promise.all(pendingSyncs);
+  async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+      offset += bytesWritten;
+    }
+  }
+
+  async function finish(handle: FileHandle): Promise<void> {
+    try {
+      if (durable) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Runs `task` in the background, tracked per path and overall; its failure fails the install. */
+  function inBackground(relPath: string, task: () => Promise<void>, bytes: number): void {
+    bufferedBytes += bytes;
+    const before = pendingByPath.get(relPath) ?? Promise.resolve();
+    const run = before.then(task).catch((error: unknown) => {
+      backgroundError ??= error;
+    });
+    const tracked = run.finally(() => {
+      bufferedBytes -= bytes;
+      pending.delete(tracked);
+      if (pendingByPath.get(relPath) === tracked) pendingByPath.delete(relPath);
+    });
+    pending.add(tracked);
+    pendingByPath.set(relPath, tracked);
+  }
+
+  /** Waits until fewer than `maxFiles` background writes and `maxBytes` buffered bytes remain. */
+  async function makeRoom(maxFiles: number, maxBytes: number): Promise<void> {
+    while (pending.size > 0 && (pending.size >= maxFiles || bufferedBytes > maxBytes))
+      await Promise.race(pending);
+  }
+
+  async function settle(): Promise<void> {
+    while (pending.size > 0) await Promise.all(pending);
+    if (backgroundError !== undefined) throw backgroundError;
   }
 
   return {
@@ -181,7 +241,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       assertOpen();
       assertRelative(relPath);
       await ensureDir(relPath);
-      await chmod(full(relPath), mode);
+      if (mode !== 0o755) await chmod(full(relPath), mode);
     },
 
     async writeFile(relPath, data, mode) {
@@ -189,35 +249,58 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       assertRelative(relPath);
       await ensureDir(parentOf(relPath));
       const reader = data.getReader();
-      let handle: FileHandle;
       try {
-        handle = await open(
-          full(relPath),
-          constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-          0o600,
-        );
-      } catch (error) {
-        await reader.cancel(error).catch(() => {});
-        throw error;
-      }
-      try {
-        for (;;) {
+        // Read ahead: a small file is collected and written behind; a large one streams.
+        const head: Uint8Array[] = [];
+        let headBytes = 0;
+        let ended = false;
+        while (headBytes <= WRITE_BEHIND_FILE_BYTES) {
           const { done, value } = await reader.read();
-          if (done) break;
-          let offset = 0;
-          while (offset < value.length) {
-            const { bytesWritten } = await handle.write(value, offset, value.length - offset);
-            offset += bytesWritten;
+          if (done) {
+            ended = true;
+            break;
           }
+          head.push(value);
+          headBytes += value.length;
         }
-        await handle.chmod(mode);
+        if (ended) {
+          await makeRoom(MAX_BACKGROUND_WRITES, WRITE_BEHIND_BUDGET_BYTES - headBytes);
+          inBackground(
+            relPath,
+            async () => {
+              const handle = await openForWrite(relPath, mode);
+              try {
+                for (const chunk of head) await writeAll(handle, chunk);
+              } catch (error) {
+                await handle.close().catch(() => {});
+                throw error;
+              }
+              await finish(handle);
+            },
+            headBytes,
+          );
+          return;
+        }
+        await pendingByPath.get(relPath);
+        const handle = await openForWrite(relPath, mode);
+        try {
+          for (const chunk of head) await writeAll(handle, chunk);
+          head.length = 0;
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            await writeAll(handle, value);
+          }
+        } catch (error) {
+          await handle.close().catch(() => {});
+          throw error;
+        }
+        await makeRoom(MAX_BACKGROUND_WRITES, WRITE_BEHIND_BUDGET_BYTES);
+        inBackground(relPath, () => finish(handle), 0);
       } catch (error) {
         await reader.cancel(error).catch(() => {});
-        await handle.close().catch(() => {});
         throw error;
       }
-      void finishInBackground(handle);
-      if (pendingSyncs.size >= MAX_PENDING_SYNCS) await Promise.race(pendingSyncs);
     },
 
     async symlink(relPath, target) {
@@ -228,6 +311,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     },
 
     async *files() {
+      await settle();
       async function* walk(relDir: string): AsyncGenerator<StagedFile> {
         const dir = await opendir(relDir === '' ? root : full(relDir));
         const entries: Dirent[] = [];
@@ -250,6 +334,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
 
     async file(relPath) {
       assertRelative(relPath);
+      await settle();
       try {
         const info = await stat(full(relPath));
         return info.isFile() ? stagedFile(relPath, full(relPath), info.size) : null;
@@ -261,11 +346,16 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
 
     async commit() {
       assertOpen();
-      await settleSyncs();
-      if (syncError !== undefined) throw syncError;
+      await settle();
       if (durable) {
-        for (const relDir of [...knownDirs].sort((a, b) => b.length - a.length)) {
-          await syncDirectory(relDir === '' ? root : full(relDir));
+        // Deepest first, a few at a time: every new name is on disk before the folder is swapped in.
+        const dirs = [...knownDirs].sort((a, b) => b.split('/').length - a.split('/').length);
+        for (let i = 0; i < dirs.length; i += MAX_BACKGROUND_WRITES) {
+          await Promise.all(
+            dirs
+              .slice(i, i + MAX_BACKGROUND_WRITES)
+              .map((relDir) => syncDirectory(relDir === '' ? root : full(relDir))),
+          );
         }
       }
       await chmod(root, 0o755);
@@ -294,7 +384,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     async discard() {
       if (state === 'committed') return;
       state = 'discarded';
-      await settleSyncs();
+      while (pending.size > 0) await Promise.all(pending);
       await rm(root, { recursive: true, force: true });
     },
   };
