@@ -13,12 +13,14 @@ export interface ParsedBody {
  * Reads a whole body, refusing more than `maxBytes` (a hostile server cannot exhaust memory).
  * Must be called while the attempt's signal is live, so a stalled body times out.
  */
-export async function readBodyText(
-  body: ReadableStream<Uint8Array> | null,
-  maxBytes: number,
-  source: string,
-): Promise<string> {
+export async function readBodyText(response: Response, maxBytes: number, source: string): Promise<string> {
+  const body = response.body;
   if (body === null) return '';
+  const declared = response.headers.get('content-length');
+  if (declared !== null && /^\d{1,15}$/.test(declared) && Number(declared) <= maxBytes) {
+    // The length is known and small enough; the fetch implementation enforces it, so the fast path is safe.
+    return response.text();
+  }
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';

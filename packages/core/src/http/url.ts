@@ -55,8 +55,7 @@ export function platformUrlFor(
   path: string,
   query?: Record<string, string | number | null | undefined>,
 ): URL {
-  const url = new URL(base.href);
-  url.pathname = basePathOf(base) + path;
+  let search = '';
   if (query) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -64,10 +63,10 @@ export function platformUrlFor(
       const text = String(value);
       if (text !== '') params.append(key, text);
     }
-    const search = params.toString();
-    url.search = search === '' ? '' : `?${search}`;
+    const encoded = params.toString();
+    if (encoded !== '') search = `?${encoded}`;
   }
-  return url;
+  return new URL(base.origin + basePathOf(base) + path + search);
 }
 
 /**
