@@ -164,6 +164,24 @@ describe('downloadPlugin and reportPluginInstall', () => {
     await expect(new Response(download.body).arrayBuffer()).rejects.toThrow();
   });
 
+  it("the caller's signal still governs the streamed body after downloadPlugin returned", async () => {
+    const { client } = await pair();
+    await env.sim.admin.addPlugin('demo', files);
+    env.sim.setFaults({
+      rules: [
+        {
+          path: '/workspaces/:id/plugins/:name/download',
+          fault: { type: 'slow-body', delayMs: 50, chunkBytes: 8 },
+        },
+      ],
+    });
+    const controller = new AbortController();
+    const download = await client.downloadPlugin('demo', { signal: controller.signal });
+    const reading = new Response(download.body).arrayBuffer();
+    controller.abort();
+    await expect(reading).rejects.toThrow();
+  });
+
   it('install_plugin_404_raises: NotFoundError with the server text', async () => {
     const { client } = await pair();
     const error = await client.downloadPlugin('missing').catch((e) => e);

@@ -46,6 +46,15 @@ describe('pollState', () => {
     expect(await client.pollState()).toMatchObject({ status: 'paused', paused: true, shouldStop: true });
   });
 
+  it('workspace_state_should_stop_semantics: online/degraded keep going; paused and deleted stop', async () => {
+    const { id, client } = await agent();
+    await client.register();
+    await env.sim.admin.setStatus(id, 'degraded');
+    expect(await client.pollState()).toMatchObject({ status: 'degraded', shouldStop: false });
+    await env.sim.admin.setStatus(id, 'online');
+    expect(await client.pollState()).toMatchObject({ status: 'online', shouldStop: false });
+  });
+
   it('poll_state_404_means_deleted only when the body says deleted:true', async () => {
     const { client } = await agent();
     env.sim.setFaults({
