@@ -27,10 +27,16 @@ export function fixturePath(name: string): string {
  * TypeScript source directly, so the children run the current code in the real Bun runtime.
  */
 export function startBunChild(name: string, args: string[]): BunChild {
-  const child = Bun.spawn([process.execPath, fixturePath(name), ...args], {
+  return startBunScript(fixturePath(name), args);
+}
+
+/** Starts `bun <script> ...args` (optionally with exactly the environment `env`). */
+export function startBunScript(script: string, args: string[], env?: Record<string, string>): BunChild {
+  const child = Bun.spawn([process.execPath, script, ...args], {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
+    ...(env === undefined ? {} : { env }),
   });
   let stdout = '';
   const waiters: { match: (line: string) => boolean; resolve(line: string): void; reject(e: Error): void }[] =
@@ -57,7 +63,11 @@ export function startBunChild(name: string, args: string[]): BunChild {
   })();
   const done = (async (): Promise<ChildResult> => {
     const [stderr] = await Promise.all([new Response(child.stderr).text(), stdoutDone, child.exited]);
-    for (const waiter of waiters.splice(0)) waiter.reject(new Error('child exited before the expected line'));
+    for (const waiter of waiters.splice(0)) {
+      waiter.reject(
+        new Error(`child exited (${child.exitCode ?? child.signalCode}) before the expected line: ${stderr}`),
+      );
+    }
     const signalCode = child.signalCode === null ? null : String(child.signalCode);
     return { exitCode: child.exitCode, signalCode, stdout, stderr };
   })();

@@ -22,10 +22,20 @@ export function startBunPlatform(options: PlatformSimOptions = {}): BunPlatform 
   return { sim, url: `http://127.0.0.1:${server.port}`, close: () => server.stop(true) };
 }
 
-/** Resolves once `condition()` holds, polling every 10 ms; fails after `timeoutMs`. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/**
+ * Resolves once `condition()` holds, checking every 10 ms (after running `refresh`, if given);
+ * fails after `timeoutMs`.
+ */
+export async function until(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+  refresh?: () => Promise<void>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  for (;;) {
+    await refresh?.();
+    if (condition()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(10);
   }
