@@ -19,4 +19,8 @@ const worker: AgentWorker<Cloudflare.Env> = defineAgentWorker<Cloudflare.Env>({
   },
 });
 
+// Compile-time proof that the agent is a valid Workers module export.
+const _asExportedHandler: ExportedHandler<Cloudflare.Env> = worker;
+void _asExportedHandler;
+
 export default worker;
