@@ -20,7 +20,7 @@ export interface WorkspaceTokens {
 /** Builds the token stores from `--workspace-id`, `--token-dir` and `--token`/`MOLECULE_WORKSPACE_TOKEN`. */
 export function resolveWorkspaceTokens(settings: Settings, logger: Logger): WorkspaceTokens {
   const workspaceId = settings.required('workspace-id');
-  const tokenDir = settings.string('token-dir');
+  const tokenDir = settings.path('token-dir');
   const file = createFileTokenStore({ ...(tokenDir === undefined ? {} : { directory: tokenDir }), logger });
   file.describe(workspaceId); // validates the id as a path segment before any I/O
   const raw = settings.raw('token');

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@molecule-ai/agent-core';
 import type { FlagSpec } from './flag-spec.js';
 import { parseBooleanWord } from './parse-arguments.js';
@@ -88,6 +90,24 @@ export class Settings {
       throw new ConfigError(`${raw.from} must be a positive number of seconds, got "${raw.value}"`);
     }
     return value;
+  }
+
+  /** A whole number of at least 0, or `undefined`. */
+  count(name: string): number | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    const text = raw.value.trim();
+    if (!/^\d{1,9}$/.test(text))
+      throw new ConfigError(`${raw.from} must be a whole number, got "${raw.value}"`);
+    return Number(text);
+  }
+
+  /** A file path with a leading `~` expanded to the home directory (env values are not shell-expanded). */
+  path(name: string): string | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    if (value === '~') return homedir();
+    return value.startsWith('~/') ? join(homedir(), value.slice(2)) : value;
   }
 
   /** An absolute http(s) URL without trailing slashes, or `undefined`. */

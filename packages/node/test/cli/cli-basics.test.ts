@@ -1,9 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore } from '../../src/stores/index.js';
 import { makeTempDirectory } from '../stores/helpers.js';
 import { requireBuiltCli, runCliProcess } from './cli-process.js';
+
+// Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const WS = '0c1d2e3f-aaaa-4bbb-8ccc-ddddeeeeffff';
 const COMMANDS = [

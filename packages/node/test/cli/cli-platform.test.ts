@@ -1,10 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore } from '../../src/stores/index.js';
 import { makeTempDirectory } from '../stores/helpers.js';
 import { requireBuiltCli, runCliProcess } from './cli-process.js';
 import { type RunningSim, startSim } from './sim-server.js';
+
+// Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let platform: RunningSim;
 let home: { path: string; remove(): Promise<void> };

@@ -2,10 +2,13 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, systemRandom } from '@molecule-ai/agent-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { removeOrphanTempFiles, writeFileAtomic } from '../../src/stores/atomic-file.js';
 import { withFileLock } from '../../src/stores/file-lock.js';
 import { deadPid, makeTempDirectory, recordingLogger, startNode } from './helpers.js';
+
+// Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let temp: { path: string; remove(): Promise<void> };
 beforeEach(async () => {

@@ -1,8 +1,11 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore, TOKEN_FILE_NAME } from '../../src/stores/index.js';
 import { bundleFixture, makeTempDirectory, startNode, waitForLine } from './helpers.js';
+
+// Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const WS = 'ws-multi-process';
 let scripts: { path: string; remove(): Promise<void> };

@@ -1,10 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, createAgentClient, TokenLostError } from '@molecule-ai/agent-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore, recoverToken } from '../../src/stores/index.js';
 import { type RunningSim, startSim } from '../cli/sim-server.js';
 import { makeTempDirectory } from './helpers.js';
+
+// Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let platform: RunningSim;
 let temp: { path: string; remove(): Promise<void> };
