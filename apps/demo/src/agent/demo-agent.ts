@@ -1,0 +1,194 @@
+/**
+ * The demo's agent, written the way you would write your own with the SDK: a client with a
+ * token store, a push endpoint, a message handler, plugins, peers and the agent loop. Nothing
+ * here knows about the terminal view or the simulator.
+ */
+import {
+  type AgentClient,
+  type AgentHandlerContext,
+  ConfigError,
+  createAgentClient,
+  createPushDelivery,
+  type InboundMessage,
+  type InstallPluginResult,
+  installPlugin,
+  type LoopExit,
+  type PluginInstallProgress,
+  type PushDelivery,
+  runAgentLoop,
+} from '@molecule-ai/agent-core';
+import { createFileTokenStore, createFsPluginSink, type PushServer } from '@molecule-ai/agent-node';
+import type { AgentRuntime } from './runtime.js';
+
+/** What the agent tells the platform about itself (stored as-is, shown in the canvas and to peers). */
+export const DEMO_AGENT_CARD: { name: string } & Record<string, unknown> = {
+  name: 'demo-agent',
+  description: 'Shows the whole life of a Molecule remote agent',
+  version: '1.0.0',
+  skills: [
+    {
+      id: 'status',
+      name: 'Status report',
+      description: 'Says what the agent has done so far',
+      tags: ['demo'],
+    },
+  ],
+  capabilities: { streaming: false, pushNotifications: false },
+};
+
+/** Settings of {@link createDemoAgent}. */
+export interface DemoAgentOptions {
+  platformUrl: string;
+  workspaceId: string;
+  /** A token minted beforehand (`MOLECULE_WORKSPACE_TOKEN`); used first, never written to disk. */
+  token?: string | undefined;
+  /** SaaS tenant id (`MOLECULE_ORG_ID`). */
+  orgId?: string | undefined;
+  /** Where the token file lives: `<tokenDir>/<workspaceId>/.auth_token`. */
+  tokenDir: string;
+  /** Where plugins are installed. */
+  pluginsDir: string;
+  /** How the platform reaches the push server, e.g. `http://localhost:{port}` or a tunnel's origin. */
+  publicOrigin: string;
+  /** Push server port; 0 picks a free one. */
+  pushPort?: number;
+  runtime: AgentRuntime;
+  /** Loop cadence; short in the demo so that a pause or delete is noticed at once. */
+  heartbeatIntervalMs: number;
+  statePollIntervalMs: number;
+  /** Upper bound of the loop's retry delays (default 60 s). */
+  backoffMaxMs?: number;
+}
+
+/** What a `connect()` did. */
+export interface Connection {
+  /** True when the platform minted the token in this call (it is now in the token file). */
+  tokenIssued: boolean;
+  /** The URL the platform pushes messages to. */
+  pushUrl: string;
+}
+
+/** The demo agent. */
+export interface DemoAgent {
+  readonly client: AgentClient;
+  /** The token file's path (the token itself is never shown). */
+  readonly tokenFile: string;
+  /** Starts the push endpoint and registers its URL; the first register mints the token. */
+  connect(signal?: AbortSignal): Promise<Connection>;
+  /** Pulls the workspace's secrets (kept in memory, never printed). */
+  pullSecrets(signal?: AbortSignal): Promise<Record<string, string>>;
+  /** Downloads, verifies and installs a plugin from the platform, then runs its setup.sh. */
+  installPlugin(
+    name: string,
+    options: {
+      signal?: AbortSignal;
+      onProgress?: (event: PluginInstallProgress) => void;
+      onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+    },
+  ): Promise<InstallPluginResult>;
+  /**
+   * Runs the agent loop (heartbeats, pushed messages, pause and delete watch) until the platform
+   * pauses or deletes the workspace or `signal` aborts; then closes the push endpoint.
+   */
+  run(signal?: AbortSignal): Promise<LoopExit>;
+}
+
+/** Creates the demo agent. No I/O until `connect()`. */
+export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
+  // The platform shows a minted token once: the file store keeps it (0600) for the next start.
+  const tokenStore = createFileTokenStore({ directory: options.tokenDir });
+  const client = createAgentClient({
+    workspaceId: options.workspaceId,
+    platformUrl: options.platformUrl,
+    tokenStore,
+    agentCard: DEMO_AGENT_CARD,
+    // A pre-minted token is used first and stays in memory.
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.orgId ? { orgId: options.orgId } : {}),
+  });
+  const memory = { secrets: {} as Record<string, string>, plugins: [] as string[], messages: 0 };
+  let push: { delivery: PushDelivery; server: PushServer } | null = null;
+
+  // One handler for every message, whoever sent it: the returned text is the reply.
+  async function onMessage(
+    message: InboundMessage,
+    { client }: AgentHandlerContext<AgentClient>,
+  ): Promise<string> {
+    memory.messages++;
+    if (/\bstatus\b/i.test(message.text)) {
+      // A push carries no sender, so anything meant for the people in the canvas goes there as a notify.
+      await client.notify(
+        `Status of ${DEMO_AGENT_CARD.name}: ${memory.plugins.length} plugin(s) installed ` +
+          `(${memory.plugins.join(', ') || 'none'}), ${Object.keys(memory.secrets).length} secret(s) loaded, ` +
+          `${memory.messages} message(s) handled.`,
+      );
+      return 'Sure! I posted a status report to the canvas.';
+    }
+    return `${DEMO_AGENT_CARD.name} here. You said: ${message.text}`;
+  }
+
+  return {
+    client,
+    tokenFile: tokenStore.describe(options.workspaceId),
+
+    async connect(signal) {
+      const delivery = createPushDelivery();
+      const server = await options.runtime.startPushServer({
+        handler: delivery.handler,
+        publicOrigin: options.publicOrigin,
+        ...(options.pushPort ? { port: options.pushPort } : {}),
+      });
+      try {
+        client.reportedUrl = server.url;
+        const registered = await client.register(signal ? { signal } : {});
+        push = { delivery, server };
+        return { tokenIssued: registered.issued, pushUrl: server.url };
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
+    },
+
+    async pullSecrets(signal) {
+      memory.secrets = await client.pullSecrets(signal ? { signal } : {});
+      return memory.secrets;
+    },
+
+    async installPlugin(name, { signal, onProgress, onOutput }) {
+      const greeting = memory.secrets.DEMO_GREETING;
+      const result = await installPlugin({
+        client,
+        name,
+        sink: createFsPluginSink({ pluginsDir: options.pluginsDir }),
+        runner: options.runtime.createProcessRunner(),
+        // setup.sh sees PATH, HOME and the like, plus exactly what is passed here: never the token.
+        ...(greeting ? { env: { DEMO_GREETING: greeting } } : {}),
+        hostEnv: process.env,
+        setupTimeoutMs: 30_000,
+        ...(signal ? { signal } : {}),
+        ...(onProgress ? { onProgress } : {}),
+        ...(onOutput ? { onOutput } : {}),
+      });
+      memory.plugins.push(name);
+      return result;
+    },
+
+    async run(signal) {
+      if (!push) throw new ConfigError('connect() before run()');
+      const { delivery, server } = push;
+      push = null;
+      try {
+        return await runAgentLoop(onMessage, {
+          client,
+          delivery,
+          heartbeatIntervalMs: options.heartbeatIntervalMs,
+          statePollIntervalMs: options.statePollIntervalMs,
+          ...(options.backoffMaxMs ? { backoffMaxMs: options.backoffMaxMs } : {}),
+          ...(signal ? { signal } : {}),
+        });
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}

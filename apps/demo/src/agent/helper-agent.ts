@@ -1,0 +1,100 @@
+/**
+ * The second demo agent: a minimal push-only agent that answers messages and delegated tasks.
+ * It is what the demo agent discovers, calls and delegates to.
+ */
+import {
+  type AgentClient,
+  createAgentClient,
+  createPushDelivery,
+  type InboundMessage,
+  type LoopExit,
+  runAgentLoop,
+} from '@molecule-ai/agent-core';
+import { createFileTokenStore } from '@molecule-ai/agent-node';
+import type { AgentRuntime } from './runtime.js';
+
+/** Settings of {@link startHelperAgent}. */
+export interface HelperAgentOptions {
+  platformUrl: string;
+  workspaceId: string;
+  tokenDir: string;
+  publicOrigin: string;
+  runtime: AgentRuntime;
+  heartbeatIntervalMs: number;
+  statePollIntervalMs: number;
+}
+
+/** A running helper agent. */
+export interface HelperAgent {
+  readonly client: AgentClient;
+  readonly pushUrl: string;
+  /** Messages it answered, delegated tasks included. */
+  readonly handled: number;
+  /** Stops the loop (in-flight answers finish) and the push server. */
+  stop(): Promise<LoopExit>;
+}
+
+function answer(message: InboundMessage): string {
+  // `/delegate` marks its messages with the delegation id.
+  if (typeof message.metadata.delegation_id === 'string') {
+    return 'Three facts: remote agents register over HTTP, heartbeat to stay online, and stop when paused.';
+  }
+  return `helper here. You said: ${message.text}`;
+}
+
+/** Registers the helper (its first register mints its token) and runs its loop. */
+export async function startHelperAgent(
+  options: HelperAgentOptions,
+  signal?: AbortSignal,
+): Promise<HelperAgent> {
+  const client = createAgentClient({
+    workspaceId: options.workspaceId,
+    platformUrl: options.platformUrl,
+    tokenStore: createFileTokenStore({ directory: options.tokenDir }),
+    agentCard: {
+      name: 'helper',
+      description: 'Answers questions and takes delegated research tasks',
+      skills: [{ id: 'research', name: 'Research', description: 'Looks things up', tags: ['demo'] }],
+    },
+  });
+  const delivery = createPushDelivery();
+  const server = await options.runtime.startPushServer({
+    handler: delivery.handler,
+    publicOrigin: options.publicOrigin,
+  });
+  let handled = 0;
+  const stopper = new AbortController();
+  let exit: Promise<LoopExit>;
+  try {
+    client.reportedUrl = server.url;
+    await client.register(signal ? { signal } : {});
+    exit = runAgentLoop(
+      (message) => {
+        handled++;
+        return answer(message);
+      },
+      {
+        client,
+        delivery,
+        concurrency: 4,
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        statePollIntervalMs: options.statePollIntervalMs,
+        signal: stopper.signal,
+      },
+    ).done.finally(() => server.stop());
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    client,
+    pushUrl: server.url,
+    get handled() {
+      return handled;
+    },
+    stop() {
+      stopper.abort();
+      return exit;
+    },
+  };
+}
