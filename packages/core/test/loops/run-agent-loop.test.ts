@@ -285,7 +285,7 @@ describe.each(['server', 'cursor'] as const)(
   },
 );
 
-describe('runAgentLoop: backlog drain (cursor feed)', () => {
+describe('runAgentLoop: backlog drain (cursor feed)', { timeout: 30_000 }, () => {
   it('drains 250 queued messages in full batches without sleeping an interval between them', async () => {
     const harness = await startSim({ activityFeed: 'cursor' });
     try {

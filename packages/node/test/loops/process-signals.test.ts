@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgentProcess } from '../agent-process.js';
 import { type Agent, createAgent, type SimHarness, sendCanvasMessages, startSim, until } from '../sim.js';
 
-describe('runAgentLoop on Node: process signals', () => {
+describe('runAgentLoop on Node: process signals', { timeout: 30_000 }, () => {
   let harness: SimHarness;
   let agent: Agent;
   let dir: string;
