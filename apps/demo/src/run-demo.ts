@@ -234,6 +234,7 @@ async function runAgainstSimulator(
     runtime,
     ...SIM_LOOP,
   });
+  cleanup.add('close the agent', () => agent.close());
   await registerStep(runner, agent, undefined);
   await secretsStep(runner, agent);
   await pluginStep(runner, agent, platform.pluginName);
@@ -381,6 +382,7 @@ async function runAgainstPlatform(
     runtime,
     ...REAL_LOOP,
   });
+  cleanup.add('close the agent', () => agent.close());
   await registerStep(runner, agent, settings.token ? 'MOLECULE_WORKSPACE_TOKEN' : undefined);
   await secretsStep(runner, agent);
   if (settings.plugin) await pluginStep(runner, agent, settings.plugin);

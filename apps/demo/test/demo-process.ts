@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 /** The built demo, exactly what `pnpm demo` runs. */
 export const DEMO_MAIN: string = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
+/** The Bun binary the bun package installs (what `pnpm demo:bun` runs). */
+export const BUN_BIN: string = fileURLToPath(
+  new URL('../../../packages/bun/node_modules/.bin/bun', import.meta.url),
+);
+
 /** Fails early with a clear message when the demo has not been built. */
 export function requireBuiltDemo(): void {
   if (!existsSync(DEMO_MAIN)) {
@@ -26,13 +31,15 @@ export interface DemoRunOptions {
   env?: Record<string, string>;
   /** Kill the child if it runs longer than this (a safety net, not an assertion). Default 60 s. */
   timeoutMs?: number;
+  /** Run under Bun instead of Node. */
+  bun?: boolean;
   /** Called with each complete stdout line as it arrives. */
   onLine?: (line: string, child: ChildProcess) => void;
 }
 
 /** Runs `node dist/main.js ...args` as a real child process and collects its output. */
 export function runDemoProcess(args: readonly string[], options: DemoRunOptions = {}): Promise<DemoRun> {
-  const child = spawn(process.execPath, [DEMO_MAIN, ...args], {
+  const child = spawn(options.bun ? BUN_BIN : process.execPath, [DEMO_MAIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DemoRun, jsonLines, requireBuiltDemo, runDemoProcess } from './demo-process.js';
+import { BUN_BIN, type DemoRun, jsonLines, requireBuiltDemo, runDemoProcess } from './demo-process.js';
 
 /** One request as the simulator recorded it (the shape `--record` writes). */
 interface Recorded {
@@ -205,6 +205,27 @@ describe('pnpm demo against the embedded simulator', () => {
   it('leaves nothing behind: temp folders removed, no process left in them', async () => {
     expect((await readdir(simWork)).sort()).toEqual(['requests.json', 'tokens']);
     expect(await processesInside(simWork)).toEqual([]);
+  });
+});
+
+describe('pnpm demo:bun', () => {
+  it('runs the same agent under Bun, with the Bun push server and setup runner', async () => {
+    const tokenDir = join(work, 'tokens');
+    const run = await runDemoProcess(['--json'], {
+      bun: true,
+      env: { MOLECULE_TOKEN_DIR: tokenDir, TMPDIR: work },
+    });
+    expect(run.code, `${BUN_BIN}: ${run.stderr}`).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines[0]).toMatchObject({ type: 'start', runtime: 'bun' });
+    const steps = lines.filter((line) => line.type === 'step');
+    expect(steps.map((s) => [s.id, s.status])).toEqual(STEPS.map((id) => [id, 'ok']));
+    expect(stepById(lines, 'call-direct').data.route).toBe('direct');
+    expect(stepById(lines, 'plugin').data.setupOk).toBe(true);
+    expect(stepById(lines, 'delete').data.exitReason).toBe('revoked');
+    for (const token of await tokensIn(tokenDir)) {
+      expect(run.stdout + run.stderr).not.toContain(token);
+    }
   });
 });
 

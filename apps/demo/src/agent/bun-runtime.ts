@@ -1,9 +1,9 @@
-import { createBunProcessRunner, startPushServer } from '@molecule-ai/agent-bun';
+import { createBunProcessRunner, startPushDelivery } from '@molecule-ai/agent-bun';
 import type { AgentRuntime } from './runtime.js';
 
 /** Bun: `Bun.serve` push server, `Bun.spawn` setup runner. */
 export const bunRuntime: AgentRuntime = {
   name: 'bun',
-  startPushServer: (settings) => startPushServer(settings),
+  startPushDelivery: (settings) => startPushDelivery(settings),
   createProcessRunner: () => createBunProcessRunner(),
 };

@@ -8,16 +8,14 @@ import {
   type AgentHandlerContext,
   ConfigError,
   createAgentClient,
-  createPushDelivery,
   type InboundMessage,
   type InstallPluginResult,
   installPlugin,
   type LoopExit,
   type PluginInstallProgress,
-  type PushDelivery,
   runAgentLoop,
 } from '@molecule-ai/agent-core';
-import { createFileTokenStore, createFsPluginSink, type PushServer } from '@molecule-ai/agent-node';
+import { createFileTokenStore, createFsPluginSink, type NodePushDelivery } from '@molecule-ai/agent-node';
 import type { AgentRuntime } from './runtime.js';
 
 /** What the agent tells the platform about itself (stored as-is, shown in the canvas and to peers). */
@@ -91,6 +89,8 @@ export interface DemoAgent {
    * pauses or deletes the workspace or `signal` aborts; then closes the push endpoint.
    */
   run(signal?: AbortSignal): Promise<LoopExit>;
+  /** Closes a push endpoint that `connect()` opened but no loop took over. */
+  close(): Promise<void>;
 }
 
 /** Creates the demo agent. No I/O until `connect()`. */
@@ -107,7 +107,7 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
     ...(options.orgId ? { orgId: options.orgId } : {}),
   });
   const memory = { secrets: {} as Record<string, string>, plugins: [] as string[], messages: 0 };
-  let push: { delivery: PushDelivery; server: PushServer } | null = null;
+  let push: NodePushDelivery | null = null;
 
   // One handler for every message, whoever sent it: the returned text is the reply.
   async function onMessage(
@@ -132,19 +132,18 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
     tokenFile: tokenStore.describe(options.workspaceId),
 
     async connect(signal) {
-      const delivery = createPushDelivery();
-      const server = await options.runtime.startPushServer({
-        handler: delivery.handler,
+      // Pushed messages arrive on an unguessable capability path of this server.
+      const delivery = await options.runtime.startPushDelivery({
         publicOrigin: options.publicOrigin,
         ...(options.pushPort ? { port: options.pushPort } : {}),
       });
       try {
-        client.reportedUrl = server.url;
+        client.reportedUrl = delivery.url;
         const registered = await client.register(signal ? { signal } : {});
-        push = { delivery, server };
-        return { tokenIssued: registered.issued, pushUrl: server.url };
+        push = delivery;
+        return { tokenIssued: registered.issued, pushUrl: delivery.url };
       } catch (error) {
-        await server.stop();
+        await delivery.stop();
         throw error;
       }
     },
@@ -175,20 +174,23 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
 
     async run(signal) {
       if (!push) throw new ConfigError('connect() before run()');
-      const { delivery, server } = push;
+      const delivery = push;
       push = null;
-      try {
-        return await runAgentLoop(onMessage, {
-          client,
-          delivery,
-          heartbeatIntervalMs: options.heartbeatIntervalMs,
-          statePollIntervalMs: options.statePollIntervalMs,
-          ...(options.backoffMaxMs ? { backoffMaxMs: options.backoffMaxMs } : {}),
-          ...(signal ? { signal } : {}),
-        });
-      } finally {
-        await server.stop();
-      }
+      // The loop stops the delivery, and with it the push server, when it ends.
+      return runAgentLoop(onMessage, {
+        client,
+        delivery,
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        statePollIntervalMs: options.statePollIntervalMs,
+        ...(options.backoffMaxMs ? { backoffMaxMs: options.backoffMaxMs } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    },
+
+    async close() {
+      const unused = push;
+      push = null;
+      await unused?.stop();
     },
   };
 }

@@ -5,7 +5,6 @@
 import {
   type AgentClient,
   createAgentClient,
-  createPushDelivery,
   type InboundMessage,
   type LoopExit,
   runAgentLoop,
@@ -57,16 +56,12 @@ export async function startHelperAgent(
       skills: [{ id: 'research', name: 'Research', description: 'Looks things up', tags: ['demo'] }],
     },
   });
-  const delivery = createPushDelivery();
-  const server = await options.runtime.startPushServer({
-    handler: delivery.handler,
-    publicOrigin: options.publicOrigin,
-  });
+  const delivery = await options.runtime.startPushDelivery({ publicOrigin: options.publicOrigin });
   let handled = 0;
   const stopper = new AbortController();
   let exit: Promise<LoopExit>;
   try {
-    client.reportedUrl = server.url;
+    client.reportedUrl = delivery.url;
     await client.register(signal ? { signal } : {});
     exit = runAgentLoop(
       (message) => {
@@ -81,14 +76,14 @@ export async function startHelperAgent(
         statePollIntervalMs: options.statePollIntervalMs,
         signal: stopper.signal,
       },
-    ).done.finally(() => server.stop());
+    ).done;
   } catch (error) {
-    await server.stop();
+    await delivery.stop();
     throw error;
   }
   return {
     client,
-    pushUrl: server.url,
+    pushUrl: delivery.url,
     get handled() {
       return handled;
     },

@@ -1,23 +1,24 @@
 import type { ProcessRunner } from '@molecule-ai/agent-core';
-import type { FetchHandler, PushServer } from '@molecule-ai/agent-node';
+import type { NodePushDelivery } from '@molecule-ai/agent-node';
 
-/** What the push server needs to know. */
-export interface PushServerSettings {
-  handler: FetchHandler;
-  /** How the platform reaches the server, `{port}` replaced by the bound port. */
+/** Where the push endpoint listens and how the platform reaches it. */
+export interface PushSettings {
+  /** The origin the platform uses, `{port}` replaced by the bound port, e.g. `http://localhost:{port}`. */
   publicOrigin?: string;
+  /** 0 (default) picks a free port. */
   port?: number;
 }
 
 /**
- * The few things that differ between runtimes. Everything else an agent does is
- * `@molecule-ai/agent-core` and runs unchanged on Node and Bun: an agent moves between the two
- * by changing these imports (`@molecule-ai/agent-node` ↔ `@molecule-ai/agent-bun`).
+ * The two things that differ between runtimes; everything else an agent does is
+ * `@molecule-ai/agent-core` and runs unchanged on Node and Bun. An agent moves from one runtime
+ * to the other by changing these imports (`@molecule-ai/agent-node` ↔ `@molecule-ai/agent-bun`).
  */
 export interface AgentRuntime {
   readonly name: 'node' | 'bun';
-  startPushServer(settings: PushServerSettings): Promise<PushServer>;
-  /** Runs a plugin's setup.sh. */
+  /** An HTTP server for pushed messages (node:http or Bun.serve), as a delivery for the agent loop. */
+  startPushDelivery(settings: PushSettings): Promise<NodePushDelivery>;
+  /** Runs a plugin's setup.sh (child_process or Bun.spawn). */
   createProcessRunner(): ProcessRunner;
 }
 
