@@ -26,6 +26,8 @@ export interface DemoOptions {
   stay: boolean;
   /** Stack traces on failure. */
   verbose: boolean;
+  /** Run the Workers example (Miniflare) instead of the Node/Bun agent. Simulator only. */
+  worker: boolean;
   help: boolean;
   platform: PlatformChoice;
   /** `MOLECULE_TOKEN_DIR`: the token files' base directory. */
@@ -49,6 +51,8 @@ Options:
   --record FILE    write the simulator's request log (credentials redacted) to FILE
   --stay           real platform: keep the agent running until the workspace is paused or
                    deleted, or Ctrl-C
+  --worker         run the Workers package's example agent in Miniflare instead (simulator only;
+                   what pnpm demo:worker does)
   --verbose        stack traces on failure
   -h, --help       this text
 
@@ -75,6 +79,7 @@ export function parseDemoOptions(
   let json = false;
   let stay = false;
   let verbose = false;
+  let worker = false;
   let help = false;
   let recordFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -83,6 +88,7 @@ export function parseDemoOptions(
     if (arg === '--json') json = true;
     else if (arg === '--stay') stay = true;
     else if (arg === '--verbose') verbose = true;
+    else if (arg === '--worker') worker = true;
     else if (arg === '-h' || arg === '--help') help = true;
     else if (arg === '--record' || arg.startsWith('--record=')) {
       const value = arg === '--record' ? argv[++i] : arg.slice('--record='.length);
@@ -111,6 +117,12 @@ export function parseDemoOptions(
         }
       : { kind: 'simulator' };
 
+  if (worker && platform.kind === 'platform') {
+    throw new ConfigError(
+      '--worker runs against the simulator only; to connect a Worker to a real platform, deploy it with wrangler (see packages/workers/README.md)',
+    );
+  }
+
   const portText = nonEmpty(env.MOLECULE_PUSH_PORT) ?? '0';
   const pushPort = Number(portText);
   if (!/^\d+$/.test(portText) || pushPort > 65535) {
@@ -122,6 +134,7 @@ export function parseDemoOptions(
     recordFile,
     stay,
     verbose,
+    worker,
     help,
     platform,
     tokenDir: nonEmpty(env.MOLECULE_TOKEN_DIR),

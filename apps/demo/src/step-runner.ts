@@ -79,10 +79,28 @@ export class StepRunner {
     }
   }
 
+  /**
+   * A line printed by something running in the background of the steps (e.g. a worker's console):
+   * shown under the running step, or under the next one when none runs.
+   */
+  output(line: string): void {
+    const step = this.current;
+    if (step) this.addOutput(step, line);
+    else this.pendingOutput.push(line);
+  }
+
   /** Records a step that does not apply here, with the reason. */
   skip(id: string, title: string, why: string, details: string[] = []): void {
     const step = this.begin(id, title);
     this.end(step, 'skipped', { summary: why, details });
+  }
+
+  private readonly pendingOutput: string[] = [];
+
+  private addOutput(step: Step, line: string): void {
+    step.output.push(line);
+    if (step.output.length > MAX_OUTPUT_LINES) step.output.splice(0, step.output.length - MAX_OUTPUT_LINES);
+    this.view.stepUpdated(step);
   }
 
   private begin(id: string, title: string): Step {
@@ -95,7 +113,7 @@ export class StepRunner {
       ms: 0,
       summary: '',
       details: [],
-      output: [],
+      output: this.pendingOutput.splice(0),
       progress: null,
       data: {},
     };

@@ -303,3 +303,50 @@ describe('options', () => {
     expect(run.stderr).toMatch(/set both MOLECULE_PLATFORM_URL and MOLECULE_WORKSPACE_ID/);
   });
 });
+
+describe('pnpm demo:worker', () => {
+  it('runs the Workers example in Miniflare against the simulator, tick by tick', async () => {
+    const record = join(work, 'requests.json');
+    const run = await runDemoProcess(['--worker', '--json', '--record', record], { env: { TMPDIR: work } });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines[0]).toMatchObject({ type: 'start', runtime: 'Cloudflare Worker (Miniflare)' });
+    const steps = lines.filter((line) => line.type === 'step');
+    expect(steps.map((s) => [s.id, s.status])).toEqual(
+      ['platform', 'register', 'heartbeat', 'canvas', 'pause', 'stopped'].map((id) => [id, 'ok']),
+    );
+    // The worker's own console output lands under the step that caused it.
+    expect(stepById(lines, 'register').output).toEqual([
+      expect.stringMatching(/^\[agent\] tick ran \(registered\)/),
+    ]);
+    expect(stepById(lines, 'register').data).toMatchObject({
+      registered: true,
+      status: 'online',
+      liveTokens: 1,
+    });
+    expect(stepById(lines, 'heartbeat').data).toMatchObject({
+      status: 'online',
+      live: true,
+      requests: ['POST /registry/heartbeat → 200', 'GET /workspaces/:id/state → 200'],
+    });
+    expect(stepById(lines, 'canvas').data).toEqual({ httpStatus: 200, reply: 'echo: Hello, worker!' });
+    expect(stepById(lines, 'pause').data.stopReason).toBe('paused');
+    expect(stepById(lines, 'stopped').data.requests).toEqual([]);
+
+    const recorded = JSON.parse(await readFile(record, 'utf8')) as Recorded[];
+    const registers = recorded.filter((r) => r.path === '/registry/register');
+    expect(registers).toHaveLength(1);
+    expect(registers[0]!.headers.authorization).toBeUndefined();
+    // The token lives in the worker's KV only: nothing token-shaped is printed.
+    expect(run.stdout + run.stderr).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/);
+    expect(await readdir(work)).toEqual(['requests.json']);
+  });
+
+  it('refuses --worker with a real platform configured (usage error, exit 2)', async () => {
+    const run = await runDemoProcess(['--worker'], {
+      env: { MOLECULE_PLATFORM_URL: 'http://127.0.0.1:9', MOLECULE_WORKSPACE_ID: 'x' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--worker runs against the simulator only/);
+  });
+});

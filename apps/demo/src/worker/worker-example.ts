@@ -1,0 +1,47 @@
+import { ConfigError } from '@molecule-ai/agent-core';
+import type { PlatformSim } from '@molecule-ai/platform-sim';
+
+/**
+ * The Workers package's example (packages/workers/example): the simulator on a Node listener and
+ * the example worker (an echo agent built with `defineAgentWorker`) in Miniflare.
+ */
+export interface RunningWorkerExample {
+  sim: PlatformSim;
+  platform: { url: string };
+  mf: {
+    ready: Promise<URL>;
+    getKVNamespace(
+      binding: string,
+    ): Promise<{ get(key: string): Promise<string | null>; put(key: string, value: string): Promise<void> }>;
+  };
+  workspaceId: string;
+  crons: string[];
+  /** Fires the worker's cron trigger once, as Cloudflare does every minute. */
+  tick(): Promise<{ outcome: string; noRetry: boolean }>;
+  /** A canvas message through the platform, which pushes it to the worker. */
+  sendMessage(text: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+type StartExample = (options?: { log?: (line: string) => void }) => Promise<RunningWorkerExample>;
+
+/**
+ * Loads the example's launcher from the installed `@molecule-ai/agent-workers` package. The
+ * example is not part of the package's API, so it is found next to the package's manifest.
+ */
+export async function loadWorkerExample(): Promise<StartExample> {
+  const manifest = import.meta.resolve('@molecule-ai/agent-workers/package.json');
+  const launcher = new URL('example/start-example.mjs', manifest);
+  let module: { startExample?: StartExample };
+  try {
+    module = (await import(launcher.href)) as { startExample?: StartExample };
+  } catch (error) {
+    throw new ConfigError(`the Workers example could not be loaded from ${launcher.pathname}`, {
+      cause: error,
+    });
+  }
+  if (typeof module.startExample !== 'function') {
+    throw new ConfigError(`${launcher.pathname} has no startExample()`);
+  }
+  return module.startExample;
+}
