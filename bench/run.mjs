@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every benchmark module in bench/ and writes bench/RESULTS.md.
+// Runs every benchmark module in bench/ and writes its section of bench/RESULTS.md (other sections,
+// written by other tools, are left alone).
 //
 //   node bench/run.mjs            full run (writes RESULTS.md)
 //   node bench/run.mjs --quick    fewer iterations, for CI (writes RESULTS.md too, marked "quick")
@@ -10,10 +11,10 @@
 //   export async function run({ quick, log }) { return [row, ...]; }
 // where each row is { benchmark, ours, baseline, ratio, target, pass, note? } with display strings for
 // ours/baseline/ratio/target and a boolean pass. Needs the packages built first (`pnpm build`).
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatResults } from './_report.mjs';
+import { formatResults, RUN_SECTION, writeSection } from './_report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -64,7 +65,7 @@ for (const name of modules) {
 }
 
 if (write) {
-  writeFileSync(join(here, 'RESULTS.md'), formatResults(results, { quick }));
-  console.log('wrote bench/RESULTS.md');
+  writeSection(join(here, 'RESULTS.md'), RUN_SECTION, formatResults(results, { quick }));
+  console.log('wrote its section of bench/RESULTS.md');
 }
 process.exit(failed ? 1 : 0);

@@ -28,8 +28,13 @@ function config(
   } as HttpConfig & { clock: ReturnType<typeof recordingClock> };
 }
 
+function target(url: string): Pick<HttpRequest, 'url' | 'origin' | 'path'> {
+  const parsed = new URL(url);
+  return { url: parsed.href, origin: parsed.origin, path: parsed.pathname };
+}
+
 function get(path = '/thing', extra: Partial<HttpRequest> = {}): HttpRequest {
-  return { method: 'GET', url: new URL(path, server.url), headers: {}, timeoutMs: 2000, ...extra };
+  return { method: 'GET', ...target(new URL(path, server.url).href), headers: {}, timeoutMs: 2000, ...extra };
 }
 
 describe('sendRequest: retries on the wire', () => {
@@ -170,7 +175,7 @@ describe('sendRequest: timeouts, aborts and network errors', () => {
     const port = await closedPort();
     const error = await sendRequest(config(), {
       ...get(),
-      url: new URL(`http://127.0.0.1:${port}/x`),
+      ...target(`http://127.0.0.1:${port}/x`),
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(TimeoutError);
@@ -180,7 +185,7 @@ describe('sendRequest: timeouts, aborts and network errors', () => {
   it('wide: connection refused is retried, then reported', async () => {
     const port = await closedPort();
     const cfg = config({ retry: WIDE_RETRY_POLICY });
-    const error = await sendRequest(cfg, { ...get(), url: new URL(`http://127.0.0.1:${port}/x`) }).catch(
+    const error = await sendRequest(cfg, { ...get(), ...target(`http://127.0.0.1:${port}/x`) }).catch(
       (e) => e,
     );
     expect(error).toBeInstanceOf(ConnectionError);

@@ -13,7 +13,7 @@ import { HEADER } from '../http/headers.js';
 import { certainlyNotSent } from '../http/network-error.js';
 import { type HttpResponse, requireJsonBody, sendRequest } from '../http/request.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { apiPath, basePathOf, encodeSegment, parsePeerUrl } from '../http/url.js';
+import { apiPath, encodeSegment, parsePeerUrl } from '../http/url.js';
 import {
   type A2APart,
   type A2AResult,
@@ -139,7 +139,9 @@ async function callDirect(
   try {
     response = await sendRequest(ctx.http, {
       method: 'POST',
-      url,
+      url: url.href,
+      origin: url.origin,
+      path: url.pathname,
       headers: { [HEADER.contentType]: 'application/json', [HEADER.workspaceId]: ctx.workspaceId },
       json: request,
       timeoutMs: options.timeoutMs ?? ctx.timeouts.peer,
@@ -209,7 +211,7 @@ async function callProxy(
     signal: settings.signal,
   };
   const response = await callPlatform(ctx, call);
-  const path = `${basePathOf(ctx.platformBase)}${call.path}`;
+  const path = `${ctx.basePath}${call.path}`;
   if (response.status === 202) {
     const queued = parseOrUndefined(queuedBodySchema, response.body);
     if (queued) {

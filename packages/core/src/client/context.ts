@@ -1,7 +1,7 @@
 import { apiErrorFromResponse } from '../http/api-error.js';
 import { buildHeaders } from '../http/headers.js';
 import { type HttpConfig, type HttpResponse, requireJsonBody, sendRequest } from '../http/request.js';
-import { basePathOf, platformUrlFor } from '../http/url.js';
+import { platformUrlFor } from '../http/url.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Timeouts } from './options.js';
@@ -13,6 +13,8 @@ export interface ClientContext {
   workspaceId: string;
   platformBase: URL;
   platformOrigin: string;
+  /** The base path without trailing slashes (`""` or e.g. `/molecule`), computed once. */
+  basePath: string;
   orgId: string | undefined;
   originHeader: string | undefined;
   tokens: TokenCache;
@@ -45,10 +47,10 @@ export interface PlatformCall {
 
 /** Sends a call to the platform with the platform's headers (bearer only ever to its origin). */
 export async function callPlatform(ctx: ClientContext, call: PlatformCall): Promise<HttpResponse> {
-  const url = platformUrlFor(ctx.platformBase, call.path, call.query);
-  const bearer = call.auth === 'token' ? await ctx.tokens.get() : call.auth.bearer;
+  const url = platformUrlFor(ctx.platformOrigin + ctx.basePath, call.path, call.query);
+  const bearer = call.auth === 'token' ? (ctx.tokens.cached() ?? (await ctx.tokens.get())) : call.auth.bearer;
   const headers = buildHeaders(
-    url,
+    ctx.platformOrigin, // the URL was built from the platform base, so this is its origin
     { platformOrigin: ctx.platformOrigin, bearer, orgId: ctx.orgId, originHeader: ctx.originHeader },
     {
       ...(call.json === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -58,6 +60,8 @@ export async function callPlatform(ctx: ClientContext, call: PlatformCall): Prom
   return sendRequest(ctx.http, {
     method: call.method,
     url,
+    origin: ctx.platformOrigin,
+    path: ctx.basePath + call.path,
     headers,
     json: call.json,
     timeoutMs: typeof call.timeout === 'number' ? call.timeout : ctx.timeouts[call.timeout],
@@ -69,7 +73,7 @@ export async function callPlatform(ctx: ClientContext, call: PlatformCall): Prom
 
 /** `"GET /workspaces/x/state"`: how errors name a call (no query, no host). */
 export function describeCall(ctx: ClientContext, call: PlatformCall): string {
-  return `${call.method} ${basePathOf(ctx.platformBase)}${call.path}`;
+  return `${call.method} ${ctx.basePath}${call.path}`;
 }
 
 /** Throws the status's ApiError for a non-2xx answer. */
@@ -78,7 +82,7 @@ export function throwForStatus(ctx: ClientContext, call: PlatformCall, response:
   throw apiErrorFromResponse({
     status: response.status,
     method: call.method,
-    path: `${basePathOf(ctx.platformBase)}${call.path}`,
+    path: `${ctx.basePath}${call.path}`,
     headers: response.headers,
     body: response.body,
     nowMs: ctx.clock.now(),

@@ -140,6 +140,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     workspaceId: options.workspaceId,
     platformBase,
     platformOrigin,
+    basePath: basePathOf(platformBase),
     orgId,
     originHeader: resolveOriginHeader(options.origin, platformOrigin, orgId),
     tokens: new TokenCache(options.tokenStore, options.workspaceId, options.token),

@@ -1,5 +1,5 @@
 import { AuthenticationError, ConfigError, TokenLostError } from '../errors.js';
-import { apiPath, basePathOf } from '../http/url.js';
+import { apiPath } from '../http/url.js';
 import { mintTokenBodySchema, registerBodySchema, statusBodySchema } from '../schemas/platform.js';
 import { parseOrThrow } from '../schemas/validate.js';
 import { type ClientContext, callPlatformJson, describeCall, type PlatformCall } from './context.js';
@@ -36,7 +36,7 @@ export interface CallOptions {
 
 function tokenLost(ctx: ClientContext, cause?: unknown): TokenLostError {
   const id = ctx.workspaceId;
-  const mintUrl = `${ctx.platformOrigin}${basePathOf(ctx.platformBase)}/workspaces/${encodeURIComponent(id)}/tokens`;
+  const mintUrl = `${ctx.platformOrigin}${ctx.basePath}/workspaces/${encodeURIComponent(id)}/tokens`;
   return new TokenLostError(
     `workspace ${id} has no token here (none in ${ctx.tokens.describeStore()}) and the platform issues one only ` +
       'to a workspace that has none, so register cannot recover it. To recover: mint a new token with an admin ' +

@@ -29,6 +29,11 @@ export class TokenCache {
       this.#token = checkToken(explicit, 'the token option');
   }
 
+  /** The token already in memory, without touching the store. */
+  cached(): string | undefined {
+    return this.#token;
+  }
+
   /** The token, or `undefined` when none is known. */
   async get(): Promise<string | undefined> {
     if (this.#token !== undefined) return this.#token;

@@ -50,16 +50,16 @@ export interface PlatformCredentials {
 
 /**
  * Builds request headers. Bearer, `X-Molecule-Org-Id` and `Origin` are attached only when the
- * request's origin is exactly the platform's origin (scheme, host and port): a peer's URL on the
+ * request's origin (`new URL(url).origin`) is exactly the platform's origin (scheme, host and port): a peer's URL on the
  * same host but another port or scheme gets none of them.
  */
 export function buildHeaders(
-  url: URL,
+  origin: string,
   credentials: PlatformCredentials | undefined,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (credentials && url.origin === credentials.platformOrigin) {
+  if (credentials && origin === credentials.platformOrigin) {
     if (credentials.bearer) headers[HEADER.authorization] = `Bearer ${credentials.bearer}`;
     if (credentials.orgId) headers[HEADER.orgId] = credentials.orgId;
     if (credentials.originHeader) headers[HEADER.origin] = credentials.originHeader;

@@ -1,7 +1,7 @@
 import { createFetch, FetchError } from 'ofetch';
 import { AbortError, ConnectionError, InvalidResponseError, MoleculeError, TimeoutError } from '../errors.js';
 import type { Clock, Random } from '../ports/clock.js';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
 import { redactText } from '../util/redact.js';
 import { type BodyKind, parseBodyText, readBodyText } from './body.js';
 import { type AttemptOutcome, type RetryPolicy, retryDelay } from './retry-policy.js';
@@ -19,7 +19,12 @@ export interface HttpConfig {
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
-  url: URL;
+  /** Absolute URL, query included. */
+  url: string;
+  /** scheme://host[:port] of `url`, for logs. */
+  origin: string;
+  /** Path of `url` without query, for errors and logs. */
+  path: string;
   /** Final headers (credentials already decided by `buildHeaders`). */
   headers: Record<string, string>;
   /** JSON body; serialised once, so every retry sends the same bytes. */
@@ -96,8 +101,8 @@ function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): Atte
 }
 
 /** Origin and path only: no query, and (validated upstream) never userinfo. */
-function describeUrl(url: URL): string {
-  return url.origin + url.pathname;
+function describeUrl(request: HttpRequest): string {
+  return request.origin + request.path;
 }
 
 /** Maps a thrown fetch/body failure to AbortError, TimeoutError or ConnectionError. */
@@ -108,7 +113,7 @@ function classifyFailure(
 ): AbortError | TimeoutError | ConnectionError | MoleculeError {
   if (error instanceof MoleculeError) return error;
   const cause = error instanceof FetchError ? (error.cause ?? error) : error; // FetchError's message has the URL
-  const path = request.url.pathname;
+  const path = request.path;
   const where = `${request.method} ${path}`;
   if (request.signal?.aborted) {
     return new AbortError(`${where} was aborted by the caller`, { cause: request.signal.reason });
@@ -144,7 +149,7 @@ async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Prom
   try {
     await config.clock.sleep(ms, request.signal);
   } catch (cause) {
-    throw new AbortError(`${request.method} ${request.url.pathname} was aborted by the caller`, { cause });
+    throw new AbortError(`${request.method} ${request.path} was aborted by the caller`, { cause });
   }
 }
 
@@ -159,7 +164,7 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
   const body =
     request.json === undefined ? undefined : new TextEncoder().encode(JSON.stringify(request.json));
   const idempotent = request.idempotent ?? request.method === 'GET';
-  const source = `${request.method} ${request.url.pathname}`;
+  const source = `${request.method} ${request.path}`;
   for (let attempt = 1; ; attempt++) {
     if (request.signal?.aborted) {
       throw new AbortError(`${source} was aborted by the caller`, { cause: request.signal.reason });
@@ -168,9 +173,11 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
     let outcome: AttemptOutcome;
     let failure: MoleculeError | undefined;
     let response: HttpResponse | undefined;
-    config.logger.debug('http request', { method: request.method, url: describeUrl(request.url), attempt });
+    if (config.logger !== silentLogger) {
+      config.logger.debug('http request', { method: request.method, url: describeUrl(request), attempt });
+    }
     try {
-      const raw = await $fetch.raw(request.url.href, {
+      const raw = await $fetch.raw(request.url, {
         method: request.method,
         headers: request.headers,
         body,
@@ -234,7 +241,7 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
     }
     config.logger.info('retrying request', {
       method: request.method,
-      url: describeUrl(request.url),
+      url: describeUrl(request),
       attempt,
       delayMs: delay,
       reason: outcome.kind === 'status' ? outcome.status : outcome.kind,

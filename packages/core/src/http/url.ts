@@ -49,12 +49,15 @@ export function apiPath(strings: TemplateStringsArray, ...values: string[]): str
   return out;
 }
 
-/** Joins the platform base URL and an encoded path, adding only the non-empty query values. */
+/**
+ * Joins the platform prefix (origin + base path, e.g. `https://host/molecule`) and an encoded path,
+ * adding only the non-empty query values.
+ */
 export function platformUrlFor(
-  base: URL,
+  prefix: string,
   path: string,
   query?: Record<string, string | number | null | undefined>,
-): URL {
+): string {
   let search = '';
   if (query) {
     const params = new URLSearchParams();
@@ -66,7 +69,7 @@ export function platformUrlFor(
     const encoded = params.toString();
     if (encoded !== '') search = `?${encoded}`;
   }
-  return new URL(base.origin + basePathOf(base) + path + search);
+  return prefix + path + search;
 }
 
 /**
