@@ -381,6 +381,8 @@ async function runAgainstPlatform(
     pushPort: options.pushPort,
     runtime,
     ...REAL_LOOP,
+    // With --stay, messages from the canvas or peers show up under the waiting step.
+    ...(options.stay ? { onActivity: (line: string) => runner.output(line) } : {}),
   });
   cleanup.add('close the agent', () => agent.close());
   await registerStep(runner, agent, settings.token ? 'MOLECULE_WORKSPACE_TOKEN' : undefined);
@@ -514,7 +516,10 @@ async function secretsStep(runner: StepRunner, agent: DemoAgent): Promise<void> 
   await runner.run('secrets', 'Pull the workspace secrets', async (control) => {
     const names = Object.keys(await agent.pullSecrets(control.signal)).sort();
     return {
-      summary: `${names.length} secret${names.length === 1 ? '' : 's'}: ${names.join(', ') || 'none'} (values stay in memory)`,
+      summary:
+        names.length === 0
+          ? 'no secrets set for this workspace'
+          : `${names.length} secret${names.length === 1 ? '' : 's'}: ${names.join(', ')} (values stay in memory)`,
       data: { names },
     };
   });

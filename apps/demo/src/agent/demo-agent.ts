@@ -56,6 +56,8 @@ export interface DemoAgentOptions {
   statePollIntervalMs: number;
   /** Upper bound of the loop's retry delays (default 60 s). */
   backoffMaxMs?: number;
+  /** Told about each message handled, e.g. to print it. */
+  onActivity?: (line: string) => void;
 }
 
 /** What a `connect()` did. */
@@ -115,6 +117,7 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
     { client }: AgentHandlerContext<AgentClient>,
   ): Promise<string> {
     memory.messages++;
+    options.onActivity?.(`message: ${message.text}`);
     if (/\bstatus\b/i.test(message.text)) {
       // A push carries no sender, so anything meant for the people in the canvas goes there as a notify.
       await client.notify(

@@ -1,7 +1,7 @@
-/** `8 ms`, `412 ms`, `1.4 s`. */
+/** `8 ms`, `412 ms`, `1.4 s`, `10 s` (round intervals without a decimal). */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  return `${(ms / 1000).toFixed(1)} s`;
+  return Number.isInteger(ms / 1000) ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** `512 B`, `12.3 KB`, `1.5 MB` (powers of 1024). */
