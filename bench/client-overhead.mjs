@@ -37,7 +37,7 @@ async function measure(tasks, { calls, rounds, warmup }) {
       if (result.state !== 'completed')
         throw new Error(`${name} did not complete: ${result.state} ${result.error ?? ''}`);
       samples[name].push(...result.latency.samples);
-      (perRound[round] ??= {})[name] = percentile(result.latency.samples, 50);
+      perRound[round] = { ...perRound[round], [name]: percentile(result.latency.samples, 50) };
     }
   }
   return { samples, perRound };
