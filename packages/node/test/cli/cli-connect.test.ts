@@ -293,6 +293,24 @@ describe('connect: the running agent', () => {
     expect(run.stdout).toContain('[molecule] platform reports workspace paused: exiting');
   });
 
+  it('exits 3 when the platform stops accepting the token (the workspace was deleted)', async () => {
+    const { id } = await platform.sim.admin.createWorkspace({});
+    let child: ChildProcess | undefined;
+    const running = connect(id, ['--handler', './echo.mjs', '--state-interval', '0.1', '--json'], {}, (c) => {
+      child = c;
+    });
+    await waitForOutput(child as ChildProcess, '"event":"connected"');
+    await platform.sim.admin.delete(id);
+    const run = await running;
+    expect(run.code).toBe(3);
+    const events = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; reason?: string });
+    expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'revoked' });
+    expect(run.stderr).toContain('molecule-agent: error: the platform refuses this workspace token');
+  });
+
   it('a handler that throws is logged on stderr and the agent keeps answering', async () => {
     const { id } = await platform.sim.admin.createWorkspace({});
     let child: ChildProcess | undefined;
