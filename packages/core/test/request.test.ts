@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AbortError, ConnectionError, InvalidResponseError, TimeoutError } from '../src/errors.js';
+import {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  InvalidResponseError,
+  TimeoutError,
+} from '../src/errors.js';
 import { type HttpConfig, type HttpRequest, sendRequest } from '../src/http/request.js';
 import { DEFAULT_RETRY_POLICY, WIDE_RETRY_POLICY } from '../src/http/retry-policy.js';
 import { halfRandom, recordingClock } from './helpers/clock.js';
@@ -154,6 +160,16 @@ describe('sendRequest: timeouts, aborts and network errors', () => {
     const error = await sendRequest(cfg, get('/a', { signal: controller.signal })).catch((e) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(cfg.clock.sleeps).toEqual([]);
+  });
+  it('a zero, negative or NaN timeout is refused before any I/O; a huge one does not fire at once', async () => {
+    for (const timeoutMs of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(await sendRequest(config(), get('/t', { timeoutMs })).catch((e) => e)).toBeInstanceOf(
+        ConfigError,
+      );
+    }
+    expect(server.requests).toHaveLength(0);
+    server.script({ json: { ok: true } });
+    expect((await sendRequest(config(), get('/t', { timeoutMs: 1e12 }))).body).toEqual({ ok: true });
   });
   it('an already aborted signal sends nothing', async () => {
     const error = await sendRequest(config(), get('/a', { signal: AbortSignal.abort() })).catch((e) => e);

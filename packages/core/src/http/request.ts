@@ -1,5 +1,12 @@
 import { createFetch, FetchError } from 'ofetch';
-import { AbortError, ConnectionError, InvalidResponseError, MoleculeError, TimeoutError } from '../errors.js';
+import {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  InvalidResponseError,
+  MoleculeError,
+  TimeoutError,
+} from '../errors.js';
 import type { Clock, Random } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import { redactText } from '../util/redact.js';
@@ -69,6 +76,9 @@ interface AttemptSignal {
   release(): void;
 }
 
+/** setTimeout's largest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): AttemptSignal {
   // A plain timer cleared when the attempt ends, rather than AbortSignal.timeout(): same meaning,
   // but AbortSignal.timeout leaves a timer and a finalizer behind per call, which measurably slows
@@ -80,7 +90,7 @@ function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): Atte
       timedOut = true;
       controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
     },
-    Math.max(1, timeoutMs),
+    Math.min(Math.max(1, timeoutMs), MAX_TIMER_MS),
   );
   const onCaller = (): void => controller.abort(caller?.reason);
   if (caller?.aborted) controller.abort(caller.reason);
@@ -160,6 +170,9 @@ async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Prom
  * what a status means. Throws AbortError, TimeoutError, ConnectionError or InvalidResponseError.
  */
 export async function sendRequest(config: HttpConfig, request: HttpRequest): Promise<HttpResponse> {
+  if (!(request.timeoutMs > 0) || !Number.isFinite(request.timeoutMs)) {
+    throw new ConfigError(`timeout must be a positive number of milliseconds, got ${request.timeoutMs}`);
+  }
   const $fetch = ofetchFor(config.fetch);
   const body =
     request.json === undefined ? undefined : new TextEncoder().encode(JSON.stringify(request.json));
