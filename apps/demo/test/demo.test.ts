@@ -342,6 +342,24 @@ describe('pnpm demo:worker', () => {
     expect(await readdir(work)).toEqual(['requests.json']);
   });
 
+  it('Ctrl-C while Miniflare starts: wrangler and Miniflare do not cut it short; exit 130, "stopped", nothing left', async () => {
+    let signalled = false;
+    const run = await runDemoProcess(['--worker', '--json'], {
+      env: { TMPDIR: work },
+      onLine(line, child) {
+        if (!signalled && line.includes('"type":"start"')) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'summary', status: 'stopped' });
+    expect(run.stderr).toBe('');
+    // Miniflare's temp folder goes with it.
+    expect(await readdir(work)).toEqual([]);
+  });
+
   it('refuses --worker with a real platform configured (usage error, exit 2)', async () => {
     const run = await runDemoProcess(['--worker'], {
       env: { MOLECULE_PLATFORM_URL: 'http://127.0.0.1:9', MOLECULE_WORKSPACE_ID: 'x' },

@@ -12,6 +12,7 @@ import type { DemoOptions } from '../options.js';
 import { describeError, StepRunner } from '../step-runner.js';
 import type { DemoOutcome, DemoView } from '../view/demo-view.js';
 import { captureConsole } from './capture-console.js';
+import { withoutForeignSignalHandlers } from './own-signals.js';
 import { loadWorkerExample, type RunningWorkerExample } from './worker-example.js';
 
 function describeRequests(requests: readonly RecordedRequest[], workspaceId: string): string[] {
@@ -48,10 +49,9 @@ export async function runWorkerDemo(
 
   try {
     view.intro({ mode: 'simulator', runtime: 'Cloudflare Worker (Miniflare)' });
-    const startExample = await loadWorkerExample();
-    const platformLog: string[] = [];
+    const startExample = await withoutForeignSignalHandlers(loadWorkerExample);
     await runner.run('platform', 'Start the simulator and the Worker', async () => {
-      const running = await startExample({ log: (line) => platformLog.push(line) });
+      const running = await withoutForeignSignalHandlers(() => startExample());
       example = running;
       cleanup.add('stop Miniflare and the simulator', () => running.close());
       const origin = (await running.mf.ready).origin;
