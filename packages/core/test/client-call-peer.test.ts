@@ -499,4 +499,14 @@ describe('sendMessage (replies to peers)', () => {
     const pushed = peer.requests[0]?.json as { params: { message: { parts: unknown[] } } };
     expect(pushed.params.message.parts).toHaveLength(2);
   });
+
+  it('a reply to a poll-only peer is "queued": the message waits in its activity feed, not an invalid response', async () => {
+    await env.close();
+    env = await startSim({ devMode: true, allowPlaceholderUrl: true });
+    const { target, client } = await setup('remote://no-inbound');
+    const result = await client.sendMessage(target.id, 'for the poller');
+    expect(result).toMatchObject({ status: 'queued', route: 'proxy' });
+    const row = env.sim.admin.activity(target.id)[0];
+    expect(result.status === 'queued' && result.queueId).toBe(row?.id);
+  });
 });

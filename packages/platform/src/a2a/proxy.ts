@@ -89,6 +89,8 @@ export async function proxyA2ARequest(
 
   if (pollOnly) {
     // Simulator extension (newer servers' poll delivery): park the message as an activity row.
+    // The answer has the shape of the real server's 202 "queued" body, so clients that already
+    // understand a queued message (the caller never gets the answer in this response) need nothing new.
     const row = writeReceiveRow(core, target, callerId, normalized.method, normalized.payload, {
       summary: `${normalized.method} → ${target.name}`,
       durationMs: 0,
@@ -97,7 +99,14 @@ export async function proxyA2ARequest(
     return {
       kind: 'accepted',
       status: 202,
-      body: { delivery: 'poll', activity_id: row.id, status: 'queued' },
+      body: {
+        queued: true,
+        queue_id: row.id,
+        message: 'workspace polls for messages — request stored in its activity feed',
+        delivery: 'poll',
+        activity_id: row.id,
+        status: 'queued',
+      },
     };
   }
   return dispatch(core, target, normalized.text, normalized.payload, normalized.method, callerId, opts);

@@ -471,7 +471,8 @@ describe('poll-only delivery (allowPlaceholderUrl)', () => {
     });
     const r = await call(sim, 'POST', A2A(IDS.a), { body: messageBody('poll me') });
     expect(r.status).toBe(202);
-    expect(r.json).toMatchObject({ delivery: 'poll', status: 'queued' });
+    expect(r.json).toMatchObject({ queued: true, delivery: 'poll', status: 'queued' });
+    expect(r.json.queue_id).toBe(r.json.activity_id);
     const row = sim.admin.activity(IDS.a)[0]!;
     expect(row.id).toBe(r.json.activity_id);
     expect(row).toMatchObject({ activity_type: 'a2a_receive', source_id: null, method: 'message/send' });
