@@ -1,4 +1,5 @@
 import { InvalidResponseError } from '../errors.js';
+import { readCappedStream } from '../util/read-capped-stream.js';
 
 /** What a response body turned out to be. */
 export type BodyKind = 'empty' | 'json' | 'text';
@@ -21,21 +22,11 @@ export async function readBodyText(response: Response, maxBytes: number, source:
     // The length is known and small enough; the fetch implementation enforces it, so the fast path is safe.
     return response.text();
   }
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new InvalidResponseError(`response body is larger than ${maxBytes} bytes`, { source });
-    }
-    text += decoder.decode(value, { stream: true });
+  const bytes = await readCappedStream(body, maxBytes);
+  if (bytes === undefined) {
+    throw new InvalidResponseError(`response body is larger than ${maxBytes} bytes`, { source });
   }
-  return text + decoder.decode();
+  return new TextDecoder().decode(bytes);
 }
 
 /**

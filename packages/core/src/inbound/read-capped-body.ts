@@ -1,3 +1,5 @@
+import { readCappedStream } from '../util/read-capped-stream.js';
+
 /** The result of {@link readCappedBody}: the bytes, or `too-large` once the cap is passed. */
 export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' };
 
@@ -12,25 +14,6 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
     return { ok: false, reason: 'too-large' };
   }
   if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return { ok: false, reason: 'too-large' };
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return { ok: true, bytes: chunks[0]! };
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { ok: true, bytes };
+  const bytes = await readCappedStream(request.body, maxBytes);
+  return bytes === undefined ? { ok: false, reason: 'too-large' } : { ok: true, bytes };
 }

@@ -1,0 +1,31 @@
+/**
+ * Reads a byte stream to the end while counting, and cancels it as soon as it passes `maxBytes`
+ * (a hostile peer cannot exhaust memory). Returns the bytes, or `undefined` once the cap is passed.
+ * The one capped reader behind both the client's response bodies and the push server's request bodies.
+ */
+export async function readCappedStream(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
