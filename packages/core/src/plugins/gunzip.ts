@@ -1,5 +1,12 @@
 import { AbortError, ConnectionError, isMoleculeError, UnsafeArchiveError } from '../errors.js';
 
+/**
+ * Turns a gzip byte stream into the decompressed bytes. It must read its input only as fast as its
+ * output is read (so memory stays flat) and should error on corrupt input. The default is
+ * {@link decompressWithDecompressionStream}; a host may pass a faster one (Node: `createNodeGunzip`).
+ */
+export type Decompressor = (gzip: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+
 /** Byte caps for {@link gunzipWithLimits}. */
 export interface GunzipLimits {
   /** Most compressed bytes read from the source before aborting. */
@@ -10,10 +17,13 @@ export interface GunzipLimits {
   onCompressedBytes?: (total: number) => void;
   /** Aborting stops the download at once (even a stalled one) with an `AbortError`. */
   signal?: AbortSignal;
+  /** How to gunzip. Default {@link decompressWithDecompressionStream}. The caps are counted around it either way. */
+  decompress?: Decompressor;
 }
 
 /**
- * Decompresses a gzip stream with `DecompressionStream('gzip')`, counting bytes on both sides as
+ * Decompresses a gzip stream (with `DecompressionStream('gzip')` unless `limits.decompress` says
+ * otherwise), counting bytes on both sides as
  * they flow and aborting as soon as either cap is passed, so neither a huge download nor a gzip
  * bomb is ever fully read. Errors come out typed: a cap is an `UnsafeArchiveError` with rule
  * `max-compressed-bytes` or `max-decompressed-bytes`; bad gzip (wrong magic, bad CRC, truncated)
@@ -35,6 +45,7 @@ export function gunzipWithLimits(
         ? error
         : new ConnectionError('the plugin download was interrupted', { cause: error }),
   });
+  const decompress = limits.decompress ?? decompressWithDecompressionStream;
   return countingStream(decompress(compressed), {
     max: limits.maxDecompressedBytes,
     rule: 'max-decompressed-bytes',
@@ -55,7 +66,9 @@ export function gunzipWithLimits(
  * writable side, so a fast download would pile up in memory ahead of a slow disk. A write here
  * completes only once zlib has consumed the chunk, which it does only as its output is read.
  */
-function decompress(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+export function decompressWithDecompressionStream(
+  compressed: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
   const gunzip = new DecompressionStream('gzip');
   const writer = gunzip.writable.getWriter();
   const reader = compressed.getReader();

@@ -138,6 +138,7 @@ export async function runPluginInstall(
           report('download');
         },
         ...(signal ? { signal } : {}),
+        ...(options.decompress ? { decompress: options.decompress } : {}),
       });
       for await (const entry of readTarEntries(tar, { maxMetadataBytes: limits.maxMetadataBytes })) {
         const admitted = policy.admit(entry.header);
