@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertPluginName, ConfigError, type PluginSink } from '@molecule-ai/agent-core';
-import { createFsStagingArea, isDirectory } from './fs-staging-area.js';
+import { createFsStagingArea, DEFAULT_WRITE_CONCURRENCY, isDirectory } from './fs-staging-area.js';
 import { acquirePluginLock } from './plugin-lock.js';
 
 /** Options of {@link createFsPluginSink}. */
@@ -18,6 +18,8 @@ export interface FsPluginSinkOptions {
   durable?: boolean;
   /** A lock file untouched for this long is taken over (its holder refreshes it while alive). Default 60 s. */
   staleLockMs?: number;
+  /** Most files written (and fsynced) in the background at once. Default 16. */
+  writeConcurrency?: number;
 }
 
 function escapeRegExp(text: string): string {
@@ -44,6 +46,7 @@ export function createFsPluginSink(options: FsPluginSinkOptions): PluginSink {
   const pluginsDir = resolve(options.pluginsDir);
   const durable = options.durable ?? true;
   const staleMs = options.staleLockMs ?? 60_000;
+  const concurrency = options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
 
   return {
     name: 'fs',
@@ -91,7 +94,7 @@ export function createFsPluginSink(options: FsPluginSinkOptions): PluginSink {
 
     async beginStaging(pluginName) {
       assertPluginName(pluginName);
-      return createFsStagingArea({ pluginsDir, pluginName, durable });
+      return createFsStagingArea({ pluginsDir, pluginName, durable, concurrency });
     },
 
     async installedPath(pluginName) {

@@ -19,8 +19,8 @@ import { type StagedFile, type StagingArea, UnsafeArchiveError } from '@molecule
 export const WRITE_BEHIND_FILE_BYTES: number = 256 * 1024;
 /** Most bytes held for background writes at once (the sink's whole memory budget). */
 export const WRITE_BEHIND_BUDGET_BYTES: number = 8 * 1024 * 1024;
-/** Most files being written (or fsynced) in the background at once. */
-const MAX_BACKGROUND_WRITES = 16;
+/** Default for the number of files written (and fsynced) in the background at once. */
+export const DEFAULT_WRITE_CONCURRENCY = 16;
 /** The process umask, read once: modes are fixed up with chmod only when it would change them. */
 const UMASK: number = process.umask();
 /** Size of each read when a staged file is streamed back. */
@@ -32,6 +32,8 @@ export interface FsStagingAreaInit {
   pluginName: string;
   /** fsync files and directories before the swap (default true). */
   durable: boolean;
+  /** Most files written (and fsynced) in the background at once. */
+  concurrency: number;
 }
 
 /** A fresh 8-hex-digit suffix for staging and set-aside folders. */
@@ -131,6 +133,7 @@ function stagedFile(relPath: string, fullPath: string, size: number): StagedFile
  */
 export async function createFsStagingArea(init: FsStagingAreaInit): Promise<StagingArea> {
   const { pluginsDir, pluginName, durable } = init;
+  const maxBackgroundWrites = Math.max(1, init.concurrency);
   const root = join(pluginsDir, `.staging-${pluginName}-${randomSuffix()}`);
   await mkdir(pluginsDir, { recursive: true });
   await mkdir(root, { mode: 0o700 });
@@ -191,11 +194,16 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     return handle;
   }
 
-  async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-      offset += bytesWritten;
+  /** Writes chunks with as few system calls as possible (one `writev`, more only after a short write). */
+  async function writeChunks(handle: FileHandle, chunks: Uint8Array[]): Promise<void> {
+    let rest = chunks;
+    while (rest.length > 0) {
+      let { bytesWritten } = await handle.writev(rest);
+      let index = 0;
+      while (index < rest.length && bytesWritten >= rest[index]!.length)
+        bytesWritten -= rest[index++]!.length;
+      rest = rest.slice(index);
+      if (bytesWritten > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(bytesWritten);
     }
   }
 
@@ -264,13 +272,13 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
           headBytes += value.length;
         }
         if (ended) {
-          await makeRoom(MAX_BACKGROUND_WRITES, WRITE_BEHIND_BUDGET_BYTES - headBytes);
+          await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - headBytes);
           inBackground(
             relPath,
             async () => {
               const handle = await openForWrite(relPath, mode);
               try {
-                for (const chunk of head) await writeAll(handle, chunk);
+                await writeChunks(handle, head);
               } catch (error) {
                 await handle.close().catch(() => {});
                 throw error;
@@ -284,18 +292,26 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
         await pendingByPath.get(relPath);
         const handle = await openForWrite(relPath, mode);
         try {
-          for (const chunk of head) await writeAll(handle, chunk);
-          head.length = 0;
+          // Large files stream to disk in batches of about WRITE_BEHIND_FILE_BYTES.
+          let batch = head;
+          let batchBytes = headBytes;
           for (;;) {
+            if (batchBytes > WRITE_BEHIND_FILE_BYTES) {
+              await writeChunks(handle, batch);
+              batch = [];
+              batchBytes = 0;
+            }
             const { done, value } = await reader.read();
             if (done) break;
-            await writeAll(handle, value);
+            batch.push(value);
+            batchBytes += value.length;
           }
+          await writeChunks(handle, batch);
         } catch (error) {
           await handle.close().catch(() => {});
           throw error;
         }
-        await makeRoom(MAX_BACKGROUND_WRITES, WRITE_BEHIND_BUDGET_BYTES);
+        await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES);
         inBackground(relPath, () => finish(handle), 0);
       } catch (error) {
         await reader.cancel(error).catch(() => {});
@@ -350,10 +366,10 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       if (durable) {
         // Deepest first, a few at a time: every new name is on disk before the folder is swapped in.
         const dirs = [...knownDirs].sort((a, b) => b.split('/').length - a.split('/').length);
-        for (let i = 0; i < dirs.length; i += MAX_BACKGROUND_WRITES) {
+        for (let i = 0; i < dirs.length; i += maxBackgroundWrites) {
           await Promise.all(
             dirs
-              .slice(i, i + MAX_BACKGROUND_WRITES)
+              .slice(i, i + maxBackgroundWrites)
               .map((relDir) => syncDirectory(relDir === '' ? root : full(relDir))),
           );
         }

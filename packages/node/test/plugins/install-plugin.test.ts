@@ -13,6 +13,7 @@ import {
 } from '@molecule-ai/agent-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
+import { installPlugin as installPluginOnNode } from '../../src/plugins/install-plugin.js';
 import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
 import { createAgent, type SimHarness, startSim } from '../sim.js';
 import { listDir, makeTempDir, readTree, serveBytes } from './helpers.js';
@@ -179,6 +180,36 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
       'done',
       'report',
     ]);
+  });
+});
+
+describe('the Node installPlugin (ports filled in)', () => {
+  it('needs only a client, a name and pluginsDir: fs sink, process runner, node:zlib gunzip, process.env allow-list', async () => {
+    const agent = await createAgent(harness);
+    await harness.sim.admin.addPlugin('demo', {
+      'setup.sh': 'echo "home=$HOME token=$(printenv MOLECULE_WORKSPACE_TOKEN || echo none)" > setup.log\n',
+      'skills/a.md': '# A\n',
+    });
+    const saved = process.env.MOLECULE_WORKSPACE_TOKEN;
+    process.env.MOLECULE_WORKSPACE_TOKEN = 'never-in-setup';
+    try {
+      const result = await installPluginOnNode({ client: agent.client, name: 'demo', pluginsDir });
+      expect(result).toMatchObject({
+        path: join(pluginsDir, 'demo'),
+        files: 2,
+        setup: { ok: true },
+        report: { status: 'not-supported' },
+      });
+      expect(readTree(result.path)['setup.log']).toBe(`home=${process.env.HOME} token=none\n`);
+    } finally {
+      if (saved === undefined) delete process.env.MOLECULE_WORKSPACE_TOKEN;
+      else process.env.MOLECULE_WORKSPACE_TOKEN = saved;
+    }
+  });
+
+  it('refuses to guess where plugins go', async () => {
+    const agent = await createAgent(harness);
+    await expect(installPluginOnNode({ client: agent.client, name: 'demo' })).rejects.toThrow(/pluginsDir/);
   });
 });
 
