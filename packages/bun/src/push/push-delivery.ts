@@ -1,4 +1,8 @@
-import { createPushDelivery, type PushDelivery, type PushDeliveryOptions } from '@molecule-ai/agent-core';
+import {
+  type PushDeliveryOptions,
+  type ServedPushDelivery,
+  servePushDelivery,
+} from '@molecule-ai/agent-core';
 import { type PushServer, type PushServerOptions, startPushServer } from './push-server.js';
 
 /** Options of {@link startPushDelivery} (Bun): the delivery's and the server's. */
@@ -6,11 +10,7 @@ export type BunPushDeliveryOptions = PushDeliveryOptions &
   Omit<PushServerOptions, 'handler' | 'onMessage' | 'path' | 'maxBodyBytes'>;
 
 /** A push delivery served by a Bun push server. */
-export interface BunPushDelivery extends PushDelivery {
-  /** The URL to register (pass it as `reportedUrl` to `createAgentClient` before `register()`). */
-  readonly url: string;
-  readonly server: PushServer;
-}
+export type BunPushDelivery = ServedPushDelivery<PushServer>;
 
 /**
  * Starts a `Bun.serve` push server for a push delivery: give the result to
@@ -26,22 +26,5 @@ export interface BunPushDelivery extends PushDelivery {
  * await runAgentLoop((message) => `echo: ${message.text}`, { client, delivery });
  */
 export async function startPushDelivery(options: BunPushDeliveryOptions = {}): Promise<BunPushDelivery> {
-  const { path, maxBodyBytes, ...serverOptions } = options;
-  const delivery = createPushDelivery({
-    ...(path === undefined ? {} : { path }),
-    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
-  const server = await startPushServer({ ...serverOptions, handler: delivery.handler });
-  return {
-    ...delivery,
-    kind: 'push',
-    intervalMs: null,
-    url: server.url,
-    server,
-    async stop() {
-      await delivery.stop();
-      await server.stop();
-    },
-  };
+  return servePushDelivery(options, startPushServer);
 }

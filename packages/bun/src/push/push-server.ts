@@ -1,55 +1,26 @@
 import {
   ConfigError,
-  createA2AHandler,
   DEFAULT_MAX_PUSH_BODY_BYTES,
-  type Logger,
-  type MessageHandler,
-  type PushHandlerContext,
+  PUSH_SERVER_DEFAULTS,
+  type PushServer,
+  type PushServerBaseOptions,
+  pushServerHandler,
+  pushServerMaxConcurrent,
+  pushServerUrl,
   silentLogger,
 } from '@molecule-ai/agent-core';
 import { requireBun } from '../require-bun.js';
 import { withBodyDeadline } from './body-deadline.js';
 
-/** A running push server (the same shape as the Node package's). */
-export interface PushServer {
-  /** The URL to register with the platform: the public origin plus the handler's path. */
-  readonly url: string;
-  /** The path served (the capability path by default). */
-  readonly path: string;
-  readonly host: string;
-  readonly port: number;
-  /** Requests being handled right now. */
-  readonly inFlight: number;
-  /**
-   * Stops listening, lets in-flight requests finish (new requests get 503 or a refused
-   * connection), then closes everything. After `timeoutMs` (default 30 s) the remaining
-   * connections are cut. Idempotent.
-   */
-  stop(options?: { timeoutMs?: number }): Promise<void>;
-}
-
-/** A standard fetch handler, optionally carrying the path it serves (as `createA2AHandler` does). */
-export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly path?: string };
+export type { FetchHandler, PushServer } from '@molecule-ai/agent-core';
 
 /** Options of {@link startPushServer} (Bun). Give either `handler` or `onMessage`. */
-export interface PushServerOptions {
-  /** A fetch handler to serve, e.g. `createA2AHandler(...)`. */
-  handler?: FetchHandler;
-  /** Shortcut: serve `createA2AHandler({ onMessage, path, maxBodyBytes })`. */
-  onMessage?: MessageHandler<PushHandlerContext>;
-  /** With `onMessage`: the path (default: a fresh capability path `/a2a/<32 random chars>`). */
-  path?: string;
+export interface PushServerOptions extends PushServerBaseOptions {
   /**
    * With `onMessage`: bodies over this get a JSON-RPC 413 from the core handler (default 1 MiB).
    * Bun itself refuses bodies over twice this (or 128 MiB with a custom `handler`) as a backstop.
    */
   maxBodyBytes?: number;
-  /** Interface to bind. Default `127.0.0.1`: nothing outside this machine can reach it unless you say so. */
-  host?: string;
-  /** Port to bind; `0` (default) picks a free one. */
-  port?: number;
-  /** Requests handled at once; more get 503 with `Retry-After: 1`. Default 64. */
-  maxConcurrent?: number;
   /**
    * Seconds a connection may stay silent (slow headers or body, idle keep-alive) before Bun
    * closes it; Bun's slowloris guard. Whole seconds from 1 to 255. Default 10.
@@ -62,13 +33,6 @@ export interface PushServerOptions {
    * keeps dribbling is not; bind to 127.0.0.1, the default, or put a proxy in front.)
    */
   requestTimeoutMs?: number;
-  /**
-   * The origin the platform should use, when it differs from the bound address (a tunnel, a
-   * reverse proxy, or `http://localhost:<port>`; the platform rejects `127.0.0.1` literals at
-   * register). `{port}` is replaced by the bound port. Default `http://<host>:<port>`.
-   */
-  publicOrigin?: string;
-  logger?: Logger;
 }
 
 const MAX_BUN_BODY_BYTES = 128 * 1024 * 1024;
@@ -94,13 +58,8 @@ function reject(status: number, error: string, headers: Record<string, string> =
  */
 export async function startPushServer(options: PushServerOptions): Promise<PushServer> {
   requireBun('startPushServer');
-  if (!options.handler === !options.onMessage) {
-    throw new ConfigError('startPushServer needs exactly one of `handler` or `onMessage`');
-  }
-  const maxConcurrent = options.maxConcurrent ?? 64;
-  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-    throw new ConfigError('maxConcurrent must be a positive integer');
-  }
+  const handler = pushServerHandler(options);
+  const maxConcurrent = pushServerMaxConcurrent(options);
   const idleTimeout = options.idleTimeoutSeconds ?? 10;
   if (!Number.isInteger(idleTimeout) || idleTimeout < 1 || idleTimeout > 255) {
     throw new ConfigError('idleTimeoutSeconds must be a whole number from 1 to 255');
@@ -108,15 +67,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   if (!(requestTimeoutMs > 0)) throw new ConfigError('requestTimeoutMs must be positive');
   const logger = options.logger ?? silentLogger;
-  const handler: FetchHandler =
-    options.handler ??
-    createA2AHandler({
-      onMessage: options.onMessage!,
-      ...(options.path === undefined ? {} : { path: options.path }),
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? PUSH_SERVER_DEFAULTS.host;
   const maxRequestBodySize = options.handler
     ? MAX_BUN_BODY_BYTES
     : Math.min(MAX_BUN_BODY_BYTES, 2 * (options.maxBodyBytes ?? DEFAULT_MAX_PUSH_BODY_BYTES));
@@ -147,7 +98,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
   try {
     server = Bun.serve({
       hostname: host,
-      port: options.port ?? 0,
+      port: options.port ?? PUSH_SERVER_DEFAULTS.port,
       idleTimeout,
       maxRequestBodySize,
       // Never Bun's error page with stack traces. development:false alone also turns on
@@ -161,14 +112,13 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
       },
     });
   } catch (error) {
-    throw new ConfigError(`cannot listen on ${host}:${options.port ?? 0}`, { cause: error });
+    throw new ConfigError(`cannot listen on ${host}:${options.port ?? PUSH_SERVER_DEFAULTS.port}`, {
+      cause: error,
+    });
   }
   const port = server.port ?? 0;
   const path = handler.path ?? '/';
-  const origin = (options.publicOrigin ?? `http://${host.includes(':') ? `[${host}]` : host}:{port}`)
-    .replace('{port}', String(port))
-    .replace(/\/+$/, '');
-  const url = origin + (path === '/' ? '/' : path);
+  const url = pushServerUrl(host, port, path, options.publicOrigin);
 
   return {
     url,

@@ -31,7 +31,22 @@ export {
   type PollDelivery,
   type PollDeliveryOptions,
 } from './poll-delivery.js';
-export { createPushDelivery, type PushDelivery, type PushDeliveryOptions } from './push-delivery.js';
+export {
+  createPushDelivery,
+  type PushDelivery,
+  type PushDeliveryOptions,
+  type ServedPushDelivery,
+  servePushDelivery,
+} from './push-delivery.js';
+export {
+  type FetchHandler,
+  PUSH_SERVER_DEFAULTS,
+  type PushServer,
+  type PushServerBaseOptions,
+  pushServerHandler,
+  pushServerMaxConcurrent,
+  pushServerUrl,
+} from './push-server.js';
 export { type CappedBody, readCappedBody } from './read-capped-body.js';
 export {
   type PeerReplyOptions,

@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import { type A2AHandler, createA2AHandler } from './a2a-handler.js';
 import type { DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';
 import type { MessageDispatcher } from './message-dispatcher.js';
+import type { FetchHandler, PushServer } from './push-server.js';
 
 /** Options of {@link createPushDelivery}. */
 export interface PushDeliveryOptions {
@@ -58,6 +59,45 @@ export function createPushDelivery(options: PushDeliveryOptions = {}): PushDeliv
     },
     async stop() {
       stopped = true;
+    },
+  };
+}
+
+/** A push delivery together with the server that serves it (see {@link servePushDelivery}). */
+export interface ServedPushDelivery<Server extends PushServer = PushServer> extends PushDelivery {
+  /** The URL to register (pass it as `reportedUrl` to `createAgentClient` before `register()`). */
+  readonly url: string;
+  readonly server: Server;
+}
+
+/**
+ * Builds a push delivery and starts a server for it with `startServer` (a runtime's
+ * `startPushServer`): the delivery takes `path` and `maxBodyBytes`, the server everything else
+ * plus the delivery's handler, and both get the logger. Stopping the result stops the delivery,
+ * then drains and closes the server.
+ */
+export async function servePushDelivery<Options extends PushDeliveryOptions, Server extends PushServer>(
+  options: Options,
+  startServer: (
+    serverOptions: Omit<Options, 'path' | 'maxBodyBytes'> & { handler: FetchHandler },
+  ) => Promise<Server>,
+): Promise<ServedPushDelivery<Server>> {
+  const { path, maxBodyBytes, ...serverOptions } = options;
+  const delivery = createPushDelivery({
+    ...(path === undefined ? {} : { path }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const server = await startServer({ ...serverOptions, handler: delivery.handler });
+  return {
+    ...delivery,
+    kind: 'push',
+    intervalMs: null,
+    url: server.url,
+    server,
+    async stop() {
+      await delivery.stop();
+      await server.stop();
     },
   };
 }

@@ -1,65 +1,26 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ConfigError,
-  createA2AHandler,
-  type Logger,
-  type MessageHandler,
-  type PushHandlerContext,
+  PUSH_SERVER_DEFAULTS,
+  type PushServer,
+  type PushServerBaseOptions,
+  pushServerHandler,
+  pushServerMaxConcurrent,
+  pushServerUrl,
   silentLogger,
 } from '@molecule-ai/agent-core';
 import { toWebRequest, writeWebResponse } from './node-request.js';
 
-/** A standard fetch handler, optionally carrying the path it serves (as `createA2AHandler` does). */
-export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly path?: string };
+export type { FetchHandler, PushServer } from '@molecule-ai/agent-core';
 
 /** Options of {@link startPushServer}. Give either `handler` or `onMessage`. */
-export interface PushServerOptions {
-  /** A fetch handler to serve, e.g. `createA2AHandler(...)` or a push delivery's `handler`. */
-  handler?: FetchHandler;
-  /** Shortcut: serve `createA2AHandler({ onMessage, path, maxBodyBytes })`. */
-  onMessage?: MessageHandler<PushHandlerContext>;
-  /** With `onMessage`: the path (default: a fresh capability path `/a2a/<32 random chars>`). */
-  path?: string;
-  /** With `onMessage`: the body cap (default 1 MiB). */
-  maxBodyBytes?: number;
-  /** Interface to bind. Default `127.0.0.1`: nothing outside this machine can reach it unless you say so. */
-  host?: string;
-  /** Port to bind; `0` (default) picks a free one. */
-  port?: number;
-  /** Requests handled at once; more get 503 with `Retry-After: 1`. Default 64. */
-  maxConcurrent?: number;
+export interface PushServerOptions extends PushServerBaseOptions {
   /** Time allowed to send the request headers (slowloris guard). Default 10 s. */
   headersTimeoutMs?: number;
   /** Time allowed to send the whole request, headers and body. Default 30 s. */
   requestTimeoutMs?: number;
   /** How long an idle keep-alive connection stays open. Default 5 s. */
   keepAliveTimeoutMs?: number;
-  /**
-   * The origin the platform should use, when it differs from the bound address (a tunnel, a
-   * reverse proxy, or `http://localhost:<port>`; the platform rejects `127.0.0.1` literals at
-   * register). `{port}` is replaced by the bound port. Default `http://<host>:<port>`.
-   */
-  publicOrigin?: string;
-  logger?: Logger;
-}
-
-/** A running push server. */
-export interface PushServer {
-  /** The URL to register with the platform: the public origin plus the handler's path. */
-  readonly url: string;
-  /** The path served (the capability path by default). */
-  readonly path: string;
-  readonly host: string;
-  readonly port: number;
-  /** Requests being handled right now. */
-  readonly inFlight: number;
-  /**
-   * Stops accepting connections, lets in-flight requests finish (new requests on open
-   * connections get 503), then closes everything. After `timeoutMs` (default 30 s) the remaining
-   * connections are cut. Idempotent.
-   */
-  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 function rejectRequest(
@@ -85,25 +46,12 @@ function rejectRequest(
  * handlers. Resolves once listening, with the URL to register.
  */
 export async function startPushServer(options: PushServerOptions): Promise<PushServer> {
-  if (!options.handler === !options.onMessage) {
-    throw new ConfigError('startPushServer needs exactly one of `handler` or `onMessage`');
-  }
-  const handler: FetchHandler =
-    options.handler ??
-    createA2AHandler({
-      onMessage: options.onMessage!,
-      ...(options.path === undefined ? {} : { path: options.path }),
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
-  const host = options.host ?? '127.0.0.1';
-  const maxConcurrent = options.maxConcurrent ?? 64;
+  const handler = pushServerHandler(options);
+  const host = options.host ?? PUSH_SERVER_DEFAULTS.host;
+  const maxConcurrent = pushServerMaxConcurrent(options);
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
   const logger = options.logger ?? silentLogger;
-  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-    throw new ConfigError('maxConcurrent must be a positive integer');
-  }
 
   let inFlight = 0;
   let stopping: Promise<void> | null = null;
@@ -151,17 +99,14 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(options.port ?? PUSH_SERVER_DEFAULTS.port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const port = (server.address() as AddressInfo).port;
   const path = handler.path ?? '/';
-  const origin = (options.publicOrigin ?? `http://${host.includes(':') ? `[${host}]` : host}:{port}`)
-    .replace('{port}', String(port))
-    .replace(/\/+$/, '');
-  const url = origin + (path === '/' ? '/' : path);
+  const url = pushServerUrl(host, port, path, options.publicOrigin);
 
   return {
     url,
