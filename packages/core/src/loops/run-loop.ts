@@ -1,13 +1,13 @@
 import type { InboundDelivery } from '../inbound/inbound-delivery.js';
-import { createMessageDispatcher, type MessageDispatcher } from '../inbound/message-dispatcher.js';
 import type { HandlerContext, MessageHandler } from '../inbound/message-handler.js';
 import { type ActivityFeedClient, createPollDelivery } from '../inbound/poll-delivery.js';
-import { type ReplyClient, replyToMessage } from '../inbound/reply-to-message.js';
+import type { ReplyClient } from '../inbound/reply-to-message.js';
 import { type Clock, type Random, systemClock, systemRandom } from '../ports/clock.js';
 import type { CursorStore } from '../ports/cursor-store.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
 import { type AgentStepContext, performTick } from './agent-step.js';
+import { createAgentStepContext } from './agent-step-context.js';
 import type { LoopClient } from './loop-client.js';
 import { type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
 import { initialLoopState } from './loop-state.js';
@@ -78,28 +78,19 @@ export interface AgentLoopOptions<Client extends AgentLoopClient = AgentLoopClie
   concurrency?: number;
 }
 
-interface RunnerParts {
-  policy: LoopPolicy;
-  step: AgentStepContext;
-  delivery: InboundDelivery | null;
-  dispatcher: MessageDispatcher | null;
-  clock: Clock;
-  random: Random;
-  logger: Logger;
-  signal: AbortSignal | undefined;
-}
-
 function yieldToHost(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function startRunner(parts: RunnerParts): LoopRun {
-  const { policy, clock, random, logger, delivery, dispatcher } = parts;
+/** Runs steps of `context` until a stop; `signal` (the caller's) stops it drained. */
+function startRunner(context: AgentStepContext, signal: AbortSignal | undefined): LoopRun {
+  const { policy, clock, random, delivery, dispatcher } = context;
+  const logger = context.logger ?? silentLogger;
   const controller = new AbortController();
   const onExternalAbort = (): void => controller.abort();
-  if (parts.signal?.aborted) controller.abort();
-  else parts.signal?.addEventListener('abort', onExternalAbort, { once: true });
-  const step: AgentStepContext = { ...parts.step, signal: controller.signal };
+  if (signal?.aborted) controller.abort();
+  else signal?.addEventListener('abort', onExternalAbort, { once: true });
+  const step: AgentStepContext = { ...context, signal: controller.signal };
 
   const decide = (state: LoopAction['state'], event: LoopEvent): LoopAction =>
     nextLoopAction(state, event, { policy, now: clock.now(), random });
@@ -149,7 +140,7 @@ function startRunner(parts: RunnerParts): LoopRun {
         }
       }
     } finally {
-      parts.signal?.removeEventListener('abort', onExternalAbort);
+      signal?.removeEventListener('abort', onExternalAbort);
       await delivery?.stop();
       await dispatcher?.whenIdle();
     }
@@ -183,29 +174,19 @@ function policyOf(options: LoopOptions, deliveryIntervalMs: number | null): Loop
  * Resolves with a typed {@link LoopExit} (Python returned the server's raw status).
  */
 export function runHeartbeatLoop(options: HeartbeatLoopOptions): LoopRun {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? systemRandom;
-  const logger = options.logger ?? silentLogger;
-  const policy = policyOf(options, null);
-  return startRunner({
-    policy,
-    clock,
-    random,
-    logger,
-    signal: options.signal,
-    delivery: null,
-    dispatcher: null,
-    step: {
+  return startRunner(
+    {
       client: options.client,
-      policy,
-      clock,
-      random,
-      logger,
+      policy: policyOf(options, null),
+      clock: options.clock ?? systemClock,
+      random: options.random ?? systemRandom,
+      logger: options.logger ?? silentLogger,
       delivery: null,
       dispatcher: null,
       ...(options.taskReport ? { taskReport: options.taskReport } : {}),
     },
-  });
+    options.signal,
+  );
 }
 
 /**
@@ -221,8 +202,6 @@ export function runAgentLoop<Client extends AgentLoopClient>(
   handler: MessageHandler<AgentHandlerContext<Client>>,
   options: AgentLoopOptions<Client>,
 ): LoopRun {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? systemRandom;
   const logger = options.logger ?? silentLogger;
   const { client } = options;
   const delivery =
@@ -233,31 +212,18 @@ export function runAgentLoop<Client extends AgentLoopClient>(
       ...(options.cursorStore ? { cursorStore: options.cursorStore } : {}),
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
     });
-  const dispatcher = createMessageDispatcher<AgentHandlerContext<Client>>({
+  const context = createAgentStepContext<AgentHandlerContext<Client>>({
+    client,
+    replyClient: client,
     handler,
-    context: { client },
-    logger,
-    reply: (message, text) => replyToMessage(client, message, text),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-  });
-  const policy = policyOf(options, delivery.intervalMs);
-  return startRunner({
-    policy,
-    clock,
-    random,
-    logger,
-    signal: options.signal,
+    handlerContext: { client },
     delivery,
-    dispatcher,
-    step: {
-      client,
-      policy,
-      clock,
-      random,
-      logger,
-      delivery,
-      dispatcher,
-      ...(options.taskReport ? { taskReport: options.taskReport } : {}),
-    },
+    policy: policyOf(options, delivery.intervalMs),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+    logger,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.taskReport ? { taskReport: options.taskReport } : {}),
   });
+  return startRunner(context, options.signal);
 }

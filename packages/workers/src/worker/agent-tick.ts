@@ -1,7 +1,6 @@
 import {
   type AgentClient,
-  type AgentStepContext,
-  createMessageDispatcher,
+  createAgentStepContext,
   createPollDelivery,
   initialLoopState,
   type LoopClient,
@@ -9,7 +8,6 @@ import {
   type LoopState,
   type MessageHandler,
   type PollDelivery,
-  replyToMessage,
   resolveLoopPolicy,
   runAgentStep,
   systemClock,
@@ -107,28 +105,22 @@ export async function runAgentTick<Env>(
         logger,
         ...(options.pollLimit === undefined ? {} : { limit: options.pollLimit }),
       });
-  const handler = options.handler as MessageHandler<AgentWorkerContext<Env>>;
-  const dispatcher = createMessageDispatcher<AgentWorkerContext<Env>>({
-    handler,
-    context: { env, client, waitUntil: (promise) => ctx.waitUntil(promise) },
-    reply: (message, text) => replyToMessage(client, message, text),
-    logger,
-  });
-  const policy = resolveLoopPolicy({
-    heartbeatIntervalMs: WORKER_INTERVAL_MS,
-    statePollIntervalMs: WORKER_INTERVAL_MS,
-    deliveryIntervalMs: delivery ? WORKER_INTERVAL_MS : null,
-  });
-  const context: AgentStepContext = {
+  const context = createAgentStepContext<AgentWorkerContext<Env>>({
     client: loopClientOf(client, state, () => clock.now()),
-    policy,
+    replyClient: client,
+    handler: options.handler as MessageHandler<AgentWorkerContext<Env>>,
+    handlerContext: { env, client, waitUntil: (promise) => ctx.waitUntil(promise) },
+    delivery,
+    policy: resolveLoopPolicy({
+      heartbeatIntervalMs: WORKER_INTERVAL_MS,
+      statePollIntervalMs: WORKER_INTERVAL_MS,
+      deliveryIntervalMs: delivery ? WORKER_INTERVAL_MS : null,
+    }),
     clock,
     random,
-    delivery,
-    dispatcher,
-    waitForHandlers: true,
     logger,
-  };
+    waitForHandlers: true,
+  });
 
   try {
     report.step = await runAgentStep(context, state, event);
