@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
-import { ConfigError, type CursorState, type CursorStore, silentLogger } from '@molecule-ai/agent-core';
-import { readFileIfExists } from './atomic-file.js';
+import { type CursorState, type CursorStore, silentLogger } from '@molecule-ai/agent-core';
 import { createLockedWriter, type FileStoreOptions } from './locked-writer.js';
 import { defaultMoleculeDirectory, workspaceDirectory } from './paths.js';
+import { readStoreFile } from './read-store-file.js';
 
 /** Options of {@link createFileCursorStore}. */
 export interface FileCursorStoreOptions extends FileStoreOptions {
@@ -61,12 +61,7 @@ export function createFileCursorStore(options: FileCursorStoreOptions = {}): Cur
 
     async load(workspaceId) {
       const path = pathOf(workspaceId);
-      let text: string | null;
-      try {
-        text = await readFileIfExists(path);
-      } catch (error) {
-        throw new ConfigError(`cannot read the cursor file ${path}`, { cause: error });
-      }
+      const text = await readStoreFile(path, 'cursor');
       if (text === null) return null;
       const state = parseCursorState(text);
       if (state === null && text.trim() !== '') {

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, silentLogger, type TokenStore } from '@molecule-ai/agent-core';
-import { readFileIfExists } from './atomic-file.js';
 import { createLockedWriter, type FileStoreOptions } from './locked-writer.js';
 import { defaultMoleculeDirectory, workspaceDirectory } from './paths.js';
+import { readStoreFile } from './read-store-file.js';
 
 /** Options of {@link createFileTokenStore}. */
 export interface FileTokenStoreOptions extends FileStoreOptions {}
@@ -41,12 +41,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): Token
 
     async load(workspaceId) {
       const path = pathOf(workspaceId);
-      let text: string | null;
-      try {
-        text = await readFileIfExists(path);
-      } catch (error) {
-        throw new ConfigError(`cannot read the token file ${path}`, { cause: error });
-      }
+      const text = await readStoreFile(path, 'token');
       const token = text?.trim() ?? '';
       if (token === '') return null;
       const info = await stat(path).catch(() => undefined);
