@@ -11,7 +11,7 @@ import type { Command } from '../command.js';
 import { createCliClient } from '../create-cli-client.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadHandler } from '../load-handler.js';
-import { withRegisterHint } from './register.js';
+import { REGISTER_SETTINGS, withRegisterHint } from './register.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -71,18 +71,7 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
       description: 'stop after N loop ticks (default: run until stopped)',
     },
   ],
-  uses: [
-    'platform-url',
-    'workspace-id',
-    'token',
-    'token-dir',
-    'org-id',
-    'origin',
-    'agent-name',
-    'reported-url',
-    'poll-interval',
-    'cursor-file',
-  ],
+  uses: [...REGISTER_SETTINGS, 'poll-interval', 'cursor-file'],
   examples: [
     'molecule-agent connect --handler ./agent.js#onMessage',
     'MOLECULE_PLATFORM_URL=https://molecule.example MOLECULE_WORKSPACE_ID=$ID molecule-agent connect --handler ./agent.js',

@@ -27,6 +27,18 @@ export function withRegisterHint(error: unknown, reportedUrlGiven: boolean): unk
   });
 }
 
+/** The settings a registration reads (the client's, the agent card's and the URL); `connect` registers too. */
+export const REGISTER_SETTINGS: readonly string[] = [
+  'platform-url',
+  'workspace-id',
+  'token',
+  'token-dir',
+  'org-id',
+  'origin',
+  'agent-name',
+  'reported-url',
+];
+
 /** `molecule-agent register`: register the workspace, mint or confirm its token and cache it. */
 export const registerCommand: Command = {
   name: 'register',
@@ -36,16 +48,7 @@ registration returns a token, which is saved to the token file; later registrati
 cached (or supplied) token and update the agent card and URL. The token is never printed.`,
   positionals: [],
   flags: [],
-  uses: [
-    'platform-url',
-    'workspace-id',
-    'token',
-    'token-dir',
-    'org-id',
-    'origin',
-    'agent-name',
-    'reported-url',
-  ],
+  uses: REGISTER_SETTINGS,
   examples: ['molecule-agent register --platform-url https://molecule.example --workspace-id $ID'],
   async run({ settings, logger, json, print, printJson }) {
     const { client, tokens } = createCliClient(settings, logger);
