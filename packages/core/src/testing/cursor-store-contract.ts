@@ -1,9 +1,6 @@
 import type { CursorState, CursorStore } from '../ports/cursor-store.js';
 import { assert, type TestApi } from './harness.js';
-import type { StoreContractOptions } from './token-store-contract.js';
-
-const WS_A = '3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f';
-const WS_B = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d';
+import { itHasAName, type StoreContractOptions, WS_A, WS_B } from './store-contract.js';
 
 function ids(n: number, prefix = 'act'): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}-${i.toString().padStart(5, '0')}`);
@@ -20,14 +17,7 @@ export function testCursorStore<S extends CursorStore>(
   options: StoreContractOptions<S> = {},
 ): void {
   api.describe('CursorStore contract', () => {
-    api.it('has a non-empty name', async () => {
-      const store = await makeStore();
-      assert.equal(
-        typeof store.name === 'string' && store.name.length > 0,
-        true,
-        'name is a non-empty string',
-      );
-    });
+    itHasAName(api, makeStore);
 
     api.it('load resolves null for a workspace with no saved state', async () => {
       const store = await makeStore();

@@ -5,6 +5,7 @@ export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } fr
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';
 export { type PluginSinkContractSubject, testPluginSink } from './plugin-sink-contract.js';
 export { type ProcessRunnerContractSubject, testProcessRunner } from './process-runner-contract.js';
+export type { StoreContractOptions } from './store-contract.js';
 export {
   buildTestTar,
   concatBytes,
@@ -15,4 +16,4 @@ export {
   type TestTarEntry,
   testTarHeader,
 } from './test-archives.js';
-export { type StoreContractOptions, testTokenStore } from './token-store-contract.js';
+export { testTokenStore } from './token-store-contract.js';

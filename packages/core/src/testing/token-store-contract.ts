@@ -1,17 +1,7 @@
 import type { TokenStore } from '../ports/token-store.js';
 import { assert, type TestApi } from './harness.js';
+import { itHasAName, type StoreContractOptions, WS_A, WS_B } from './store-contract.js';
 
-/** Options of {@link testTokenStore}. */
-export interface StoreContractOptions<S> {
-  /**
-   * Opens a second store over the same storage as `store` (same folder, same KV namespace), to
-   * check that saved data survives a restart. Omit it for stores that are not persistent.
-   */
-  reopen?: (store: S) => S | Promise<S>;
-}
-
-const WS_A = '3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f';
-const WS_B = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d';
 /** Shaped like a platform token: 43 characters of base64url. */
 const TOKEN_1 = 'Zx9_-aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ';
 const TOKEN_2 = 'Qw8-_eR4tY5uI6oP7aS8dF9gH0jK1lZ2xC3vB4nM5q_';
@@ -27,14 +17,7 @@ export function testTokenStore<S extends TokenStore>(
   options: StoreContractOptions<S> = {},
 ): void {
   api.describe('TokenStore contract', () => {
-    api.it('has a non-empty name', async () => {
-      const store = await makeStore();
-      assert.equal(
-        typeof store.name === 'string' && store.name.length > 0,
-        true,
-        'name is a non-empty string',
-      );
-    });
+    itHasAName(api, makeStore);
 
     api.it('load resolves null for a workspace that has no token', async () => {
       const store = await makeStore();
