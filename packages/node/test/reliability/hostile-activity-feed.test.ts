@@ -1,6 +1,7 @@
 // The activity feed answers with junk around a real message: rows that are not objects, rows
 // without ids, duplicated rows, a row posing as the agent's own notify, an enormous row. The agent
-// loop handles the real message exactly once, skips the rest, and keeps running.
+// loop handles the real message exactly once, skips the rest, and keeps running. A feed that only
+// ever answers 410 gets one cursor reset and then backoff, not a tight loop.
 import type { InboundMessage, LoopExit } from '@molecule-ai/agent-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
@@ -76,6 +77,47 @@ describe('the agent loop reading a hostile activity feed', { timeout: 60_000 }, 
       1,
     );
 
+    await sim.admin.pause(agent.id);
+    await expect(run).resolves.toMatchObject({ reason: 'paused' });
+  });
+
+  it('a feed that answers 410 forever: the cursor is reset once, then the loop backs off and keeps running', async () => {
+    const clock = new VirtualClock();
+    harness = await startSim({ clock, activityFeed: 'cursor' });
+    const { sim } = harness;
+    const agent = await createAgent(harness, { clock, fetch: clock.heldFetch() });
+    await sim.admin.sendCanvasMessage(agent.id, 'before the feed broke');
+    // The first read works (the cursor moves past the message), every later one is 410.
+    sim.setFaults({
+      rules: [
+        {
+          method: 'GET',
+          path: '/workspaces/:id/activity',
+          skip: 1,
+          fault: { type: 'status', status: 410, body: { error: 'cursor expired' } },
+        },
+      ],
+    });
+    let exit: LoopExit | undefined;
+    const run = runAgentLoop(async (message) => `echo: ${message.text}`, {
+      client: agent.client,
+      clock,
+      random: seededRandom(1),
+      stopSignals: [],
+    });
+    void run.done.then((value) => {
+      exit = value;
+    });
+    await until(() => clock.elapsed() >= 10 * 60_000, 'ten virtual minutes');
+    expect(exit).toBeUndefined();
+    const reads = sim.requests.filter((r) => r.path.endsWith('/activity'));
+    // One 410 with the cursor (reset and re-read at once), then only cursor-less reads.
+    expect(reads.filter((r) => r.status === 410 && 'since_id' in r.query)).toHaveLength(1);
+    // A 5 s poll interval would read 120 times in ten minutes; the backoff reaches its 60 s cap.
+    expect(reads.length).toBeLessThan(30);
+    const times = reads.map((r) => r.at);
+    expect(times.at(-1)! - times.at(-2)!).toBeGreaterThanOrEqual(30_000);
+    expect(sim.admin.notifications(agent.id).map((n) => n.message)).toEqual(['echo: before the feed broke']);
     await sim.admin.pause(agent.id);
     await expect(run).resolves.toMatchObject({ reason: 'paused' });
   });
