@@ -87,7 +87,23 @@ interface Node {
   kind: NodeKind;
 }
 
-const encoder = new TextEncoder();
+/** UTF-8 length of a string without encoding it (lone surrogates count as the 3 bytes of U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 function reject(message: string, rule: string, entry: string): never {
   throw new UnsafeArchiveError(`refusing plugin archive entry ${JSON.stringify(entry)}: ${message}`, {
@@ -166,14 +182,14 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
       if (isDirectory) return null;
       reject('the name is empty', 'empty-path', raw);
     }
-    if (encoder.encode(path).length > maxPathBytes)
+    if (utf8Length(path) > maxPathBytes)
       reject(`the name is longer than ${maxPathBytes} bytes`, 'path-too-long', raw);
     const segments = path.split('/');
     for (const segment of segments) {
       if (segment === '') reject('the name has an empty segment', 'empty-segment', raw);
       if (segment === '..') reject('".." segments are not allowed', 'path-traversal', raw);
       if (segment === '.') reject('"." segments are only allowed as a leading "./"', 'dot-segment', raw);
-      if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) {
+      if (utf8Length(segment) > MAX_SEGMENT_BYTES) {
         reject(`a segment is longer than ${MAX_SEGMENT_BYTES} bytes`, 'path-too-long', raw);
       }
     }
