@@ -231,7 +231,10 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
   function writeChunks(fd: number, chunks: Uint8Array[]): Promise<void> {
     return new Promise((resolve, reject) => {
       const step = (rest: Uint8Array[]): void => {
-        if (rest.length === 0) return resolve();
+        if (rest.length === 0) {
+          resolve();
+          return;
+        }
         writev(fd, rest, (error, written) => {
           if (error) return reject(error);
           let left = written;
