@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  createPushRequestGate,
   DEFAULT_MAX_PUSH_BODY_BYTES,
   PUSH_SERVER_DEFAULTS,
   type PushServer,
@@ -72,14 +73,11 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
     ? MAX_BUN_BODY_BYTES
     : Math.min(MAX_BUN_BODY_BYTES, 2 * (options.maxBodyBytes ?? DEFAULT_MAX_PUSH_BODY_BYTES));
 
-  let inFlight = 0;
-  let stopping: Promise<void> | null = null;
-  let drained: (() => void) | null = null;
+  const gate = createPushRequestGate(maxConcurrent);
 
   async function serve(request: Request): Promise<Response> {
-    if (stopping) return reject(503, 'shutting down', { 'retry-after': '1' });
-    if (inFlight >= maxConcurrent) return reject(503, 'busy', { 'retry-after': '1' });
-    inFlight++;
+    const refusal = gate.admit();
+    if (refusal) return reject(503, refusal, { 'retry-after': '1' });
     const guarded = withBodyDeadline(request, requestTimeoutMs);
     try {
       return await handler(guarded.request);
@@ -89,8 +87,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
       return reject(500, 'internal error');
     } finally {
       guarded.dispose();
-      inFlight--;
-      if (inFlight === 0) drained?.();
+      gate.release();
     }
   }
 
@@ -126,28 +123,15 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
     host,
     port,
     get inFlight() {
-      return inFlight;
+      return gate.inFlight;
     },
     stop(stopOptions) {
-      stopping ??= (async () => {
+      return gate.stop(async (drain) => {
         // Stop listening; idle keep-alive connections close now, busy ones after their response.
         const closed = server.stop(false);
-        if (inFlight > 0) {
-          const timeoutMs = stopOptions?.timeoutMs ?? 30_000;
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([
-            new Promise<void>((resolve) => {
-              drained = resolve;
-            }),
-            new Promise<void>((resolve) => {
-              timer = setTimeout(resolve, timeoutMs);
-            }),
-          ]);
-          clearTimeout(timer);
-        }
+        await drain(stopOptions?.timeoutMs ?? 30_000);
         await Promise.race([closed, server.stop(true)]);
-      })();
-      return stopping;
+      });
     },
   };
 }

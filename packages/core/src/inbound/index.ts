@@ -39,6 +39,11 @@ export {
   servePushDelivery,
 } from './push-delivery.js';
 export {
+  createPushRequestGate,
+  type PushRequestGate,
+  type PushRequestRefusal,
+} from './push-request-gate.js';
+export {
   type FetchHandler,
   PUSH_SERVER_DEFAULTS,
   type PushServer,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  createPushRequestGate,
   PUSH_SERVER_DEFAULTS,
   type PushServer,
   type PushServerBaseOptions,
@@ -53,9 +54,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
   const logger = options.logger ?? silentLogger;
 
-  let inFlight = 0;
-  let stopping: Promise<void> | null = null;
-  let drained: (() => void) | null = null;
+  const gate = createPushRequestGate(maxConcurrent);
 
   const server = createServer(
     {
@@ -66,13 +65,9 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 2))),
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      if (stopping) return rejectRequest(res, 503, 'shutting down', { 'retry-after': '1' });
-      if (inFlight >= maxConcurrent) return rejectRequest(res, 503, 'busy', { 'retry-after': '1' });
-      inFlight++;
-      void serve(req, res).finally(() => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
+      const refusal = gate.admit();
+      if (refusal) return rejectRequest(res, 503, refusal, { 'retry-after': '1' });
+      void serve(req, res).finally(() => gate.release());
     },
   );
 
@@ -114,29 +109,16 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
     host,
     port,
     get inFlight() {
-      return inFlight;
+      return gate.inFlight;
     },
     stop(stopOptions) {
-      stopping ??= (async () => {
+      return gate.stop(async (drain) => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        if (inFlight > 0) {
-          const timeoutMs = stopOptions?.timeoutMs ?? 30_000;
-          let timer: NodeJS.Timeout | undefined;
-          await Promise.race([
-            new Promise<void>((resolve) => {
-              drained = resolve;
-            }),
-            new Promise<void>((resolve) => {
-              timer = setTimeout(resolve, timeoutMs);
-            }),
-          ]);
-          clearTimeout(timer);
-        }
+        await drain(stopOptions?.timeoutMs ?? 30_000);
         server.closeAllConnections();
         await closed;
-      })();
-      return stopping;
+      });
     },
   };
 }
