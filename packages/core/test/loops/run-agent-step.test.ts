@@ -1,17 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createMessageDispatcher,
-  createPollDelivery,
-  type InboundMessage,
-  replyToMessage,
-} from '../../src/inbound/index.js';
+import { createPollDelivery, type InboundMessage } from '../../src/inbound/index.js';
 import {
   type AgentStepContext,
+  createAgentStepContext,
   initialLoopState,
   type LoopState,
   resolveLoopPolicy,
   runAgentStep,
 } from '../../src/loops/index.js';
+import { silentLogger } from '../../src/ports/logger.js';
 import { createMemoryCursorStore } from '../../src/testing/index.js';
 import {
   type ConnectedAgent,
@@ -28,24 +25,21 @@ function workerContext(
   handled: InboundMessage[],
   clock = steppingClock(),
 ): AgentStepContext {
-  const policy = resolveLoopPolicy({ deliveryIntervalMs: 60_000 });
-  const dispatcher = createMessageDispatcher({
-    context: {},
+  return createAgentStepContext({
+    client: agent.client,
+    replyClient: agent.client,
     handler: (message: InboundMessage) => {
       handled.push(message);
       return `re: ${message.text}`;
     },
-    reply: (message, text) => replyToMessage(agent.client, message, text),
-  });
-  return {
-    client: agent.client,
-    policy,
+    handlerContext: {},
+    delivery: createPollDelivery({ client: agent.client, cursorStore: store }),
+    policy: resolveLoopPolicy({ deliveryIntervalMs: 60_000 }),
     clock,
     random: () => 0.5,
-    delivery: createPollDelivery({ client: agent.client, cursorStore: store }),
-    dispatcher,
+    logger: silentLogger,
     waitForHandlers: true,
-  };
+  });
 }
 
 const store = createMemoryCursorStore();
