@@ -182,6 +182,24 @@ describe('downloadPlugin and reportPluginInstall', () => {
     await expect(reading).rejects.toThrow();
   });
 
+  it('a body that stalls after the headers fails with TimeoutError after pluginDownloadIdle (Python timed out; we hung)', async () => {
+    const { me, client } = await pair({ timeouts: { pluginDownloadIdle: 150 } });
+    await env.sim.admin.addPlugin('demo', files);
+    env.sim.setFaults({
+      rules: [
+        {
+          path: '/workspaces/:id/plugins/:name/download',
+          fault: { type: 'slow-body', delayMs: 60_000, chunkBytes: 16 },
+        },
+      ],
+    });
+    const download = await client.downloadPlugin('demo');
+    const error = await new Response(download.body).arrayBuffer().catch((e) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toContain('stalled');
+    expect(error.path).toBe(`/workspaces/${me.id}/plugins/demo/download`);
+  });
+
   it('install_plugin_404_raises: NotFoundError with the server text', async () => {
     const { client } = await pair();
     const error = await client.downloadPlugin('missing').catch((e) => e);

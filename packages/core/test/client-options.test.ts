@@ -42,6 +42,7 @@ describe('createAgentClient options', () => {
       inbound: 15_000,
       peer: 30_000,
       pluginDownload: 60_000,
+      pluginDownloadIdle: 60_000,
       delegate: 300_000,
     });
   });

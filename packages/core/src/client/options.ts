@@ -11,18 +11,24 @@ export interface Timeouts {
   inbound: number;
   /** callPeer, direct and through the proxy. */
   peer: number;
-  /** plugin download, until the headers arrive (the body streams under the caller's signal). */
+  /** plugin download, until the headers arrive. */
   pluginDownload: number;
+  /** plugin download body: the longest silence between two chunks before the download fails. */
+  pluginDownloadIdle: number;
   /** delegate. */
   delegate: number;
 }
 
-/** The Python SDK's timeouts: 10 s control, 15 s inbound, 30 s peers, 60 s download, 300 s delegate. */
+/**
+ * The Python SDK's timeouts: 10 s control, 15 s inbound, 30 s peers, 60 s download (headers, then
+ * at most 60 s between two body chunks, as `requests`' read timeout did), 300 s delegate.
+ */
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
   control: 10_000,
   inbound: 15_000,
   peer: 30_000,
   pluginDownload: 60_000,
+  pluginDownloadIdle: 60_000,
   delegate: 300_000,
 });
 

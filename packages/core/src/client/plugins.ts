@@ -1,4 +1,5 @@
-import { InvalidResponseError } from '../errors.js';
+import { InvalidResponseError, TimeoutError } from '../errors.js';
+import { failWhenIdle } from '../http/idle-timeout.js';
 import { requireJsonBody } from '../http/request.js';
 import { apiPath, encodeSegment } from '../http/url.js';
 import { statusBodySchema } from '../schemas/platform.js';
@@ -56,7 +57,8 @@ function contentLengthOf(headers: Headers): number | null {
 /**
  * `GET /workspaces/:id/plugins/:name/download[?source=]`. Returns the body as a stream with its
  * length and headers; nothing is buffered. The 60 s `pluginDownload` timeout covers the wait for
- * headers only; after that only the caller's signal stops the body.
+ * headers; after that the body fails with a {@link TimeoutError} when it stalls for
+ * `pluginDownloadIdle` (60 s), and the caller's signal stops it at any time.
  */
 export async function downloadPlugin(
   ctx: ClientContext,
@@ -80,8 +82,18 @@ export async function downloadPlugin(
       source: describeCall(ctx, call),
     });
   }
+  const idleMs = ctx.timeouts.pluginDownloadIdle;
+  const where = describeCall(ctx, call);
   return {
-    body: response.stream,
+    body: failWhenIdle(
+      response.stream,
+      idleMs,
+      () =>
+        new TimeoutError(`${where}: the download stalled (no data for ${idleMs} ms)`, {
+          method: call.method,
+          path: call.path,
+        }),
+    ),
     contentLength: contentLengthOf(response.headers),
     headers: response.headers,
     pluginName: response.headers.get('x-plugin-name'),
