@@ -2,17 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore } from '../../src/stores/index.js';
-import { makeTempDirectory } from '../stores/helpers.js';
-import { type CliRun, requireBuiltCli, runCliProcess, waitForOutput } from './cli-process.js';
-import { type RunningSim, startSim } from './sim-server.js';
+import { type CliRun, runCliProcess, waitForOutput } from './cli-process.js';
+import { useCliSandbox } from './cli-sandbox.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let platform: RunningSim;
-let home: { path: string; remove(): Promise<void> };
+const sandbox = useCliSandbox('molecule-cli-connect-');
 
 const HANDLERS: Record<string, string> = {
   'echo.mjs': "export default async function onMessage(message) { return 'echo: ' + message.text; }\n",
@@ -27,25 +25,15 @@ const HANDLERS: Record<string, string> = {
     "export default async function (message) { if (message.text === 'fail') throw new Error('handler exploded'); return 'ok: ' + message.text; }\n",
 };
 
-beforeAll(async () => {
-  requireBuiltCli();
-  platform = await startSim();
-});
-afterAll(async () => {
-  await platform.close();
-});
 beforeEach(async () => {
-  home = await makeTempDirectory('molecule-cli-connect-');
-  for (const [name, source] of Object.entries(HANDLERS)) await writeFile(join(home.path, name), source);
-});
-afterEach(async () => {
-  await home.remove();
+  for (const [name, source] of Object.entries(HANDLERS))
+    await writeFile(join(sandbox.home.path, name), source);
 });
 
 function envFor(workspaceId: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    HOME: home.path,
-    MOLECULE_PLATFORM_URL: platform.url,
+    HOME: sandbox.home.path,
+    MOLECULE_PLATFORM_URL: sandbox.platform.url,
     MOLECULE_WORKSPACE_ID: workspaceId,
     MOLECULE_POLL_INTERVAL: '0.1',
     ...extra,
@@ -59,7 +47,7 @@ function connect(
   onSpawn?: (c: ChildProcess) => void,
 ) {
   return runCliProcess(['connect', ...args], {
-    cwd: home.path,
+    cwd: sandbox.home.path,
     env: envFor(workspaceId, extra),
     ...(onSpawn ? { onSpawn } : {}),
   });
@@ -85,7 +73,7 @@ function expectUsageError(run: CliRun, pattern: RegExp): void {
 }
 
 function requestsOf(workspaceId: string) {
-  return platform.sim.requests.filter((r) => {
+  return sandbox.platform.sim.requests.filter((r) => {
     const body = r.json as { id?: string; workspace_id?: string } | undefined;
     return r.path.includes(workspaceId) || body?.id === workspaceId || body?.workspace_id === workspaceId;
   });
@@ -93,7 +81,7 @@ function requestsOf(workspaceId: string) {
 
 describe('connect: handler resolution (ports of test_cli_connect)', () => {
   it('resolve_handler_happy_path: FILE#EXPORT and a default export both load and run', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const named = await connect(id, ['--handler', './named.mjs#onMessage', '--max-iterations', '1']);
     expect(named.stderr).toBe('');
     expect(named.code).toBe(0);
@@ -159,7 +147,7 @@ describe('connect: handler resolution (ports of test_cli_connect)', () => {
   });
 
   it('handler errors happen before any request to the platform', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const before = requestsOf(id).length;
     await connect(id, ['--handler', './nope.mjs']);
     expect(requestsOf(id).length).toBe(before);
@@ -175,7 +163,7 @@ describe('connect: handler resolution (ports of test_cli_connect)', () => {
 
 describe('connect: registration', () => {
   it('connect_command_register_failure: no token for a workspace that has one exits 3 before the loop', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await connect(id, ['--handler', './echo.mjs']);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^molecule-agent: error: workspace .* has no token here.*token recover/);
@@ -184,7 +172,7 @@ describe('connect: registration', () => {
   });
 
   it('a provided token still re-registers WITH the bearer (fixes Python weakness 17) and is never written to disk', async () => {
-    const { id, token } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id, token } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await connect(id, ['--handler', './echo.mjs', '--max-iterations', '1'], {
       MOLECULE_WORKSPACE_TOKEN: token as string,
     });
@@ -193,12 +181,12 @@ describe('connect: registration', () => {
     const registers = requestsOf(id).filter((r) => r.path === '/registry/register');
     expect(registers.map((r) => r.headers.authorization)).toEqual(['Bearer [redacted]']);
     expect(requestsOf(id).some((r) => r.path === '/registry/heartbeat')).toBe(true);
-    expect(await readdir(home.path)).not.toContain('.molecule');
+    expect(await readdir(sandbox.home.path)).not.toContain('.molecule');
     expect(run.stdout + run.stderr).not.toContain(token as string);
   });
 
   it('with a cached token it re-registers so a new agent card is published (Python never did)', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     expect((await runCliProcess(['register', '--agent-name', 'old name'], { env: envFor(id) })).code).toBe(0);
     const run = await connect(id, [
       '--handler',
@@ -209,20 +197,20 @@ describe('connect: registration', () => {
       'new name',
     ]);
     expect(run.code).toBe(0);
-    expect(platform.sim.admin.workspace(id)?.agentCard).toMatchObject({ name: 'new name' });
+    expect(sandbox.platform.sim.admin.workspace(id)?.agentCard).toMatchObject({ name: 'new name' });
     const registers = requestsOf(id).filter((r) => r.path === '/registry/register');
     expect(registers.map((r) => r.headers.authorization)).toEqual([undefined, 'Bearer [redacted]']);
   });
 
   it('the first connect saves the issued token 0600 and prints the connected line without it', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const run = await connect(id, ['--handler', './echo.mjs', '--max-iterations', '1']);
     expect(run.code).toBe(0);
-    const token = await createFileTokenStore({ directory: join(home.path, '.molecule') }).load(id);
+    const token = await createFileTokenStore({ directory: join(sandbox.home.path, '.molecule') }).load(id);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect((await stat(join(home.path, '.molecule', id, '.auth_token'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(sandbox.home.path, '.molecule', id, '.auth_token'))).mode & 0o777).toBe(0o600);
     expect(run.stdout).toContain(
-      `[molecule] connected as ${id} (platform=${platform.url}, delivery=poll, interval=0.1s)`,
+      `[molecule] connected as ${id} (platform=${sandbox.platform.url}, delivery=poll, interval=0.1s)`,
     );
     expect(run.stdout).toContain('[molecule] ran 1 iterations: exiting');
     expect(run.stdout + run.stderr).not.toContain(token as string);
@@ -231,20 +219,20 @@ describe('connect: registration', () => {
 
 describe('connect: the running agent', () => {
   it('answers a canvas message through the handler, saves the cursor, and exits 130 on SIGINT', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     let child: ChildProcess | undefined;
     const running = connect(id, ['--handler', './echo.mjs'], {}, (c) => {
       child = c;
     });
     await waitForOutput(child as ChildProcess, '[molecule] connected as');
-    await platform.sim.admin.sendCanvasMessage(id, 'hello there');
+    await sandbox.platform.sim.admin.sendCanvasMessage(id, 'hello there');
     const reply = await waitFor(
-      () => platform.sim.admin.notifications(id).find((n) => n.message === 'echo: hello there'),
+      () => sandbox.platform.sim.admin.notifications(id).find((n) => n.message === 'echo: hello there'),
       'the reply',
     );
     expect(reply.message).toBe('echo: hello there');
 
-    const cursorPath = join(home.path, '.molecule', id, 'inbound-cursor.json');
+    const cursorPath = join(sandbox.home.path, '.molecule', id, 'inbound-cursor.json');
     const cursor = await waitFor(() => {
       try {
         return readFileSync(cursorPath, 'utf8');
@@ -263,7 +251,7 @@ describe('connect: the running agent', () => {
   });
 
   it('SIGTERM stops cleanly with exit 0, and --json prints one JSON event per line', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     let child: ChildProcess | undefined;
     const running = connect(id, ['--handler', './echo.mjs', '--json'], {}, (c) => {
       child = c;
@@ -281,26 +269,26 @@ describe('connect: the running agent', () => {
   });
 
   it('exits 0 when the platform pauses the workspace', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     let child: ChildProcess | undefined;
     const running = connect(id, ['--handler', './echo.mjs', '--state-interval', '0.2'], {}, (c) => {
       child = c;
     });
     await waitForOutput(child as ChildProcess, '[molecule] connected as');
-    await platform.sim.admin.pause(id);
+    await sandbox.platform.sim.admin.pause(id);
     const run = await running;
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[molecule] platform reports workspace paused: exiting');
   });
 
   it('exits 3 when the platform stops accepting the token (the workspace was deleted)', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     let child: ChildProcess | undefined;
     const running = connect(id, ['--handler', './echo.mjs', '--state-interval', '0.1', '--json'], {}, (c) => {
       child = c;
     });
     await waitForOutput(child as ChildProcess, '"event":"connected"');
-    await platform.sim.admin.delete(id);
+    await sandbox.platform.sim.admin.delete(id);
     const run = await running;
     expect(run.code).toBe(3);
     const events = run.stdout
@@ -312,16 +300,16 @@ describe('connect: the running agent', () => {
   });
 
   it('a handler that throws is logged on stderr and the agent keeps answering', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     let child: ChildProcess | undefined;
     const running = connect(id, ['--handler', './flaky.mjs'], {}, (c) => {
       child = c;
     });
     await waitForOutput(child as ChildProcess, '[molecule] connected as');
-    await platform.sim.admin.sendCanvasMessage(id, 'fail');
-    await platform.sim.admin.sendCanvasMessage(id, 'second');
+    await sandbox.platform.sim.admin.sendCanvasMessage(id, 'fail');
+    await sandbox.platform.sim.admin.sendCanvasMessage(id, 'second');
     await waitFor(
-      () => platform.sim.admin.notifications(id).find((n) => n.message === 'ok: second'),
+      () => sandbox.platform.sim.admin.notifications(id).find((n) => n.message === 'ok: second'),
       'the reply',
     );
     child?.kill('SIGTERM');

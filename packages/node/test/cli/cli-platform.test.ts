@@ -1,54 +1,39 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore } from '../../src/stores/index.js';
-import { makeTempDirectory } from '../stores/helpers.js';
-import { requireBuiltCli, runCliProcess } from './cli-process.js';
-import { type RunningSim, startSim } from './sim-server.js';
+import { runCliProcess } from './cli-process.js';
+import { useCliSandbox } from './cli-sandbox.js';
+import { startSim } from './sim-server.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let platform: RunningSim;
-let home: { path: string; remove(): Promise<void> };
-
-beforeAll(async () => {
-  requireBuiltCli();
-  platform = await startSim();
-});
-afterAll(async () => {
-  await platform.close();
-});
-beforeEach(async () => {
-  home = await makeTempDirectory('molecule-cli-home-');
-});
-afterEach(async () => {
-  await home.remove();
-});
+const sandbox = useCliSandbox('molecule-cli-home-');
 
 /** Only environment variables, as a user with `export MOLECULE_...` would run it. */
 function envFor(workspaceId: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    HOME: home.path,
-    MOLECULE_PLATFORM_URL: platform.url,
+    HOME: sandbox.home.path,
+    MOLECULE_PLATFORM_URL: sandbox.platform.url,
     MOLECULE_WORKSPACE_ID: workspaceId,
     ...extra,
   };
 }
 
 function tokenPath(workspaceId: string): string {
-  return join(home.path, '.molecule', workspaceId, '.auth_token');
+  return join(sandbox.home.path, '.molecule', workspaceId, '.auth_token');
 }
 
 function requestsFor(workspaceId: string, path: string) {
-  return platform.sim.requests.filter(
+  return sandbox.platform.sim.requests.filter(
     (r) => r.path === path && (r.json as { id?: string } | undefined)?.id === workspaceId,
   );
 }
 
 describe('molecule-agent register', () => {
   it('configured only through MOLECULE_* variables, saves the issued token 0600 and never prints it', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const run = await runCliProcess(['register'], { env: envFor(id) });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -56,12 +41,12 @@ describe('molecule-agent register', () => {
     const token = await readFile(tokenPath(id), 'utf8');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await stat(tokenPath(id))).mode & 0o777).toBe(0o600);
-    expect((await stat(join(home.path, '.molecule', id))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(sandbox.home.path, '.molecule', id))).mode & 0o777).toBe(0o700);
     expect(run.stdout + run.stderr).not.toContain(token);
   });
 
   it('a second register sends the cached token as bearer and reports the file as the source', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     expect((await runCliProcess(['register'], { env: envFor(id) })).code).toBe(0);
     const again = await runCliProcess(['register', '--json'], { env: envFor(id) });
     expect(again.code).toBe(0);
@@ -78,7 +63,7 @@ describe('molecule-agent register', () => {
   });
 
   it('publishes --agent-name in the agent card', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const run = await runCliProcess(['register', '--agent-name', 'Research bot'], { env: envFor(id) });
     expect(run.code).toBe(0);
     expect(requestsFor(id, '/registry/register')[0]?.json).toMatchObject({
@@ -87,7 +72,7 @@ describe('molecule-agent register', () => {
   });
 
   it('defaults the agent card name to remote-<first 8 chars of the id>', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     await runCliProcess(['register'], { env: envFor(id) });
     expect(requestsFor(id, '/registry/register')[0]?.json).toMatchObject({
       agent_card: { name: `remote-${id.slice(0, 8)}` },
@@ -95,19 +80,19 @@ describe('molecule-agent register', () => {
   });
 
   it('a pre-minted token in MOLECULE_WORKSPACE_TOKEN registers and is never written to disk', async () => {
-    const { id, token } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id, token } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await runCliProcess(['register'], {
       env: envFor(id, { MOLECULE_WORKSPACE_TOKEN: token as string }),
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`registered ${id} with the token from MOLECULE_WORKSPACE_TOKEN\n`);
-    expect(await readdir(home.path)).toEqual([]);
+    expect(await readdir(sandbox.home.path)).toEqual([]);
     expect(requestsFor(id, '/registry/register')[0]?.headers.authorization).toBe('Bearer [redacted]');
   });
 
   it('without any token for a workspace that has one, exits 3 and says how to recover', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await runCliProcess(['register'], { env: envFor(id) });
     expect(run.code).toBe(3);
     const lines = run.stderr.trimEnd().split('\n');
@@ -120,7 +105,7 @@ describe('molecule-agent register', () => {
   });
 
   it('a revoked token is refused with exit 3', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await runCliProcess(['register'], {
       env: envFor(id, { MOLECULE_WORKSPACE_TOKEN: 'not-a-real-token-for-this-workspace' }),
     });
@@ -163,16 +148,16 @@ describe('molecule-agent register', () => {
   });
 
   it('--platform-url wins over MOLECULE_PLATFORM_URL', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
-    const run = await runCliProcess(['register', '--platform-url', platform.url], {
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
+    const run = await runCliProcess(['register', '--platform-url', sandbox.platform.url], {
       env: envFor(id, { MOLECULE_PLATFORM_URL: 'http://127.0.0.1:1' }),
     });
     expect(run.code).toBe(0);
   });
 
   it('--token-dir puts the token file under that directory', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
-    const dir = join(home.path, 'custom');
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
+    const dir = join(sandbox.home.path, 'custom');
     const run = await runCliProcess(['register', '--token-dir', dir], { env: envFor(id) });
     expect(run.code).toBe(0);
     expect(await createFileTokenStore({ directory: dir }).load(id)).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -181,9 +166,9 @@ describe('molecule-agent register', () => {
 
 describe('molecule-agent token recover', () => {
   it('mints a token with the admin credential from MOLECULE_ADMIN_TOKEN, saves it, and register then works', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const recover = await runCliProcess(['token', 'recover'], {
-      env: envFor(id, { MOLECULE_ADMIN_TOKEN: platform.sim.adminToken }),
+      env: envFor(id, { MOLECULE_ADMIN_TOKEN: sandbox.platform.sim.adminToken }),
     });
     expect(recover.stderr).toBe('');
     expect(recover.code).toBe(0);
@@ -191,7 +176,7 @@ describe('molecule-agent token recover', () => {
     const token = await readFile(tokenPath(id), 'utf8');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await stat(tokenPath(id))).mode & 0o777).toBe(0o600);
-    expect(recover.stdout).not.toContain(platform.sim.adminToken);
+    expect(recover.stdout).not.toContain(sandbox.platform.sim.adminToken);
 
     const register = await runCliProcess(['register', '--json'], { env: envFor(id) });
     expect(register.code).toBe(0);
@@ -199,9 +184,9 @@ describe('molecule-agent token recover', () => {
   });
 
   it('--admin-token and --show print the new token, and --json carries it only with --show', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const shown = await runCliProcess(
-      ['token', 'recover', '--admin-token', platform.sim.adminToken, '--show'],
+      ['token', 'recover', '--admin-token', sandbox.platform.sim.adminToken, '--show'],
       {
         env: envFor(id),
       },
@@ -211,7 +196,7 @@ describe('molecule-agent token recover', () => {
     expect(shown.stdout.trimEnd().split('\n').at(-1)).toBe(token);
 
     const json = await runCliProcess(
-      ['token', 'recover', '--admin-token', platform.sim.adminToken, '--json'],
+      ['token', 'recover', '--admin-token', sandbox.platform.sim.adminToken, '--json'],
       {
         env: envFor(id),
       },
@@ -221,14 +206,14 @@ describe('molecule-agent token recover', () => {
   });
 
   it('a wrong admin credential exits 3 and leaves the token file alone', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({ external: true });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await runCliProcess(['token', 'recover'], {
       env: envFor(id, { MOLECULE_ADMIN_TOKEN: 'wrong-admin' }),
     });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^molecule-agent: error: POST \/workspaces\/.*\/tokens failed with 401/);
     expect(run.stderr).not.toContain('wrong-admin');
-    expect(await readdir(home.path)).toEqual([]);
+    expect(await readdir(sandbox.home.path)).toEqual([]);
   });
 
   it('without an admin credential it is a usage error naming MOLECULE_ADMIN_TOKEN', async () => {
@@ -240,12 +225,12 @@ describe('molecule-agent token recover', () => {
 
 describe('molecule-agent state and peers', () => {
   it('state prints the status, and --json parses; a paused workspace shows paused', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     await runCliProcess(['register'], { env: envFor(id) });
     const human = await runCliProcess(['state'], { env: envFor(id) });
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('status     online');
-    await platform.sim.admin.pause(id);
+    await sandbox.platform.sim.admin.pause(id);
     const json = await runCliProcess(['state', '--json'], { env: envFor(id) });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -257,16 +242,16 @@ describe('molecule-agent state and peers', () => {
   });
 
   it('state without a token is refused by the platform: exit 3', async () => {
-    const { id } = await platform.sim.admin.createWorkspace({});
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const run = await runCliProcess(['state'], { env: envFor(id) });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^molecule-agent: error: GET \/workspaces\/.*\/state failed with 401/);
   });
 
   it('peers lists a sibling as a table and as JSON', async () => {
-    const { id: parent } = await platform.sim.admin.createWorkspace({ name: 'Parent' });
-    const { id } = await platform.sim.admin.createWorkspace({ name: 'Me', parentId: parent });
-    const { id: sibling } = await platform.sim.admin.createWorkspace({
+    const { id: parent } = await sandbox.platform.sim.admin.createWorkspace({ name: 'Parent' });
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({ name: 'Me', parentId: parent });
+    const { id: sibling } = await sandbox.platform.sim.admin.createWorkspace({
       name: 'Sibling',
       role: 'research',
       parentId: parent,

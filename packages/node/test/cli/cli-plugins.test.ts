@@ -1,9 +1,8 @@
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeTempDirectory } from '../stores/helpers.js';
-import { requireBuiltCli, runCliProcess } from './cli-process.js';
-import { type RunningSim, startSim } from './sim-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { runCliProcess } from './cli-process.js';
+import { useCliSandbox } from './cli-sandbox.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -12,25 +11,10 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const PYTHON_VECTOR = '38bd93611b8f1f2b3abb8cba218adffa0a078d8a65c76ea4cd087e150babf10d';
 const EMPTY_HASH = '4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945';
 
-let platform: RunningSim;
-let home: { path: string; remove(): Promise<void> };
-
-beforeAll(async () => {
-  requireBuiltCli();
-  platform = await startSim();
-});
-afterAll(async () => {
-  await platform.close();
-});
-beforeEach(async () => {
-  home = await makeTempDirectory('molecule-cli-plugins-');
-});
-afterEach(async () => {
-  await home.remove();
-});
+const sandbox = useCliSandbox('molecule-cli-plugins-');
 
 async function pluginDir(files: Record<string, string>): Promise<string> {
-  const dir = join(home.path, 'plugin');
+  const dir = join(sandbox.home.path, 'plugin');
   await mkdir(dir, { recursive: true });
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(dir, path, '..'), { recursive: true });
@@ -40,7 +24,7 @@ async function pluginDir(files: Record<string, string>): Promise<string> {
 }
 
 const run = (args: string[], env: Record<string, string> = {}) =>
-  runCliProcess(args, { cwd: home.path, env: { HOME: home.path, ...env } });
+  runCliProcess(args, { cwd: sandbox.home.path, env: { HOME: sandbox.home.path, ...env } });
 
 describe('molecule-agent hash', () => {
   it('matches the Python SDK vector and ignores the root plugin.yaml', async () => {
@@ -54,7 +38,7 @@ describe('molecule-agent hash', () => {
   });
 
   it('hashes an empty directory to sha256("[]") and follows a symlinked file', async () => {
-    const empty = join(home.path, 'empty');
+    const empty = join(sandbox.home.path, 'empty');
     await mkdir(empty);
     expect((await run(['hash', empty])).stdout).toBe(`${EMPTY_HASH}\n`);
     const dir = await pluginDir({ 'rules.md': '# Rules\n', 'target.sh': '#!/bin/bash\n' });
@@ -68,7 +52,7 @@ describe('molecule-agent hash', () => {
     await pluginDir({ 'rules.md': '# Rules\n', 'setup.sh': '#!/bin/bash\n' });
     const result = await run(['hash', './plugin', '--json']);
     expect(JSON.parse(result.stdout)).toEqual({
-      directory: join(home.path, 'plugin'),
+      directory: join(sandbox.home.path, 'plugin'),
       sha256: PYTHON_VECTOR,
     });
   });
@@ -76,7 +60,7 @@ describe('molecule-agent hash', () => {
   it('a missing path or a file is a usage error', async () => {
     const missing = await run(['hash', './nope']);
     expect(missing).toMatchObject({ code: 2, stderr: 'molecule-agent: error: ./nope does not exist\n' });
-    await writeFile(join(home.path, 'file.txt'), 'x');
+    await writeFile(join(sandbox.home.path, 'file.txt'), 'x');
     const file = await run(['hash', './file.txt']);
     expect(file).toMatchObject({ code: 2, stderr: 'molecule-agent: error: ./file.txt is not a directory\n' });
   });
@@ -118,14 +102,14 @@ describe('molecule-agent verify', () => {
 
 describe('molecule-agent install-plugin', () => {
   async function registeredWorkspace(): Promise<{ id: string; env: Record<string, string> }> {
-    const { id } = await platform.sim.admin.createWorkspace({});
-    const env = { MOLECULE_PLATFORM_URL: platform.url, MOLECULE_WORKSPACE_ID: id };
+    const { id } = await sandbox.platform.sim.admin.createWorkspace({});
+    const env = { MOLECULE_PLATFORM_URL: sandbox.platform.url, MOLECULE_WORKSPACE_ID: id };
     expect((await run(['register'], env)).code).toBe(0);
     return { id, env };
   }
 
   it('installs into ~/.molecule/<id>/plugins/<name>, runs setup.sh without the token, prints plain progress lines', async () => {
-    await platform.sim.admin.addPlugin('demo-plugin', {
+    await sandbox.platform.sim.admin.addPlugin('demo-plugin', {
       'plugin.yaml': 'name: demo-plugin\n',
       'rules.md': '# Rules\n',
       // The variable the agent was given must not reach setup.sh.
@@ -141,7 +125,7 @@ describe('molecule-agent install-plugin', () => {
 
     const ok = await run(['install-plugin', 'demo-plugin'], env);
     expect(ok.code).toBe(0);
-    const target = join(home.path, '.molecule', id, 'plugins', 'demo-plugin');
+    const target = join(sandbox.home.path, '.molecule', id, 'plugins', 'demo-plugin');
     expect((await readdir(target)).sort()).toEqual(['plugin.yaml', 'rules.md', 'setup.sh']);
     expect(await readFile(join(target, 'rules.md'), 'utf8')).toBe('# Rules\n');
     expect(ok.stdout).toContain(`installed demo-plugin into ${target} (3 files,`);
@@ -152,7 +136,10 @@ describe('molecule-agent install-plugin', () => {
   });
 
   it('a --sha256 pin that matches is reported; --json parses', async () => {
-    await platform.sim.admin.addPlugin('pinned', { 'rules.md': '# Rules\n', 'setup.sh': '#!/bin/bash\n' });
+    await sandbox.platform.sim.admin.addPlugin('pinned', {
+      'rules.md': '# Rules\n',
+      'setup.sh': '#!/bin/bash\n',
+    });
     const { env } = await registeredWorkspace();
     const result = await run(
       ['install-plugin', 'pinned', '--sha256', PYTHON_VECTOR, '--json', '--skip-setup'],
@@ -170,7 +157,7 @@ describe('molecule-agent install-plugin', () => {
   });
 
   it('a --sha256 pin that does not match installs nothing and exits 1', async () => {
-    await platform.sim.admin.addPlugin('tampered', {
+    await sandbox.platform.sim.admin.addPlugin('tampered', {
       'rules.md': '# Rules, tampered\n',
       'setup.sh': '#!/bin/bash\n',
     });
@@ -178,7 +165,7 @@ describe('molecule-agent install-plugin', () => {
     const result = await run(['install-plugin', 'tampered', '--sha256', PYTHON_VECTOR], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/molecule-agent: error: .*(sha256|hash)/i);
-    const plugins = await readdir(join(home.path, '.molecule', id, 'plugins')).catch(() => []);
+    const plugins = await readdir(join(sandbox.home.path, '.molecule', id, 'plugins')).catch(() => []);
     expect(plugins.filter((name) => !name.startsWith('.'))).toEqual([]);
   });
 
@@ -190,7 +177,9 @@ describe('molecule-agent install-plugin', () => {
   });
 
   it('a failing setup.sh exits 1 and leaves the plugin installed', async () => {
-    await platform.sim.admin.addPlugin('bad-setup', { 'setup.sh': '#!/bin/bash\necho broken >&2\nexit 3\n' });
+    await sandbox.platform.sim.admin.addPlugin('bad-setup', {
+      'setup.sh': '#!/bin/bash\necho broken >&2\nexit 3\n',
+    });
     const { id, env } = await registeredWorkspace();
     const result = await run(['install-plugin', 'bad-setup'], env);
     expect(result.code).toBe(1);
@@ -198,18 +187,20 @@ describe('molecule-agent install-plugin', () => {
     expect(result.stderr).toContain(
       'molecule-agent: error: setup.sh of bad-setup failed (exit 3); the plugin stays installed',
     );
-    expect(await readdir(join(home.path, '.molecule', id, 'plugins', 'bad-setup'))).toEqual(['setup.sh']);
+    expect(await readdir(join(sandbox.home.path, '.molecule', id, 'plugins', 'bad-setup'))).toEqual([
+      'setup.sh',
+    ]);
   });
 
   it('on a terminal it draws a progress bar in place', async () => {
-    await platform.sim.admin.addPlugin('tty-plugin', { 'rules.md': '# Rules\n'.repeat(1000) });
+    await sandbox.platform.sim.admin.addPlugin('tty-plugin', { 'rules.md': '# Rules\n'.repeat(1000) });
     const { env } = await registeredWorkspace();
     // `script` gives the CLI a real pseudo-terminal.
     const command = `${process.execPath} ${join(import.meta.dirname, '../../dist/cli/main.js')} install-plugin tty-plugin --skip-setup`;
     const { spawn } = await import('node:child_process');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: home.path,
-      env: { PATH: process.env.PATH ?? '', HOME: home.path, TERM: 'xterm', ...env },
+      cwd: sandbox.home.path,
+      env: { PATH: process.env.PATH ?? '', HOME: sandbox.home.path, TERM: 'xterm', ...env },
     });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
