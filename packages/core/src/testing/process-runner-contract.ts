@@ -42,6 +42,20 @@ const PROCESS_STATE =
   'p=$1; if [ -r /proc/$p/stat ]; then s=$(sed "s/.*) //" /proc/$p/stat | cut -c1); else s=$(ps -o stat= -p $p 2>/dev/null | cut -c1); fi; ' +
   'if [ -z "$s" ] || [ "$s" = Z ]; then echo gone; else echo alive; fi';
 
+/** Fails unless process `pid` no longer runs (asked through the subject's own runner). */
+async function assertGone(
+  subject: Omit<ProcessRunnerContractSubject, 'dispose'>,
+  pid: string,
+): Promise<void> {
+  const state = await capture(subject.runner, {
+    argv: ['bash', '-c', PROCESS_STATE, 'state', pid],
+    cwd: subject.cwd,
+    env: { PATH: subject.path },
+    timeoutMs: 10_000,
+  });
+  assert.deepEqual(state.stdout, ['gone'], 'the grandchild is gone');
+}
+
 /**
  * The behaviour every {@link ProcessRunner} must have: exact argv/cwd/env, exit codes, line-split
  * output, and a timeout or abort that kills the whole process group (grandchildren included).
@@ -126,13 +140,7 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
         check(result.signal !== null, 'a signal');
         const grandchild = present(stdout[0], 'the grandchild pid to be printed');
         check(/^\d+$/.test(grandchild), 'a numeric grandchild pid');
-        const state = await capture(runner, {
-          argv: ['bash', '-c', PROCESS_STATE, 'state', grandchild],
-          cwd,
-          env: { PATH: path },
-          timeoutMs: 10_000,
-        });
-        assert.deepEqual(state.stdout, ['gone'], 'the grandchild is gone');
+        await assertGone({ runner, cwd, path }, grandchild);
       }),
     );
 
@@ -154,13 +162,7 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
         });
         await assert.rejects(running, () => true, 'run() after abort');
         const grandchild = present(lines[0], 'the grandchild pid to be printed');
-        const state = await capture(runner, {
-          argv: ['bash', '-c', PROCESS_STATE, 'state', grandchild],
-          cwd,
-          env: { PATH: path },
-          timeoutMs: 10_000,
-        });
-        assert.deepEqual(state.stdout, ['gone'], 'the grandchild is gone');
+        await assertGone({ runner, cwd, path }, grandchild);
       }),
     );
 
