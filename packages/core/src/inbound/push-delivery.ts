@@ -91,8 +91,6 @@ export async function servePushDelivery<Options extends PushDeliveryOptions, Ser
   const server = await startServer({ ...serverOptions, handler: delivery.handler });
   return {
     ...delivery,
-    kind: 'push',
-    intervalMs: null,
     url: server.url,
     server,
     async stop() {

@@ -114,7 +114,7 @@ export async function runAgentTick<Env>(
     policy: resolveLoopPolicy({
       heartbeatIntervalMs: WORKER_INTERVAL_MS,
       statePollIntervalMs: WORKER_INTERVAL_MS,
-      deliveryIntervalMs: delivery ? WORKER_INTERVAL_MS : null,
+      deliveryIntervalMs: delivery?.intervalMs ?? null,
     }),
     clock,
     random,
