@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Child process of bench/plugin-install.mjs, so that each measurement gets a fresh process whose
+// peak RSS belongs to that one install. Prints one JSON line.
+//   node --expose-gc _plugin-install-child.mjs ours|ours-web <url> <pluginsDir> [durable=1|0]
+//     (ours: node:zlib gunzip as the Node installPlugin uses; ours-web: core's default DecompressionStream)
+//   node _plugin-install-child.mjs baseline <url> <workDir>
+//   node _plugin-install-child.mjs serve <file>      (static server; prints {"url": ...})
+import { spawnSync } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { installPluginArchive } from '@molecule-ai/agent-core';
+import { createFsPluginSink, createNodeGunzip } from '@molecule-ai/agent-node';
+
+const [mode, ...args] = process.argv.slice(2);
+
+/** CPU milliseconds of this process (all threads) plus its waited-for children, from /proc/self/stat. */
+function cpuMs() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime, stime, cutime, cstime are fields 14-17 (1-based), i.e. 11-14 after the command name.
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+function statusKiB(field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+if (mode === 'serve') {
+  const [file] = args;
+  const size = statSync(file).size;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': String(size) });
+    createReadStream(file).pipe(res);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    console.log(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/plugin.tar.gz` }));
+  });
+} else if (mode === 'ours' || mode === 'ours-web') {
+  const [url, pluginsDir, durable = '1'] = args;
+  // Warm up the code paths we are about to use, then settle: "idle" is a ready agent, not a cold VM.
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const idleKiB = statusKiB('VmRSS');
+  writeFileSync('/proc/self/clear_refs', '5'); // reset VmHWM to the current RSS
+  const cpuBefore = cpuMs();
+  const started = performance.now();
+  const response = await fetch(url);
+  const result = await installPluginArchive(response.body, {
+    name: 'bench',
+    sink: createFsPluginSink({ pluginsDir, durable: durable === '1' }),
+    runSetup: false,
+    ...(mode === 'ours' ? { decompress: createNodeGunzip() } : {}),
+    contentLength: Number(response.headers.get('content-length')),
+  });
+  const ms = performance.now() - started;
+  const cpu = cpuMs() - cpuBefore;
+  const peakKiB = statusKiB('VmHWM');
+  console.log(
+    JSON.stringify({
+      ms,
+      cpuMs: cpu,
+      idleKiB,
+      peakKiB,
+      aboveIdleKiB: peakKiB - idleKiB,
+      maxRssKiB: process.resourceUsage().maxRSS,
+      files: result.files,
+      bytes: result.bytes,
+    }),
+  );
+} else if (mode === 'baseline') {
+  const [url, workDir] = args;
+  const archive = join(workDir, 'plugin.tar.gz');
+  const out = join(workDir, 'plugin');
+  mkdirSync(out, { recursive: true });
+  const cpuBefore = cpuMs();
+  const started = performance.now();
+  const response = await fetch(url);
+  await pipeline(Readable.fromWeb(response.body), createWriteStream(archive));
+  const tar = spawnSync('tar', ['-xzf', archive, '-C', out]);
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
+  const ms = performance.now() - started;
+  console.log(JSON.stringify({ ms, cpuMs: cpuMs() - cpuBefore }));
+} else {
+  console.error('usage: _plugin-install-child.mjs ours|baseline|serve ...');
+  process.exit(2);
+}
