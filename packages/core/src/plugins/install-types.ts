@@ -69,7 +69,7 @@ export interface InstallPluginArchiveOptions {
   hostEnv?: Readonly<Record<string, string | undefined>>;
   /**
    * How to gunzip. Default: `DecompressionStream('gzip')`, available on every runtime. On Node,
-   * `createNodeGunzip()` from `@molecule-ai/agent-node` does the same with about a third of the CPU
+   * `createNodeGunzip()` from `@molecule-ai/agent-node` does the same with roughly half the CPU
    * (larger output chunks). The byte caps are enforced around it either way.
    */
   decompress?: Decompressor;
