@@ -1,7 +1,11 @@
 import { ApiError, isMoleculeError } from '../errors.js';
 import { silentLogger } from '../ports/logger.js';
 import { runPluginInstall } from './install-plugin-archive.js';
-import type { InstallPluginArchiveOptions, PluginInstallResult } from './install-types.js';
+import type {
+  InstallPluginArchiveOptions,
+  PluginInstallProgress,
+  PluginInstallResult,
+} from './install-types.js';
 
 /** A streamed plugin download, as the core client returns it. */
 export interface PluginDownload {
@@ -65,6 +69,16 @@ export async function installPlugin(options: InstallPluginOptions): Promise<Inst
   const { client, source, signal } = options;
   const logger = options.logger ?? silentLogger;
   let platformSource: string | null = source ?? null;
+  const onProgress = options.onProgress;
+  // The pipeline's own 'done' comes before the report: hold it back and send it at the very end.
+  const pipelineOptions = onProgress
+    ? {
+        ...options,
+        onProgress: (event: PluginInstallProgress): void => {
+          if (event.phase !== 'done') onProgress(event);
+        },
+      }
+    : options;
   const installed = await runPluginInstall(async () => {
     const download = await client.downloadPlugin(options.name, {
       ...(source === undefined ? {} : { source }),
@@ -72,18 +86,20 @@ export async function installPlugin(options: InstallPluginOptions): Promise<Inst
     });
     platformSource = download.headers.get('x-plugin-source') ?? platformSource;
     return { body: download.body, contentLength: download.contentLength };
-  }, options);
-
-  let report: PluginReportOutcome | null = null;
-  if (options.reportToPlatform ?? true) {
-    options.onProgress?.({
-      phase: 'report',
+  }, pipelineOptions);
+  const progress = (phase: 'report' | 'done'): void =>
+    onProgress?.({
+      phase,
       name: options.name,
       bytesDownloaded: installed.compressedBytes,
       totalBytes: null,
       entries: installed.entries,
       bytesWritten: installed.bytes,
     });
+
+  let report: PluginReportOutcome | null = null;
+  if (options.reportToPlatform ?? true) {
+    progress('report');
     const reportSource = platformSource ?? `local://${options.name}`;
     try {
       const answer = await client.reportPluginInstall(options.name, {
@@ -111,5 +127,6 @@ export async function installPlugin(options: InstallPluginOptions): Promise<Inst
       }
     }
   }
+  progress('done');
   return { ...installed, source: platformSource, report };
 }

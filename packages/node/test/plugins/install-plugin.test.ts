@@ -177,9 +177,10 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
       'download',
       'verify',
       'swap',
-      'done',
       'report',
+      'done',
     ]);
+    expect(events.filter((e) => e.phase === 'done')).toHaveLength(1);
   });
 });
 
