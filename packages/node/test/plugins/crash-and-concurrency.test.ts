@@ -9,7 +9,15 @@ import { installPluginArchive } from '@molecule-ai/agent-core';
 import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
-import { bytesStream, installChildScript, listDir, makeTempDir, readTree, serveBytes } from './helpers.js';
+import {
+  bytesStream,
+  installChildScript,
+  listDir,
+  makeTempDir,
+  readTree,
+  removeInstallChildScript,
+  serveBytes,
+} from './helpers.js';
 
 interface Child {
   process: ChildProcess;
@@ -82,6 +90,7 @@ afterEach(() => root.remove());
 beforeAll(async () => {
   await installChildScript();
 }, 60_000);
+afterAll(() => removeInstallChildScript());
 
 describe('crash safety: an installer killed at any moment', () => {
   const v1 = version('v1');

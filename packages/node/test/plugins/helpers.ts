@@ -169,6 +169,14 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
 }
 
 let bundled: Promise<string> | undefined;
+let bundleDir: string | undefined;
+
+/** Removes the bundle made by {@link installChildScript} (call from `afterAll`). */
+export function removeInstallChildScript(): void {
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  bundleDir = undefined;
+  bundled = undefined;
+}
 
 /**
  * Bundles test/plugins/fixtures/install-child.ts with the *current* sources of core and node into
@@ -178,6 +186,7 @@ export function installChildScript(): Promise<string> {
   bundled ??= (async () => {
     const esbuild = await import('esbuild');
     const outdir = mkdtempSync(join(tmpdir(), 'install-child-'));
+    bundleDir = outdir;
     const outfile = join(outdir, 'install-child.mjs');
     await esbuild.build({
       entryPoints: [join(here, 'fixtures/install-child.ts')],
