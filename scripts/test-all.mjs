@@ -39,6 +39,10 @@ const checks = [
     'package checks (publint, attw, neutral core)',
     ['turbo', 'run', 'check:pkg', '--output-logs=errors-only'],
   ],
+  [
+    'benchmarks run (quick smoke; figures in bench/RESULTS.md)',
+    ['node', 'bench/run.mjs', '--quick', '--no-write', '--smoke'],
+  ],
 ];
 for (const [label, [cmd, ...args]] of checks) {
   const { code, seconds } = run(label, cmd, args, root);
