@@ -1,8 +1,8 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertPluginName, ConfigError, type PluginSink } from '@molecule-ai/agent-core';
+import { acquireFileLock } from '../stores/file-lock.js';
 import { createFsStagingArea, DEFAULT_WRITE_CONCURRENCY, isDirectory } from './fs-staging-area.js';
-import { acquirePluginLock } from './plugin-lock.js';
 
 /** Options of {@link createFsPluginSink}. */
 export interface FsPluginSinkOptions {
@@ -54,8 +54,12 @@ export function createFsPluginSink(options: FsPluginSinkOptions): PluginSink {
     async lock(pluginName, signal) {
       assertPluginName(pluginName);
       await mkdir(pluginsDir, { recursive: true });
-      return acquirePluginLock(join(pluginsDir, `.lock-${pluginName}`), {
+      // Installs take long: the holder refreshes the lock, and waiters wait as long as it does.
+      return acquireFileLock(join(pluginsDir, `.lock-${pluginName}`), {
         staleMs,
+        refresh: true,
+        maxPollMs: 250,
+        mode: 0o644,
         ...(signal ? { signal } : {}),
       });
     },

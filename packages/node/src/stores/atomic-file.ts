@@ -32,7 +32,11 @@ function tempPrefix(target: string): string {
   return `${name.startsWith('.') ? name : `.${name}`}.`;
 }
 
-function tempPathFor(target: string): string {
+/**
+ * A fresh private temp path beside `target` (`.<name>.<host>.<pid>.<random>.tmp`), which
+ * {@link removeOrphanTempFiles} of the same target sweeps once its process is gone.
+ */
+export function tempPathFor(target: string): string {
   return join(
     dirname(target),
     `${tempPrefix(target)}${hostTag()}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,

@@ -1,44 +1,114 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { Clock, Logger, Random } from '@molecule-ai/agent-core';
+import {
+  AbortError,
+  type Clock,
+  type Logger,
+  type Random,
+  silentLogger,
+  systemClock,
+  systemRandom,
+} from '@molecule-ai/agent-core';
+import { removeOrphanTempFiles, tempPathFor } from './atomic-file.js';
 import { mayBeAlive } from './process-alive.js';
 
-/** How {@link withFileLock} waits for another holder. */
+/** How a cross-process lock file is taken, kept and judged (shared by {@link acquireFileLock} and {@link withFileLock}). */
 export interface FileLockOptions {
-  clock: Clock;
-  random: Random;
-  logger: Logger;
-  /** Give up waiting after this long. */
-  timeoutMs: number;
-  /** A lock older than this is taken over even if its holder may still be alive. */
+  /**
+   * A lock older than this is taken over even if its holder may still be alive (another host, or
+   * a reused pid). Its age is the `time` in its record, or, for refreshed locks, its file's mtime.
+   */
   staleMs: number;
+  /**
+   * Touch the lock file every `staleMs / 3` while it is held, so a slow but live holder is never
+   * taken over; its age is then judged by mtime. Default false.
+   */
+  refresh?: boolean;
+  /** Longest pause between two attempts while waiting. Default 100 ms. */
+  maxPollMs?: number;
+  /** File mode of the lock file. Default 0o600. */
+  mode?: number;
+  /** Stops the wait with an {@link AbortError}. */
+  signal?: AbortSignal;
+  /** Default {@link systemClock}. */
+  clock?: Clock;
+  /** Jitter of the backoff. Default {@link systemRandom}. */
+  random?: Random;
+  /** Warnings about stale locks and timeouts. Default: silent. */
+  logger?: Logger;
+  /** Crash tests only: runs after the owner record is written to its temp file, before the `link`. */
+  beforeLink?: (tempPath: string) => Promise<void>;
+  /** Crash tests only: runs after a successful `link`, before the temp file is removed. */
+  afterLink?: (tempPath: string) => Promise<void>;
 }
 
-interface LockContent {
+/** Options of {@link withFileLock}: the wait is bounded. */
+export interface BoundedFileLockOptions extends FileLockOptions {
+  /** Give up waiting after this long (and run anyway, see {@link withFileLock}). */
+  timeoutMs: number;
+}
+
+/** Deletes the lock if it is still ours; calling it again does nothing. */
+export type ReleaseFileLock = () => Promise<void>;
+
+interface LockRecord {
   pid?: unknown;
   host?: unknown;
   time?: unknown;
   nonce?: unknown;
 }
 
-function parseLock(text: string): LockContent {
+function parseRecord(text: string): LockRecord {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as LockContent) : {};
+    return typeof value === 'object' && value !== null ? (value as LockRecord) : {};
   } catch {
-    // Empty while its creator is still writing it, or garbage: judged by its age only.
+    // Our own locks are never empty (they are linked in whole), but an older writer's or a
+    // damaged one may be: judged by its age only.
     return {};
   }
 }
 
-async function tryCreate(lockPath: string, body: string): Promise<boolean> {
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+/**
+ * Creates `path` holding `body`, or returns false if it exists. The record is written to a
+ * private temp file first and then hard-linked to `path`: `link` never replaces a file, so the
+ * lock appears atomically with its owner inside, and a crash at any step leaves either no lock
+ * or a complete one (plus a temp file that the next holder sweeps).
+ */
+async function tryCreate(path: string, body: string, options: FileLockOptions): Promise<boolean> {
+  const temp = tempPathFor(path);
+  try {
+    await writeFile(temp, body, { encoding: 'utf8', mode: options.mode ?? 0o600, flag: 'wx' });
+    await options.beforeLink?.(temp);
+    try {
+      await link(temp, path);
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') return false;
+      // A file system without hard links: fall back to create-then-write.
+      if (['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(errorCode(error) ?? '')) {
+        return tryCreateExclusive(path, body, options.mode ?? 0o600);
+      }
+      throw error;
+    }
+    await options.afterLink?.(temp);
+    return true;
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+}
+
+async function tryCreateExclusive(path: string, body: string, mode: number): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   try {
@@ -50,41 +120,45 @@ async function tryCreate(lockPath: string, body: string): Promise<boolean> {
 }
 
 /**
- * Removes the lock at `lockPath` if its holder is dead or it is older than `staleMs`.
- * Returns true when the caller should retry at once.
+ * Removes the lock at `path` when its holder is dead (same host, pid gone) or it is older than
+ * `staleMs`. Returns true when the caller should try again at once.
  *
- * Two waiters may judge the same lock stale. Each moves it aside under a private name and
- * checks that what it moved is what it judged; if a fresh lock was moved by mistake it is put
- * back with `link`, which never replaces a file.
+ * Two waiters may judge the same lock stale. Each renames it to a private name and compares what
+ * it moved with what it judged; a fresh lock moved by mistake is put back with `link`, which never
+ * overwrites, so at most one holder ever exists.
  */
-async function removeIfStale(lockPath: string, options: FileLockOptions): Promise<boolean> {
+async function removeIfStale(
+  path: string,
+  options: FileLockOptions,
+  clock: Clock,
+  logger: Logger,
+): Promise<boolean> {
   let text: string;
   let mtimeMs: number;
   try {
-    [text, mtimeMs] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath).then((s) => s.mtimeMs)]);
+    [text, mtimeMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if (errorCode(error) === 'ENOENT') return true;
     throw error;
   }
-  const content = parseLock(text);
-  const time = typeof content.time === 'number' ? content.time : mtimeMs;
-  const dead = !mayBeAlive(content.pid, content.host);
-  const old = options.clock.now() - time > options.staleMs;
-  if (!dead && !old) return false;
+  const record = parseRecord(text);
+  const since = typeof record.time === 'number' ? record.time : mtimeMs;
+  const dead = !mayBeAlive(record.pid, record.host);
+  if (!dead && clock.now() - since <= options.staleMs) return false;
 
-  const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
+  const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
   try {
-    await rename(lockPath, aside);
+    await rename(path, aside);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if (errorCode(error) === 'ENOENT') return true;
     throw error;
   }
   const moved = await readFile(aside, 'utf8').catch(() => '');
   if (moved !== text) {
-    await link(aside, lockPath).catch(() => {});
+    await link(aside, path).catch(() => {});
   } else {
-    options.logger.warn('removed a stale lock file', {
-      path: lockPath,
+    logger.warn('removed a stale lock file', {
+      path,
       reason: dead ? 'holder process is gone' : 'lock is too old',
     });
   }
@@ -92,10 +166,85 @@ async function removeIfStale(lockPath: string, options: FileLockOptions): Promis
   return true;
 }
 
+function abortError(signal: AbortSignal): AbortError {
+  return new AbortError('waiting for a lock file was aborted', { cause: signal.reason });
+}
+
+/** Waits for the lock until `deadline`; resolves to its release function, or undefined on timeout. */
+async function waitForLock(
+  path: string,
+  options: FileLockOptions,
+  deadline: number,
+): Promise<ReleaseFileLock | undefined> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const logger = options.logger ?? silentLogger;
+  const maxPollMs = options.maxPollMs ?? 100;
+  const { signal } = options;
+  const nonce = randomBytes(8).toString('hex');
+  let delayMs = 2;
+  for (;;) {
+    if (signal?.aborted) throw abortError(signal);
+    // Refreshed locks are judged by mtime, so they carry no `time` (only an informative `since`).
+    const body = JSON.stringify(
+      options.refresh
+        ? { pid: process.pid, host: hostname(), nonce, since: new Date(clock.now()).toISOString() }
+        : { pid: process.pid, host: hostname(), time: clock.now(), nonce },
+    );
+    if (await tryCreate(path, body, options)) break;
+    if (await removeIfStale(path, options, clock, logger)) continue;
+    const left = deadline - clock.now();
+    if (left <= 0) return undefined;
+    try {
+      await clock.sleep(Math.min(left, delayMs * (0.5 + random())), signal);
+    } catch (error) {
+      if (signal?.aborted) throw abortError(signal);
+      throw error;
+    }
+    delayMs = Math.min(delayMs * 2, maxPollMs);
+  }
+  // Temp files of writers killed around their `link`: harmless, but never left to pile up.
+  await removeOrphanTempFiles(path).catch(() => 0);
+
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  if (options.refresh) {
+    heartbeat = setInterval(
+      () => {
+        const now = new Date();
+        void utimes(path, now, now).catch(() => {});
+      },
+      Math.max(1000, Math.floor(options.staleMs / 3)),
+    );
+    heartbeat.unref();
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    if (heartbeat) clearInterval(heartbeat);
+    // A holder that stalled past staleMs may have been taken over: never delete the new holder's lock.
+    const text = await readFile(path, 'utf8').catch(() => '');
+    if (parseRecord(text).nonce === nonce) await unlink(path).catch(() => {});
+  };
+}
+
 /**
- * Runs `fn` while holding an exclusive lock file (created with O_EXCL, holding pid, host, time
- * and a nonce). Waiting is bounded, with exponential backoff and jitter; locks of dead
- * processes and locks older than `staleMs` are taken over.
+ * Takes the cross-process lock file `path` (holding pid, host and a nonce), waiting as long as a
+ * live holder keeps it; locks of dead processes and locks older than `staleMs` are taken over.
+ * Rejects with {@link AbortError} when `signal` aborts. Resolves to the release function, which
+ * only ever deletes its own lock.
+ */
+export async function acquireFileLock(path: string, options: FileLockOptions): Promise<ReleaseFileLock> {
+  const release = await waitForLock(path, options, Number.POSITIVE_INFINITY);
+  // Unreachable: an unbounded wait only ends with the lock or an error.
+  if (!release) throw new AbortError('waiting for a lock file ended without the lock');
+  return release;
+}
+
+/**
+ * Runs `fn` while holding the lock file `lockPath` (holding pid, host, time and a nonce). Waiting
+ * is bounded by `timeoutMs`, with exponential backoff and jitter; locks of dead processes and
+ * locks older than `staleMs` are taken over.
  *
  * If the wait times out, `fn` runs anyway and a warning is logged: the lock only orders writers,
  * while every write is an atomic rename that can never leave a mixed file, and refusing to
@@ -104,26 +253,12 @@ async function removeIfStale(lockPath: string, options: FileLockOptions): Promis
 export async function withFileLock<T>(
   lockPath: string,
   fn: () => Promise<T>,
-  options: FileLockOptions,
+  options: BoundedFileLockOptions,
 ): Promise<T> {
-  const nonce = randomBytes(8).toString('hex');
-  const deadline = options.clock.now() + options.timeoutMs;
-  let delayMs = 2;
-  let held = false;
-  for (;;) {
-    const body = JSON.stringify({ pid: process.pid, host: hostname(), time: options.clock.now(), nonce });
-    if (await tryCreate(lockPath, body)) {
-      held = true;
-      break;
-    }
-    if (await removeIfStale(lockPath, options)) continue;
-    const left = deadline - options.clock.now();
-    if (left <= 0) break;
-    await options.clock.sleep(Math.min(left, delayMs * (0.5 + options.random())));
-    delayMs = Math.min(delayMs * 2, 100);
-  }
-  if (!held) {
-    options.logger.warn('timed out waiting for a lock file; writing without it', {
+  const clock = options.clock ?? systemClock;
+  const release = await waitForLock(lockPath, options, clock.now() + options.timeoutMs);
+  if (!release) {
+    (options.logger ?? silentLogger).warn('timed out waiting for a lock file; writing without it', {
       path: lockPath,
       timeoutMs: options.timeoutMs,
     });
@@ -131,12 +266,6 @@ export async function withFileLock<T>(
   try {
     return await fn();
   } finally {
-    if (held) await releaseIfOurs(lockPath, nonce);
+    await release?.();
   }
-}
-
-async function releaseIfOurs(lockPath: string, nonce: string): Promise<void> {
-  // A holder slower than staleMs may have been taken over; never delete the new holder's lock.
-  const text = await readFile(lockPath, 'utf8').catch(() => '');
-  if (parseLock(text).nonce === nonce) await unlink(lockPath).catch(() => {});
 }
