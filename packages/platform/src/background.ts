@@ -11,11 +11,17 @@ export class BackgroundTasks {
    * `waitUntil` (a Worker's `ctx.waitUntil`) keeps the runtime alive until the task ends.
    */
   run(task: () => Promise<unknown>, waitUntil?: (promise: Promise<unknown>) => void): void {
-    const p = Promise.resolve()
-      .then(task)
-      .catch((e: unknown) => {
+    // The task's rejection is handled where it happens (`await`): a `.then(task).catch()` chain
+    // leaves it unhandled for a microtask, which workerd reports as an unhandled rejection.
+    const guarded = async (): Promise<void> => {
+      try {
+        await task();
+      } catch (e) {
         this.errors.push(e);
-      })
+      }
+    };
+    const p = Promise.resolve()
+      .then(guarded)
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
     waitUntil?.(p);
