@@ -4,6 +4,7 @@
  * back what each workspace received.
  */
 import type { SimCore } from './core.js';
+import { CP_SESSION_COOKIE, issueCpSession, mintOrgToken } from './org-credentials.js';
 import { type PluginFiles, toPluginTree } from './plugins/tree.js';
 import { activityRowJson } from './routes/activity.js';
 import { createWorkspace } from './routes/workspaces.js';
@@ -233,6 +234,23 @@ export class SimAdmin {
   /** Mints a token for the workspace (like `GET /admin/workspaces/:id/test-token`). */
   async mintToken(id: string): Promise<string> {
     return this.core.mintToken(this.ws(id).id);
+  }
+
+  /**
+   * Mints an org API token (returned once): WorkspaceAuth accepts it for every workspace and
+   * AdminAuth accepts it; register, heartbeat, discovery and the a2a caller check do not.
+   */
+  async mintOrgToken(): Promise<string> {
+    return mintOrgToken(this.core);
+  }
+
+  /**
+   * Issues a valid control-plane session and returns the `Cookie` header value
+   * (`molecule_cp_session=<value>`; the real cookie name is not in the contract). Discovery and
+   * AdminAuth accept it; any other value of that cookie is an invalid session.
+   */
+  async issueCpSession(): Promise<string> {
+    return `${CP_SESSION_COOKIE}=${issueCpSession(this.core)}`;
   }
 
   /** A snapshot of one workspace, or `undefined`. */

@@ -5,6 +5,8 @@
 import type { RequestContext } from './context.js';
 import { errorResponse, type SimResponse } from './http.js';
 import { canonicalUuid } from './ids.js';
+import { cpSessionState, isOrgToken } from './org-credentials.js';
+import { isSameOriginCanvas } from './same-origin-canvas.js';
 import { bearerFromHeader, constantTimeEqual, sha256Hex } from './tokens.js';
 
 function bearer(ctx: RequestContext): string {
@@ -16,9 +18,14 @@ function isAdminToken(ctx: RequestContext, tok: string): boolean {
   return admin !== '' && constantTimeEqual(tok, admin);
 }
 
+function sameOriginCanvas(ctx: RequestContext): boolean {
+  return isSameOriginCanvas(ctx.core.options.canvasProxyUrl, ctx.url.host, ctx.headers);
+}
+
 /**
- * `WorkspaceAuth` (strict) on `/workspaces/:id/*`: a bearer bound to `:id`, or `ADMIN_TOKEN`;
- * without any bearer only the dev fail-open passes. No grandfathering.
+ * `WorkspaceAuth` (strict) on `/workspaces/:id/*`: a bearer bound to `:id`, `ADMIN_TOKEN`, or any
+ * org API token (for any workspace). Without a bearer only the same-origin canvas (with
+ * `canvasProxyUrl`) and the dev fail-open pass. No grandfathering.
  */
 export async function workspaceAuth(ctx: RequestContext): Promise<SimResponse | null> {
   const tok = bearer(ctx);
@@ -30,12 +37,13 @@ export async function workspaceAuth(ctx: RequestContext): Promise<SimResponse | 
         code: 'platform_unavailable',
       });
     }
+    if (await isOrgToken(ctx.core, tok)) return null;
     if (!(await ctx.core.validateToken(ctx.params.id ?? '', tok))) {
       return errorResponse(401, 'invalid workspace auth token');
     }
     return null;
   }
-  if (ctx.core.devFailOpen) return null;
+  if (sameOriginCanvas(ctx) || ctx.core.devFailOpen) return null;
   return errorResponse(401, 'missing workspace auth token');
 }
 
@@ -70,17 +78,22 @@ export function validateCallerToken(ctx: RequestContext, callerId: string): Prom
 
 /**
  * Discovery (peers: caller = path; discover: caller = `X-Workspace-ID`). The dev fail-open
- * (dev mode with no `ADMIN_TOKEN`) passes once a token exists; before that it is grandfathered.
+ * (dev mode with no `ADMIN_TOKEN`) passes; then a CP session cookie decides (valid → pass,
+ * invalid → 401 `invalid session`); otherwise the grandfathered bearer check. Org tokens and
+ * `ADMIN_TOKEN` are not accepted.
  */
 export function validateDiscoveryCaller(ctx: RequestContext, callerId: string): Promise<SimResponse | null> {
   if (ctx.core.devFailOpen) return Promise.resolve(null);
+  const session = cpSessionState(ctx.core, ctx.headers);
+  if (session === 'valid') return Promise.resolve(null);
+  if (session === 'invalid') return Promise.resolve(errorResponse(401, 'invalid session'));
   return grandfathered(ctx, callerId, 'missing workspace auth token', 'invalid workspace auth token');
 }
 
 /**
- * `AdminAuth` (`POST /workspaces`, admin routes): open while no live token exists anywhere and
- * `ADMIN_TOKEN` is unset (and in the dev fail-open); otherwise `ADMIN_TOKEN`, or, when it is
- * unset, any valid workspace token.
+ * `AdminAuth` (`POST /workspaces`, admin routes): open while no live workspace token exists
+ * anywhere and `ADMIN_TOKEN` is unset (and in the dev fail-open); otherwise a valid CP session
+ * cookie, `ADMIN_TOKEN`, an org API token, or, when `ADMIN_TOKEN` is unset, any valid workspace token.
  */
 export async function adminAuth(ctx: RequestContext): Promise<SimResponse | null> {
   if (ctx.datastoreDown) return errorResponse(500, 'auth check failed');
@@ -90,10 +103,12 @@ export async function adminAuth(ctx: RequestContext): Promise<SimResponse | null
   );
   if (!anyLive && admin === '') return null;
   if (ctx.core.devFailOpen && !bearer(ctx)) return null;
+  if (cpSessionState(ctx.core, ctx.headers) === 'valid') return null;
   const tok = bearer(ctx);
   if (!tok) return errorResponse(401, 'admin auth required');
-  if (admin !== '')
-    return constantTimeEqual(tok, admin) ? null : errorResponse(401, 'invalid admin auth token');
+  if (admin !== '' && constantTimeEqual(tok, admin)) return null;
+  if (await isOrgToken(ctx.core, tok)) return null;
+  if (admin !== '') return errorResponse(401, 'invalid admin auth token');
   const hash = await sha256Hex(tok);
   const row = ctx.core.store.tokens.find((t) => t.hash === hash && t.revokedAt === null);
   const ws = row ? ctx.core.store.workspaces.get(row.workspaceId) : undefined;

@@ -33,7 +33,9 @@ export type Fault =
   /** The body (and optionally status/content type) is replaced, e.g. with a hostile tarball. */
   | { type: 'replace-body'; body: string | Uint8Array; contentType?: string; status?: number }
   /** Every datastore access fails for this request (the server's DB-error paths run). */
-  | { type: 'datastore-down' };
+  | { type: 'datastore-down' }
+  /** The A2A busy-queue insert fails: a busy push answers 503 `Retry-After: 30` instead of 202. */
+  | { type: 'enqueue-fails' };
 
 /** One rule of a plan. */
 export interface FaultRule {

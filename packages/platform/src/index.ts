@@ -19,6 +19,7 @@ export {
 } from './faults.js';
 export type { PlatformSimOptions, ResolvedOptions } from './options.js';
 export { defaultResolveHost } from './options.js';
+export { CP_SESSION_COOKIE } from './org-credentials.js';
 export { computePluginManifestDigest } from './plugins/digest.js';
 export type { PluginFileInput, PluginFiles } from './plugins/tree.js';
 export type { RecordedRequest } from './recorder.js';

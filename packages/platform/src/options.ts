@@ -20,6 +20,19 @@ export interface PlatformSimOptions {
    * accepts any caller and `/workspaces/:id/*` accepts requests that carry no bearer at all.
    */
   devMode?: boolean;
+  /**
+   * `MOLECULE_ENV=production`: `GET /admin/workspaces/:id/test-token` answers 404
+   * `{"error":"not found"}` unless {@link enableTestTokens} is set.
+   */
+  production?: boolean;
+  /** `MOLECULE_ENABLE_TEST_TOKENS=1`: keeps the test-token route on in production. */
+  enableTestTokens?: boolean;
+  /**
+   * `CANVAS_PROXY_URL` (the SaaS tenant image). When set, a same-origin canvas request (`Referer`
+   * starting `http(s)://<Host>/` or `Origin` equal to `http(s)://<Host>`) passes TenantGuard, and
+   * WorkspaceAuth when it carries no bearer. Nothing is proxied: unknown routes stay gin's 404.
+   */
+  canvasProxyUrl?: string;
   /** `MOLECULE_DEPLOY_MODE=saas`: RFC-1918 agent URLs allowed. Default: `true` when `orgId` is set. */
   saasMode?: boolean;
   /** `MOLECULE_ORG_ID`: turns TenantGuard on (empty-body 404 without `X-Molecule-Org-Id`). */
@@ -86,6 +99,9 @@ export interface PlatformSimOptions {
 export interface ResolvedOptions {
   adminToken: string;
   devMode: boolean;
+  production: boolean;
+  enableTestTokens: boolean;
+  canvasProxyUrl: string;
   saasMode: boolean;
   orgId: string;
   rateLimit: number | false;

@@ -4,6 +4,7 @@
  * route-level auth → handler.
  */
 import { SimAdmin } from './admin.js';
+import { concatBytes } from './bytes.js';
 import type { RequestContext } from './context.js';
 import { SimCore } from './core.js';
 import { applyCors } from './cors.js';
@@ -23,6 +24,7 @@ import { RateLimiter } from './rate-limit.js';
 import { type RecordedRequest, recordHeaders, recordQuery } from './recorder.js';
 import { handleAdminSim } from './routes/admin-sim.js';
 import { platformRoutes } from './routes/table.js';
+import { isSameOriginCanvas } from './same-origin-canvas.js';
 import { setSecurityHeaders } from './security-headers.js';
 import { tenantGuardAllows } from './tenant-guard.js';
 import { newTokenPlaintext } from './tokens.js';
@@ -62,6 +64,9 @@ function resolveOptions(o: PlatformSimOptions, random: RandomSource): ResolvedOp
   return {
     adminToken: o.adminToken === false ? '' : (o.adminToken ?? newTokenPlaintext(random)),
     devMode: o.devMode ?? false,
+    production: o.production ?? false,
+    enableTestTokens: o.enableTestTokens ?? false,
+    canvasProxyUrl: o.canvasProxyUrl ?? '',
     saasMode: o.saasMode ?? Boolean(o.orgId),
     orgId: (o.orgId ?? '').trim(),
     rateLimit: o.rateLimit === undefined ? 600 : o.rateLimit,
@@ -83,6 +88,18 @@ function resolveOptions(o: PlatformSimOptions, random: RandomSource): ResolvedOp
     dockerProvisioner: o.dockerProvisioner ?? false,
     platformUrl: o.platformUrl,
   };
+}
+
+/** Reads the whole body with a reader, so a failing stream rejects here and nowhere else. */
+async function readRequestBody(request: Request): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concatBytes(chunks);
+    chunks.push(value);
+  }
 }
 
 function decodePath(pathname: string): string | null {
@@ -127,7 +144,9 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
     }
     const injected = preResponse(selection.faults);
     if (injected) return merge(base, injected);
-    if (!tenantGuardAllows(resolved.orgId, ctx.path, ctx.headers)) return merge(base, emptyResponse(404));
+    const canvas = isSameOriginCanvas(resolved.canvasProxyUrl, ctx.url.host, ctx.headers);
+    if (!tenantGuardAllows(resolved.orgId, ctx.path, ctx.headers, canvas))
+      return merge(base, emptyResponse(404));
     setSecurityHeaders(ctx.path, base);
     const match = router.match(ctx.method, ctx.path);
     if (match.kind === 'redirect') {
@@ -160,7 +179,14 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
     if (url.pathname.startsWith('/admin/sim/') || url.pathname === '/admin/sim') {
       return toWebResponse(await handleAdminSim(sim, core, request, url));
     }
-    const body = new Uint8Array(await request.arrayBuffer());
+    // A body stream that errors is the handler's problem, as in Go (the a2a proxy answers 400).
+    let body: Uint8Array = new Uint8Array(0);
+    let bodyReadFailed = false;
+    try {
+      body = await readRequestBody(request);
+    } catch {
+      bodyReadFailed = true;
+    }
     const path = decodePath(url.pathname);
     const ip = info?.ip ?? 'unknown';
     const method = request.method.toUpperCase();
@@ -200,9 +226,11 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
         query: url.searchParams,
         headers: request.headers,
         body,
+        bodyReadFailed,
         ip,
         params: {},
         datastoreDown: selection.faults.some((f) => f.type === 'datastore-down'),
+        enqueueFails: selection.faults.some((f) => f.type === 'enqueue-fails'),
         ...(info?.waitUntil ? { waitUntil: info.waitUntil } : {}),
       };
       res = await handle(ctx, selection);

@@ -60,6 +60,13 @@ export interface TokenRow {
   revokedAt: number | null;
 }
 
+/** A row of the org API token table (hash only). */
+export interface OrgTokenRow {
+  hash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
 /** A row of `activity_logs`. Bodies are JSON values as stored in jsonb. */
 export interface ActivityRow {
   id: string;
@@ -110,6 +117,9 @@ export interface SecretValue {
 export class Store {
   readonly workspaces: Map<string, WorkspaceRow> = new Map();
   readonly tokens: TokenRow[] = [];
+  readonly orgTokens: OrgTokenRow[] = [];
+  /** CP session cookie values the simulator issued. */
+  readonly cpSessions: Set<string> = new Set();
   readonly activity: ActivityRow[] = [];
   readonly secrets: Map<string, Map<string, SecretValue>> = new Map();
   readonly globalSecrets: Map<string, SecretValue> = new Map();

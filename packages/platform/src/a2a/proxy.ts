@@ -34,6 +34,8 @@ export type ProxyOutcome =
 export interface ProxyOptions {
   logActivity: boolean;
   datastoreDown?: boolean;
+  /** The busy-queue insert fails (an injected fault): busy → 503 with `Retry-After: 30`. */
+  enqueueFails?: boolean;
   /** Set when draining the queue: busy failures are not re-queued. */
   fromQueue?: QueueItem;
   /** Set when the request comes from `/delegate` (carried into the queue). */
@@ -307,6 +309,13 @@ function dispatchFailed(
   }
   if (opts.fromQueue)
     return err(503, { error: 'workspace agent busy — retry after a short backoff', busy: true });
+  if (opts.enqueueFails) {
+    return err(
+      503,
+      { error: 'workspace agent busy — retry after a short backoff', busy: true, retry_after: 30 },
+      { 'Retry-After': '30' },
+    );
+  }
   const item: QueueItem = {
     id: core.newId(),
     workspaceId: target.id,

@@ -13,6 +13,7 @@ export const MAX_PROXY_REQUEST: number = 1 << 20;
 /** The proxy endpoint. */
 export async function a2aProxy(ctx: RequestContext): Promise<SimResponse> {
   const targetId = ctx.params.id!;
+  if (ctx.bodyReadFailed) return errorResponse(400, 'failed to read request body');
   const body = new TextDecoder().decode(ctx.body.subarray(0, MAX_PROXY_REQUEST));
   const callerId = ctx.headers.get('X-Workspace-ID') ?? '';
   if (isSystemCaller(callerId)) return errorResponse(403, 'invalid caller ID');
@@ -23,6 +24,7 @@ export async function a2aProxy(ctx: RequestContext): Promise<SimResponse> {
   const outcome = await proxyA2ARequest(ctx.core, targetId, body, callerId, {
     logActivity: true,
     datastoreDown: ctx.datastoreDown,
+    enqueueFails: ctx.enqueueFails,
   });
   if (outcome.kind === 'ok') return dataResponse(outcome.status, 'application/json', outcome.body);
   const res = jsonResponse(outcome.status, outcome.body);

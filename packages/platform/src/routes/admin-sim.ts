@@ -132,6 +132,12 @@ export async function handleAdminSim(
       if (method === 'GET' && action === 'notifications') return jsonResponse(200, a.notifications(id));
       if (method === 'GET' && action === 'queue') return jsonResponse(200, a.queue(id));
     }
+    if (first === 'org-tokens' && id === undefined && method === 'POST') {
+      return jsonResponse(201, { auth_token: await a.mintOrgToken() });
+    }
+    if (first === 'cp-sessions' && id === undefined && method === 'POST') {
+      return jsonResponse(201, { cookie: await a.issueCpSession() });
+    }
     if (first === 'secrets' && method === 'PUT') {
       await a.setGlobalSecrets((await readJson(request)) as Record<string, string | null>);
       return jsonResponse(200, { status: 'ok' });

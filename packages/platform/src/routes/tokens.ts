@@ -69,8 +69,13 @@ export function revokeToken(ctx: RequestContext): SimResponse {
   return jsonResponse(200, { status: 'revoked' });
 }
 
-/** `GET /admin/workspaces/:id/test-token`: needs `ADMIN_TOKEN` as bearer when one is set. */
+/**
+ * `GET /admin/workspaces/:id/test-token`: off in production (404 `not found`) unless test tokens
+ * are enabled; needs `ADMIN_TOKEN` as bearer when one is set.
+ */
 export async function testToken(ctx: RequestContext): Promise<SimResponse> {
+  const { production, enableTestTokens } = ctx.core.options;
+  if (production && !enableTestTokens) return errorResponse(404, 'not found');
   const admin = ctx.core.options.adminToken;
   if (admin !== '') {
     const tok = bearerFromHeader(ctx.headers.get('Authorization'));
