@@ -22,6 +22,9 @@ Options:
   --dev                      MOLECULE_ENV=dev: loopback agent URLs reachable at dispatch
   --saas                     SaaS mode: RFC-1918 agent URLs allowed
   --org-id <id>              MOLECULE_ORG_ID: TenantGuard on (needs X-Molecule-Org-Id)
+  --canvas-proxy-url <url>   CANVAS_PROXY_URL: same-origin canvas requests pass TenantGuard/WorkspaceAuth
+  --production               MOLECULE_ENV=production: the test-token route answers 404
+  --enable-test-tokens       MOLECULE_ENABLE_TEST_TOKENS=1: keep it on in production
   --activity-feed <mode>     server (default) | cursor
   --plugins <dir>            serve local://<name> from <dir>/<name>/
   --seed <n>                 deterministic ids, tokens and faults
@@ -50,6 +53,9 @@ async function main(): Promise<void> {
         dev: { type: 'boolean' },
         saas: { type: 'boolean' },
         'org-id': { type: 'string' },
+        'canvas-proxy-url': { type: 'string' },
+        production: { type: 'boolean' },
+        'enable-test-tokens': { type: 'boolean' },
         'activity-feed': { type: 'string' },
         plugins: { type: 'string' },
         seed: { type: 'string' },
@@ -83,6 +89,9 @@ async function main(): Promise<void> {
   if (values.dev) options.devMode = true;
   if (values.saas) options.saasMode = true;
   if (str('org-id')) options.orgId = str('org-id')!;
+  if (str('canvas-proxy-url')) options.canvasProxyUrl = str('canvas-proxy-url')!;
+  if (values.production) options.production = true;
+  if (values['enable-test-tokens']) options.enableTestTokens = true;
   const feed = str('activity-feed');
   if (feed !== undefined) {
     if (feed !== 'server' && feed !== 'cursor') fail('--activity-feed must be server or cursor');

@@ -109,6 +109,55 @@ describe('molecule-platform-sim CLI', () => {
     }
   });
 
+  it('--production, --enable-test-tokens and --canvas-proxy-url are applied (Host = the listener address)', async () => {
+    const id = '0c000000-0000-4000-8000-00000000000c';
+    const prod = start(['--port', '0', '--json', '--seed', '5', '--production']);
+    const p = JSON.parse((await prod.lines)[0]!);
+    await fetch(`${p.url}/admin/sim/workspaces`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${p.adminToken}` },
+      body: JSON.stringify({ id, external: true, url: 'https://c.example.com' }),
+    });
+    const off = await fetch(`${p.url}/admin/workspaces/${id}/test-token`, {
+      headers: { Authorization: `Bearer ${p.adminToken}` },
+    });
+    expect(off.status).toBe(404);
+    expect(await off.text()).toBe('{"error":"not found"}');
+    prod.child.kill('SIGTERM');
+    expect(await exited(prod.child)).toBe(0);
+
+    const canvas = start([
+      '--port',
+      '0',
+      '--json',
+      '--production',
+      '--enable-test-tokens',
+      '--org-id',
+      'org-7',
+      '--canvas-proxy-url',
+      'http://canvas:3000',
+    ]);
+    const c = JSON.parse((await canvas.lines)[0]!);
+    await fetch(`${c.url}/admin/sim/workspaces`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${c.adminToken}` },
+      body: JSON.stringify({ id, external: true, url: 'https://c.example.com' }),
+    });
+    const on = await fetch(`${c.url}/admin/workspaces/${id}/test-token`, {
+      headers: { Authorization: `Bearer ${c.adminToken}`, 'X-Molecule-Org-Id': 'org-7' },
+    });
+    expect(on.status).toBe(200);
+    const state = await fetch(`${c.url}/workspaces/${id}/state`, { headers: { Origin: c.url } });
+    expect(state.status).toBe(200);
+    expect(await state.json()).toMatchObject({ workspace_id: id, status: 'online' });
+    const foreign = await fetch(`${c.url}/workspaces/${id}/state`, {
+      headers: { Referer: 'http://elsewhere.test/' },
+    });
+    expect([foreign.status, await foreign.text()]).toEqual([404, '']);
+    canvas.child.kill('SIGTERM');
+    expect(await exited(canvas.child)).toBe(0);
+  });
+
   it('--help prints usage; an unknown option exits with 2', async () => {
     const help = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
