@@ -8,7 +8,7 @@
 // `<package>/.test-results/`, which is read back here; a runner that dies without a report counts
 // as one failure, so a crash can never pass as "0 failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -60,6 +60,7 @@ for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const results = join(dir, '.test-results');
   rmSync(results, { recursive: true, force: true });
+  mkdirSync(results, { recursive: true }); // bun writes its report only into an existing folder
   const name = relative(root, dir);
   if (pkg.scripts?.test) {
     const out = join(results, 'vitest.json');
