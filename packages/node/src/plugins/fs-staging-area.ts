@@ -205,18 +205,27 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     return slash < 0 ? '' : relPath.slice(0, slash);
   }
 
-  const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  /**
+   * A path's first write creates the file (O_EXCL: nothing, not even a symlink, may be there yet in
+   * the fresh staging folder). No O_TRUNC then: on ext4, truncating a file to zero arms the
+   * "replace via truncate" heuristic, which starts a writeback of the file at every close, paying
+   * block allocation per file on the write path instead of once in the syncfs before the swap.
+   */
+  const createFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  /** A path the archive repeats replaces the earlier file's content. */
+  const rewriteFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
   /**
    * Opens a file for writing with exactly `mode`. Plain callback calls, wrapped once: per file this
    * costs a fraction of the FileHandle promise API, which matters with thousands of small files.
    */
   function openForWrite(relPath: string, mode: number): Promise<number> {
+    const again = written.has(relPath);
     // The creation mode goes through the umask, and a file written before keeps its old mode.
-    const needsChmod = (mode & UMASK) !== 0 || written.has(relPath);
+    const needsChmod = (mode & UMASK) !== 0 || again;
     written.add(relPath);
     return new Promise((resolve, reject) => {
-      fsOpen(full(relPath), openFlags, mode, (error, fd) => {
+      fsOpen(full(relPath), again ? rewriteFlags : createFlags, mode, (error, fd) => {
         if (error) return reject(error);
         if (!needsChmod) return resolve(fd);
         fchmod(fd, mode, (chmodError) => {
