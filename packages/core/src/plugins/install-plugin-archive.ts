@@ -28,6 +28,12 @@ export const DEFAULT_SETUP_TIMEOUT_MS = 120_000;
 /** plugin.yaml files larger than this are refused rather than read for their `sha256`. */
 export const MAX_PLUGIN_YAML_BYTES: number = 1024 * 1024;
 
+/**
+ * Files up to this size go to a sink's `writeFileChunks` (when it has one) in one piece: a stream
+ * per file costs more than the file's bytes held for a moment.
+ */
+const WHOLE_FILE_BYTES = 256 * 1024;
+
 /** Where the archive bytes come from, opened only once the lock is held. */
 export interface PluginArchiveSource {
   body: ReadableStream<Uint8Array>;
@@ -143,7 +149,11 @@ export async function runPluginInstall(
       for await (const entry of readTarEntries(tar, { maxMetadataBytes: limits.maxMetadataBytes })) {
         const admitted = policy.admit(entry.header);
         if (admitted.kind === 'file') {
-          await staging.writeFile(admitted.path, entry.body, admitted.mode);
+          if (staging.writeFileChunks && admitted.size <= WHOLE_FILE_BYTES) {
+            await staging.writeFileChunks(admitted.path, await entry.readAll(), admitted.mode);
+          } else {
+            await staging.writeFile(admitted.path, entry.body, admitted.mode);
+          }
           counts.files += 1;
           progress.bytesWritten += admitted.size;
         } else if (admitted.kind === 'directory') {

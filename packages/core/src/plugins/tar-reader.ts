@@ -44,7 +44,13 @@ export interface TarEntryHeader {
  */
 export interface TarEntry {
   header: TarEntryHeader;
-  body: ReadableStream<Uint8Array>;
+  /** The data as a stream (created on first access). */
+  readonly body: ReadableStream<Uint8Array>;
+  /**
+   * The whole data at once, as views of the incoming chunks: for small entries, instead of `body`
+   * (use one or the other). Same rules and errors as `body`.
+   */
+  readAll(): Promise<Uint8Array[]>;
 }
 
 /** Limits of the reader itself; the archive policy has the limits on what entries may contain. */
@@ -229,7 +235,15 @@ export async function* readTarEntries(
       };
       const state: BodyState = { remaining: dataLength, pulling: null, detached: false, error: undefined };
       current = { state, padding: padding(dataLength), path };
-      yield { header, body: entryBody(bytes, state, path) };
+      let body: ReadableStream<Uint8Array> | undefined;
+      yield {
+        header,
+        get body(): ReadableStream<Uint8Array> {
+          body ??= entryBody(bytes, state, path);
+          return body;
+        },
+        readAll: () => readEntryData(bytes, state, path),
+      };
     }
   } finally {
     if (!finished) await bytes.cancel();
@@ -272,4 +286,34 @@ function entryBody(bytes: ByteReader, state: BodyState, path: string): ReadableS
     },
     { highWaterMark: 0 },
   );
+}
+
+/** All of an entry's (remaining) data as chunks; tracked in `state` like a body pull. */
+function readEntryData(bytes: ByteReader, state: BodyState, path: string): Promise<Uint8Array[]> {
+  const read = async (): Promise<Uint8Array[]> => {
+    if (state.detached) throw new TypeError(`tar entry ${path} was read after the next entry was requested`);
+    const chunks: Uint8Array[] = [];
+    while (state.remaining > 0) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await bytes.readChunk(state.remaining);
+      } catch (error) {
+        state.error = error;
+        throw error;
+      }
+      if (!chunk) {
+        state.error = truncated(path);
+        throw state.error;
+      }
+      state.remaining -= chunk.length;
+      chunks.push(chunk);
+    }
+    return chunks;
+  };
+  const result = read();
+  state.pulling = result.then(
+    () => {},
+    () => {},
+  );
+  return result;
 }

@@ -48,6 +48,12 @@ export interface StagingArea {
    * consumed and written; durability (fsync) may complete later but before `commit` swaps.
    */
   writeFile(relPath: string, data: ReadableStream<Uint8Array>, mode: number): Promise<void>;
+  /**
+   * Optional: the same as {@link writeFile} for a file whose whole content is already at hand, as
+   * chunks (which the caller never touches again). The installer uses it for small files when
+   * present, sparing a stream per file; a sink without it gets every file through `writeFile`.
+   */
+  writeFileChunks?(relPath: string, chunks: readonly Uint8Array[], mode: number): Promise<void>;
   /** Creates a relative symlink (only called when the policy allows symlinks). */
   symlink(relPath: string, target: string): Promise<void>;
   /**

@@ -302,6 +302,30 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     }
   }
 
+  /** Writes a small file's whole content in the background, within the write-behind budget. */
+  async function writeBehind(
+    relPath: string,
+    chunks: Uint8Array[],
+    bytes: number,
+    mode: number,
+  ): Promise<void> {
+    await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - bytes);
+    inBackground(
+      relPath,
+      async () => {
+        const fd = await openForWrite(relPath, mode);
+        try {
+          await writeChunks(fd, chunks);
+        } catch (error) {
+          await closeQuietly(fd);
+          throw error;
+        }
+        await finish(fd);
+      },
+      bytes,
+    );
+  }
+
   async function settle(): Promise<void> {
     while (pending.size > 0) await Promise.all(pending);
     if (backgroundError !== undefined) throw backgroundError;
@@ -337,21 +361,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
           headBytes += value.length;
         }
         if (ended) {
-          await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - headBytes);
-          inBackground(
-            relPath,
-            async () => {
-              const fd = await openForWrite(relPath, mode);
-              try {
-                await writeChunks(fd, head);
-              } catch (error) {
-                await closeQuietly(fd);
-                throw error;
-              }
-              await finish(fd);
-            },
-            headBytes,
-          );
+          await writeBehind(relPath, head, headBytes, mode);
           return;
         }
         await pendingByPath.get(relPath);
@@ -382,6 +392,28 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
         await reader.cancel(error).catch(() => {});
         throw error;
       }
+    },
+
+    async writeFileChunks(relPath, chunks, mode) {
+      assertOpen();
+      assertRelative(relPath);
+      await ensureDir(parentOf(relPath));
+      let bytes = 0;
+      for (const chunk of chunks) bytes += chunk.length;
+      if (bytes <= WRITE_BEHIND_FILE_BYTES) {
+        await writeBehind(relPath, [...chunks], bytes, mode);
+        return;
+      }
+      await pendingByPath.get(relPath);
+      const fd = await openForWrite(relPath, mode);
+      try {
+        await writeChunks(fd, [...chunks]);
+      } catch (error) {
+        await closeQuietly(fd);
+        throw error;
+      }
+      await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES);
+      inBackground(relPath, () => finish(fd), 0);
     },
 
     async symlink(relPath, target) {
