@@ -62,9 +62,13 @@ export async function sendCanvasMessages(
   }
 }
 
-/** Waits (polling every 5 ms) until `condition()` holds. */
-export async function until(condition: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 4_000; i++) {
+/** Waits (polling every 5 ms of real time, at most `attempts` times) until `condition()` holds. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what = 'condition',
+  attempts = 4_000,
+): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -6,24 +6,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type AgentClient,
-  type AgentClientOptions,
-  type Clock,
-  type CursorStore,
-  createAgentClient,
-  type Logger,
-  type LogLevel,
-  type Random,
-} from '@molecule-ai/agent-core';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
-import {
-  createPlatformSim,
-  type PlatformSim,
-  type PlatformSimOptions,
-  type RecordedRequest,
-} from '@molecule-ai/platform-sim';
-import { startPlatformServer } from '@molecule-ai/platform-sim/node';
+import type { Clock, CursorStore, Logger, LogLevel, Random } from '@molecule-ai/agent-core';
+import type { PlatformSim, RecordedRequest } from '@molecule-ai/platform-sim';
+
+// The simulator harness is the package's shared one (test/sim.ts).
+export { type Agent, createAgent, type SimHarness, startSim, until } from '../sim.js';
 
 /** A start time far from the real one, so a real `Date.now()` leaking in would show. */
 export const VIRTUAL_EPOCH: number = Date.UTC(2031, 0, 1);
@@ -282,51 +269,6 @@ export function leakedSecrets(value: unknown, secrets: readonly string[]): strin
   return secrets.filter((secret) => secret !== '' && text.includes(secret));
 }
 
-/** A simulator on a real loopback port. */
-export interface SimHarness {
-  sim: PlatformSim;
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Starts a simulator (poll-only agents allowed, no rate limiter unless asked) on 127.0.0.1. */
-export async function startSim(options: PlatformSimOptions = {}): Promise<SimHarness> {
-  const sim = createPlatformSim({ allowPlaceholderUrl: true, rateLimit: false, ...options });
-  const server = await startPlatformServer(sim, { port: 0, host: '127.0.0.1' });
-  return { sim, url: server.url, close: () => server.close() };
-}
-
-/** A workspace of the simulator and a client for it. */
-export interface Agent {
-  id: string;
-  token: string;
-  client: AgentClient;
-}
-
-/**
- * Creates an external workspace (its token minted at creation) and a client holding that token;
- * registers it (poll-only placeholder URL unless `reportedUrl`) unless `register` is false.
- */
-export async function createAgent(
-  harness: SimHarness,
-  options: Partial<AgentClientOptions> & { register?: boolean; parentId?: string } = {},
-): Promise<Agent> {
-  const { register = true, parentId, ...clientOptions } = options;
-  const created = await harness.sim.admin.createWorkspace({
-    external: true,
-    ...(parentId ? { parentId } : {}),
-  });
-  const token = created.token!;
-  const client = createAgentClient({
-    workspaceId: created.id,
-    platformUrl: harness.url,
-    tokenStore: createMemoryTokenStore({ [created.id]: token }),
-    ...clientOptions,
-  });
-  if (register) await client.register();
-  return { id: created.id, token, client };
-}
-
 /** `METHOD /path` of the requests recorded so far whose path matches `path`. */
 export function requestsTo(sim: PlatformSim, method: string, path: RegExp): RecordedRequest[] {
   return sim.requests.filter((r) => r.method === method && path.test(r.path));
@@ -340,19 +282,6 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection, got a value');
-}
-
-/** Waits (polling every 5 ms of real time) until `condition()` holds. */
-export async function until(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  attempts = 4_000,
-): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`${what} not reached`);
 }
 
 /** One request a {@link RecordingServer} received. */
