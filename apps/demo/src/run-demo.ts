@@ -20,7 +20,7 @@ import { Cleanup } from './cleanup.js';
 import { maskPushUrl, quote, shortId } from './display.js';
 import type { DemoOptions } from './options.js';
 import { DEMO_SECRETS, type EmbeddedPlatform, startEmbeddedPlatform } from './platform/embedded-platform.js';
-import { describeError, type StepControl, type StepOutcome, StepRunner } from './step-runner.js';
+import { type StepControl, type StepOutcome, StepRunner } from './step-runner.js';
 import type { DemoOutcome, DemoView } from './view/demo-view.js';
 import { formatBytes, formatDuration } from './view/format.js';
 
@@ -135,17 +135,9 @@ export async function runDemo(
       : runAgainstPlatform(options, runner, cleanup, runtime, tokenDir, pluginsDir, signal));
     message = `Demo complete: ${runner.steps.length} steps`;
   } catch (error) {
-    if (signal.aborted) {
-      status = 'stopped';
-      message = 'stopped';
-    } else {
-      status = 'failed';
-      const failed = runner.steps.find((s) => s.status === 'failed');
-      message = failed
-        ? `failed at step ${failed.index} (${failed.title}): ${describeError(error)}`
-        : `failed: ${describeError(error)}`;
-      if (options.verbose && error instanceof Error && error.stack) data.stack = error.stack;
-    }
+    ({ status, message } = runner.endedBy(error));
+    if (status === 'failed' && options.verbose && error instanceof Error && error.stack)
+      data.stack = error.stack;
   }
 
   const failures = await cleanup.runAll();

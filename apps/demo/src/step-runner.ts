@@ -49,6 +49,21 @@ export class StepRunner {
     return last?.status === 'running' ? last : undefined;
   }
 
+  /**
+   * How a run that threw `error` ended: `stopped` when Ctrl-C caused it, else `failed` with the
+   * failed step (if one failed) and a one-line reason.
+   */
+  endedBy(error: unknown): { status: 'failed' | 'stopped'; message: string } {
+    if (this.signal.aborted) return { status: 'stopped', message: 'stopped' };
+    const failed = this.steps.find((s) => s.status === 'failed');
+    return {
+      status: 'failed',
+      message: failed
+        ? `failed at step ${failed.index} (${failed.title}): ${describeError(error)}`
+        : `failed: ${describeError(error)}`,
+    };
+  }
+
   async run(id: string, title: string, body: (control: StepControl) => Promise<StepOutcome>): Promise<void> {
     if (this.signal.aborted) throw new AbortError('stopped');
     const step = this.begin(id, title);

@@ -9,7 +9,7 @@ import type { RecordedRequest } from '@molecule-ai/platform-sim';
 import { Cleanup } from '../cleanup.js';
 import { maskPushUrl, quote } from '../display.js';
 import type { DemoOptions } from '../options.js';
-import { describeError, StepRunner } from '../step-runner.js';
+import { StepRunner } from '../step-runner.js';
 import type { DemoOutcome, DemoView } from '../view/demo-view.js';
 import { captureConsole } from './capture-console.js';
 import { withoutForeignSignalHandlers } from './own-signals.js';
@@ -156,16 +156,7 @@ export async function runWorkerDemo(
     });
     message = `Worker demo complete: ${runner.steps.length} steps`;
   } catch (error) {
-    if (signal.aborted) {
-      status = 'stopped';
-      message = 'stopped';
-    } else {
-      status = 'failed';
-      const failed = runner.steps.find((s) => s.status === 'failed');
-      message = failed
-        ? `failed at step ${failed.index} (${failed.title}): ${describeError(error)}`
-        : `failed: ${describeError(error)}`;
-    }
+    ({ status, message } = runner.endedBy(error));
   }
   const running = example as RunningWorkerExample | null;
   if (running) {
