@@ -10,21 +10,29 @@ export interface ParsedBody {
   value: unknown;
 }
 
+/** `10 MiB` for 10485760: how a cap is named in messages. */
+export function describeByteCap(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
 /**
  * Reads a whole body, refusing more than `maxBytes` (a hostile server cannot exhaust memory).
+ * The bytes counted are the DECODED ones: fetch inflates gzip and br transparently, so a declared
+ * `Content-Length` counts compressed bytes and says nothing about what reaches memory. Reading
+ * stops (and the stream is cancelled) as soon as the cap is passed.
  * Must be called while the attempt's signal is live, so a stalled body times out.
  */
 export async function readBodyText(response: Response, maxBytes: number, source: string): Promise<string> {
   const body = response.body;
   if (body === null) return '';
-  const declared = response.headers.get('content-length');
-  if (declared !== null && /^\d{1,15}$/.test(declared) && Number(declared) <= maxBytes) {
-    // The length is known and small enough; the fetch implementation enforces it, so the fast path is safe.
-    return response.text();
-  }
   const bytes = await readCappedStream(body, maxBytes);
   if (bytes === undefined) {
-    throw new InvalidResponseError(`response body is larger than ${maxBytes} bytes`, { source });
+    throw new InvalidResponseError(
+      `${source}: the response body is larger than the cap of ${describeByteCap(maxBytes)} (${maxBytes} bytes, counted after decompression)`,
+      { source, issues: [`body: more than ${maxBytes} bytes`] },
+    );
   }
   return new TextDecoder().decode(bytes);
 }
