@@ -100,11 +100,17 @@ export class UnprocessableEntityError extends ApiError {
 }
 export class RateLimitError extends ApiError {
   override readonly code: string = 'rate_limited';
-  /** How long the server asked us to wait, when it said so sensibly. */
+  /** How long the server asked us to wait, when it said so sensibly; at most one hour. */
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, init: ApiErrorInit & { retryAfterMs?: number | undefined }) {
+  /** The raw `Retry-After-Ms` or `Retry-After` header, as sent (uncapped, cut to 100 characters). */
+  readonly retryAfter: string | undefined;
+  constructor(
+    message: string,
+    init: ApiErrorInit & { retryAfterMs?: number | undefined; retryAfter?: string | undefined },
+  ) {
     super(message, init);
     this.retryAfterMs = init.retryAfterMs;
+    this.retryAfter = init.retryAfter;
   }
 }
 export class ServerError extends ApiError {
@@ -252,10 +258,21 @@ export class PeerRejectedError extends MoleculeError {
 export class PeerBusyError extends ApiError {
   override readonly code: string = 'peer_busy';
   readonly targetId: string;
+  /** How long to wait, from `Retry-After` or the body's `retry_after`; at most one hour. */
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, init: ApiErrorInit & { targetId: string; retryAfterMs?: number | undefined }) {
+  /** The raw `Retry-After-Ms` or `Retry-After` header, as sent (uncapped), when there was one. */
+  readonly retryAfter: string | undefined;
+  constructor(
+    message: string,
+    init: ApiErrorInit & {
+      targetId: string;
+      retryAfterMs?: number | undefined;
+      retryAfter?: string | undefined;
+    },
+  ) {
     super(message, init);
     this.targetId = init.targetId;
     this.retryAfterMs = init.retryAfterMs;
+    this.retryAfter = init.retryAfter;
   }
 }

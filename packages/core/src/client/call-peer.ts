@@ -12,7 +12,7 @@ import {
 import { HEADER } from '../http/headers.js';
 import { certainlyNotSent } from '../http/network-error.js';
 import { type HttpResponse, requireJsonBody, sendRequest } from '../http/request.js';
-import { parseRetryAfter } from '../http/retry-after.js';
+import { cappedRetryAfter, MAX_RETRY_AFTER_MS, rawRetryAfter } from '../http/retry-after.js';
 import { apiPath, encodeSegment, parsePeerUrl } from '../http/url.js';
 import {
   type A2APart,
@@ -230,10 +230,12 @@ async function callProxy(
     const body = parseOrUndefined(proxyErrorBody, response.body) ?? {};
     const reason = body.error ?? (response.bodyKind === 'empty' ? 'empty body' : 'no reason given');
     if (response.status === 503 && (body.busy || body.waking)) {
-      const header = parseRetryAfter(response.headers, ctx.clock.now());
+      const header = cappedRetryAfter(response.headers, ctx.clock.now());
       const retryAfterMs =
         header ??
-        (body.retry_after !== undefined && body.retry_after >= 0 ? body.retry_after * 1000 : undefined);
+        (body.retry_after !== undefined && body.retry_after >= 0
+          ? Math.min(body.retry_after * 1000, MAX_RETRY_AFTER_MS)
+          : undefined);
       throw new PeerBusyError(`peer ${targetId} is busy (503: ${reason}); retry later`, {
         status: 503,
         method: 'POST',
@@ -241,6 +243,7 @@ async function callProxy(
         body: response.body,
         targetId,
         retryAfterMs,
+        retryAfter: rawRetryAfter(response.headers),
       });
     }
     throw new PeerUnreachableError(

@@ -6,6 +6,7 @@ import { systemClock, systemRandom } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { A2APart } from '../schemas/a2a.js';
 import type { ActivityRow } from '../schemas/platform.js';
+import { checkDuration } from '../util/duration-limit.js';
 import type { OutgoingMessage } from './a2a-envelope.js';
 import { type FetchActivityOptions, fetchActivity, type NotifyAttachment, notify } from './activity.js';
 import {
@@ -107,10 +108,8 @@ function resolveTimeouts(overrides: Partial<Timeouts> | undefined): Timeouts {
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };
   for (const [key, value] of Object.entries(overrides ?? {}) as [keyof Timeouts, number | undefined][]) {
     if (value === undefined) continue;
-    if (!(key in DEFAULT_TIMEOUTS) || !Number.isFinite(value) || value <= 0) {
-      throw new ConfigError(`timeouts.${key} must be a positive number of milliseconds`);
-    }
-    timeouts[key] = value;
+    if (!(key in DEFAULT_TIMEOUTS)) throw new ConfigError(`timeouts.${key} is not a known timeout`);
+    timeouts[key] = checkDuration(`timeouts.${key}`, value);
   }
   return timeouts;
 }

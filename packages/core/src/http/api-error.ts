@@ -13,7 +13,7 @@ import {
   UnprocessableEntityError,
 } from '../errors.js';
 import { redact, redactText } from '../util/redact.js';
-import { parseRetryAfter } from './retry-after.js';
+import { cappedRetryAfter, rawRetryAfter } from './retry-after.js';
 
 /** What the factory needs to know about a failed response. */
 export interface FailedResponse {
@@ -65,7 +65,8 @@ export function apiErrorFromResponse(response: FailedResponse): ApiError {
     case 429:
       return new RateLimitError(message, {
         ...init,
-        retryAfterMs: parseRetryAfter(response.headers, response.nowMs),
+        retryAfterMs: cappedRetryAfter(response.headers, response.nowMs),
+        retryAfter: rawRetryAfter(response.headers),
       });
   }
   return status >= 500 ? new ServerError(message, init) : new ApiError(message, init);

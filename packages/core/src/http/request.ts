@@ -7,7 +7,7 @@ import {
   MoleculeError,
   TimeoutError,
 } from '../errors.js';
-import type { Clock, Random } from '../ports/clock.js';
+import { type Clock, MAX_TIMER_DELAY_MS, type Random } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import { redactText } from '../util/redact.js';
 import { type BodyKind, parseBodyText, readBodyText } from './body.js';
@@ -76,9 +76,6 @@ interface AttemptSignal {
   release(): void;
 }
 
-/** setTimeout's largest delay; a longer one would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): AttemptSignal {
   // A plain timer cleared when the attempt ends, rather than AbortSignal.timeout(): same meaning,
   // but AbortSignal.timeout leaves a timer and a finalizer behind per call, which measurably slows
@@ -90,7 +87,7 @@ function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): Atte
       timedOut = true;
       controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
     },
-    Math.min(Math.max(1, timeoutMs), MAX_TIMER_MS),
+    Math.min(Math.max(1, timeoutMs), MAX_TIMER_DELAY_MS),
   );
   const onCaller = (): void => controller.abort(caller?.reason);
   if (caller?.aborted) controller.abort(caller.reason);

@@ -41,6 +41,24 @@ export function parseRetryAfterValue(value: string | null | undefined, nowMs: nu
 }
 
 /**
+ * The longest server-requested delay an error exposes as `retryAfterMs`: one hour. A hostile or
+ * broken server may say `1e300` or a date in the year 9999; the raw header stays on the error.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** {@link parseRetryAfter} capped at {@link MAX_RETRY_AFTER_MS}: what errors expose. */
+export function cappedRetryAfter(headers: Headers, nowMs: number): number | undefined {
+  const ms = parseRetryAfter(headers, nowMs);
+  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/** The raw `Retry-After-Ms` / `Retry-After` header as the server sent it (cut to 100 characters). */
+export function rawRetryAfter(headers: Headers): string | undefined {
+  const raw = headers.get('retry-after-ms') ?? headers.get('retry-after');
+  return raw === null ? undefined : raw.slice(0, 100);
+}
+
+/**
  * The server-requested delay of a response in milliseconds: `Retry-After-Ms` (float ms) when it
  * is sane, else `Retry-After` (see {@link parseRetryAfterValue}), else `undefined`.
  */

@@ -1,4 +1,5 @@
 import type { Random } from '../ports/clock.js';
+import { checkDuration } from '../util/duration-limit.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
@@ -62,12 +63,16 @@ export const NO_RETRY_POLICY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY_POL
 /** The `retry` option of the client: a preset name or a policy (missing fields from the default). */
 export type RetryOption = 'default' | 'wide' | 'none' | Partial<RetryPolicy>;
 
-/** Turns the `retry` option into a complete policy. */
+/** Turns the `retry` option into a complete policy; delays beyond a day are a ConfigError. */
 export function resolveRetryPolicy(option: RetryOption | undefined): RetryPolicy {
   if (option === undefined || option === 'default') return DEFAULT_RETRY_POLICY;
   if (option === 'wide') return WIDE_RETRY_POLICY;
   if (option === 'none') return NO_RETRY_POLICY;
-  return Object.freeze({ ...DEFAULT_RETRY_POLICY, ...option });
+  const policy = Object.freeze({ ...DEFAULT_RETRY_POLICY, ...option });
+  for (const key of ['baseDelayMs', 'jitterMs', 'maxDelayMs', 'minDelayMs'] as const) {
+    checkDuration(`retry.${key}`, policy[key], { allowZero: true });
+  }
+  return policy;
 }
 
 /** How one attempt ended, as far as retrying is concerned. */

@@ -3,6 +3,7 @@ import type { CursorStore } from '../ports/cursor-store.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
 import { createMemoryCursorStore } from '../testing/memory-cursor-store.js';
+import { checkDuration } from '../util/duration-limit.js';
 import { isRecord } from './a2a-parts.js';
 import { detectFeedMode, type FeedMode, rowIdOf, sortRowsAscending } from './feed-order.js';
 import type { DeliveryRunOptions, DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';
@@ -94,7 +95,7 @@ export function createPollDelivery(options: PollDeliveryOptions): PollDelivery {
   const store = options.cursorStore ?? createMemoryCursorStore();
   const logger = options.logger ?? silentLogger;
   const workspaceId = client.workspaceId;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs must be positive');
+  checkDuration('intervalMs', intervalMs);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
     throw new ConfigError('limit must be an integer 1..500');
   if (!Number.isInteger(seenLimit) || seenLimit < 2 * limit) {

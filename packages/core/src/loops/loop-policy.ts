@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { checkDuration } from '../util/duration-limit.js';
 
 /** The knobs of a loop, in milliseconds. Plain data so a Worker can keep it between ticks. */
 export interface LoopPolicy {
@@ -32,22 +33,20 @@ export const DEFAULT_LOOP_POLICY: LoopPolicy = {
   dueToleranceMs: 10,
 };
 
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number of ms`);
-  return value;
-}
-
-/** Fills in defaults and rejects nonsense (zero or negative intervals would spin the loop). */
+/**
+ * Fills in defaults and rejects nonsense: zero or negative intervals would spin the loop, and one
+ * longer than a day (see `checkDuration`) is a unit mistake that would leave the agent silent.
+ */
 export function resolveLoopPolicy(options: Partial<LoopPolicy> = {}): LoopPolicy {
   const policy: LoopPolicy = { ...DEFAULT_LOOP_POLICY };
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) (policy as unknown as Record<string, unknown>)[key] = value;
   }
-  positive('heartbeatIntervalMs', policy.heartbeatIntervalMs);
-  positive('statePollIntervalMs', policy.statePollIntervalMs);
-  if (policy.deliveryIntervalMs !== null) positive('deliveryIntervalMs', policy.deliveryIntervalMs);
-  positive('backoffBaseMs', policy.backoffBaseMs);
-  positive('backoffMaxMs', policy.backoffMaxMs);
+  checkDuration('heartbeatIntervalMs', policy.heartbeatIntervalMs);
+  checkDuration('statePollIntervalMs', policy.statePollIntervalMs);
+  if (policy.deliveryIntervalMs !== null) checkDuration('deliveryIntervalMs', policy.deliveryIntervalMs);
+  checkDuration('backoffBaseMs', policy.backoffBaseMs);
+  checkDuration('backoffMaxMs', policy.backoffMaxMs);
   if (
     policy.maxIterations !== null &&
     (!Number.isInteger(policy.maxIterations) || policy.maxIterations < 0)

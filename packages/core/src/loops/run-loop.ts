@@ -6,6 +6,7 @@ import { type Clock, type Random, systemClock, systemRandom } from '../ports/clo
 import type { CursorStore } from '../ports/cursor-store.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
+import { checkDuration } from '../util/duration-limit.js';
 import { type AgentStepContext, performTick } from './agent-step.js';
 import { createAgentStepContext } from './agent-step-context.js';
 import type { LoopClient } from './loop-client.js';
@@ -204,6 +205,7 @@ export function runAgentLoop<Client extends AgentLoopClient>(
 ): LoopRun {
   const logger = options.logger ?? silentLogger;
   const { client } = options;
+  if (options.pollIntervalMs !== undefined) checkDuration('pollIntervalMs', options.pollIntervalMs);
   const delivery =
     options.delivery ??
     createPollDelivery({

@@ -1,6 +1,7 @@
 import { AbortError, ConfigError, IntegrityError, isMoleculeError, UnsafeArchiveError } from '../errors.js';
 import { silentLogger } from '../ports/logger.js';
 import type { StagingArea } from '../ports/plugin-sink.js';
+import { checkDuration } from '../util/duration-limit.js';
 import { resolveArchiveLimits } from './archive-limits.js';
 import { createArchivePolicy } from './archive-policy.js';
 import { gunzipWithLimits } from './gunzip.js';
@@ -89,8 +90,7 @@ export async function runPluginInstall(
   if (runSetup && !runner)
     throw new ConfigError('a process runner is required to run setup.sh (or pass runSetup: false)');
   const setupTimeoutMs = options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
-  if (!Number.isFinite(setupTimeoutMs) || setupTimeoutMs <= 0)
-    throw new ConfigError('setupTimeoutMs must be a positive number');
+  checkDuration('setupTimeoutMs', setupTimeoutMs);
   throwIfAborted(signal);
 
   const progress = {

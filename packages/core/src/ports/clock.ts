@@ -9,23 +9,40 @@ export interface Clock {
 /** A source of uniform numbers in [0, 1). */
 export type Random = () => number;
 
-/** The clock of the host: `Date.now()` and an abortable `setTimeout`. */
+/**
+ * The longest delay one host timer takes (2^31-1 ms, about 24.8 days): Node, Bun and browsers fire
+ * a longer `setTimeout` at once, which would turn a long sleep into a busy loop.
+ */
+export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * The clock of the host: `Date.now()` and an abortable `setTimeout`. A sleep longer than one host
+ * timer allows waits in chunks of at most {@link MAX_TIMER_DELAY_MS}; `Infinity` waits until the
+ * signal aborts; NaN and negative delays are zero.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
+      let remaining = Number.isNaN(ms) ? 0 : Math.max(ms, 0);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(signal?.reason);
       };
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
+      const next = (): void => {
+        if (remaining <= MAX_TIMER_DELAY_MS) {
+          timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }, remaining);
+          return;
+        }
+        remaining -= MAX_TIMER_DELAY_MS;
+        timer = setTimeout(next, MAX_TIMER_DELAY_MS);
+      };
+      next();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
