@@ -105,7 +105,7 @@ describe('fetchActivity against the server of the contract (no cursor, newest fi
               null,
               { text: 'no id' },
               { id: '' },
-              { id: 'ok', source_id: 5 },
+              { id: 'bad', source_id: { nested: true } },
               { id: 'good', data: { text: 'hi' } },
             ],
           },
@@ -115,6 +115,25 @@ describe('fetchActivity against the server of the contract (no cursor, newest fi
     const rows = await me.client.fetchActivity();
     expect(rows).toEqual([{ id: 'good', data: { text: 'hi' } }]);
     expect(me.logger.lines.filter((l) => l.message === 'dropping a malformed activity row')).toHaveLength(6);
+  });
+
+  it('numeric id, source_id and created_at are kept and read as strings (Python kept such rows)', async () => {
+    const me = await agent();
+    env.sim.setFaults({
+      rules: [
+        {
+          path: '/workspaces/:id/activity',
+          fault: {
+            type: 'status',
+            status: 200,
+            body: [{ id: 17, source_id: 3, created_at: 1_767_225_600, data: { text: 'hi' } }],
+          },
+        },
+      ],
+    });
+    expect(await me.client.fetchActivity()).toEqual([
+      { id: '17', source_id: '3', created_at: '1767225600', data: { text: 'hi' } },
+    ]);
   });
 
   it('fetch_inbound_401_raises: AuthenticationError', async () => {

@@ -146,7 +146,7 @@ describe('platform schemas', () => {
     const row = { id: 'p', role: null, agent_card: null, parent_id: null, extra: true, tier: 3 };
     expect(v.parse(peerRowSchema, row)).toEqual(row);
   });
-  it('an activity row needs a non-empty string id; everything else is optional and kept', () => {
+  it('an activity row needs a non-empty string or numeric id; everything else is optional and kept', () => {
     const row = {
       id: 'a',
       activity_type: 'a2a_receive',
@@ -156,11 +156,17 @@ describe('platform schemas', () => {
       other: [1],
     };
     expect(v.parse(activityRowSchema, row)).toEqual(row);
+    // Numbers are ids too (integer-keyed servers); Python's str(row["id"]) kept them.
+    expect(v.parse(activityRowSchema, { id: 7, source_id: 5, created_at: 1 })).toEqual({
+      id: '7',
+      source_id: '5',
+      created_at: '1',
+    });
     for (const bad of [
       { id: '' },
-      { id: 7 },
+      { id: Number.NaN },
       {},
-      { id: 'a', source_id: 5 },
+      { id: 'a', source_id: { x: 1 } },
       { id: 'a', duration_ms: 'slow' },
     ]) {
       expect(v.safeParse(activityRowSchema, bad).success).toBe(false);

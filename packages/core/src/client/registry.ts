@@ -19,8 +19,8 @@ export interface RegisterResult {
 export interface HeartbeatReport {
   currentTask?: string;
   activeTasks?: number;
-  errorRate?: number;
-  sampleError?: string;
+  errorRate?: number | undefined;
+  sampleError?: string | undefined;
   /** Only `"wedged"` means something to the platform. */
   runtimeState?: string;
   /** USD cents spent this month; 0 = no update. */

@@ -77,7 +77,8 @@ export function parseActivityRow(row: unknown): InboundMessage | null {
     peerName: pyStr(data.peer_name),
     peerRole: pyStr(data.peer_role),
     agentCardUrl: pyStr(data.agent_card_url),
-    createdAt: optionalString(row.created_at) ?? optionalString(row.ts),
+    // Epoch timestamps from integer columns arrive as numbers; kept as their decimal string.
+    createdAt: pyStr(row.created_at) || pyStr(row.ts) || null,
     raw: row,
   };
 }

@@ -58,10 +58,25 @@ export interface AgentStepResult {
   next: LoopAction;
 }
 
+/** Unknown report keys already warned about, per supplier: a typo is worth one warning, not one per tick. */
+const warnedKeys = new WeakMap<object, Set<string>>();
+
 function reportOf(context: AgentStepContext, logger: Logger): TaskReport {
-  if (context.taskReport) {
+  const supplier = context.taskReport;
+  if (supplier) {
     try {
-      return normaliseTaskReport(context.taskReport());
+      return normaliseTaskReport(supplier(), {
+        onUnknownKey: (key) => {
+          let warned = warnedKeys.get(supplier);
+          if (!warned) warnedKeys.set(supplier, (warned = new Set()));
+          if (warned.has(key)) return;
+          warned.add(key);
+          logger.warn(
+            'the task report has an unknown key; it is not sent (use currentTask, activeTasks, errorRate, sampleError or their snake_case forms)',
+            { key },
+          );
+        },
+      });
     } catch (error) {
       logger.warn('task report supplier failed; reporting no task', { error });
       return { activeTasks: 0, currentTask: '' };

@@ -142,7 +142,15 @@ function startRunner(context: AgentStepContext, signal: AbortSignal | undefined)
       }
     } finally {
       signal?.removeEventListener('abort', onExternalAbort);
-      await delivery?.stop();
+      // A delivery that fails to stop must not cost the caller the exit reason (Python's finally
+      // logged delivery.stop() errors too).
+      try {
+        await delivery?.stop();
+      } catch (error) {
+        logger.warn('the inbound delivery failed to stop', {
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
       await dispatcher?.whenIdle();
     }
   })();

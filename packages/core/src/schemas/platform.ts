@@ -14,6 +14,19 @@ const looseObject = <const T extends v.ObjectEntries>(entries: T) =>
 
 const nullishString = v.nullish(v.string());
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
+/**
+ * A string, or a number read as its decimal string: servers backed by integer columns send ids and
+ * epoch timestamps as JSON numbers, and the Python SDK kept those rows (`str(row["id"])`).
+ */
+const numberAsString = v.pipe(
+  v.number(),
+  v.finite('Invalid type: Expected a string or a finite number'),
+  v.transform((n: number) => String(n)),
+);
+const idString = v.union([nonEmpty, numberAsString], 'Invalid type: Expected a non-empty string or a number');
+const nullishIdString = v.nullish(
+  v.union([v.string(), numberAsString], 'Invalid type: Expected a string, a number or null'),
+);
 
 export interface RegisterBody {
   status?: string | undefined;
@@ -100,7 +113,9 @@ export const discoverBodySchema: Schema<DiscoverBody> = looseObject({
 /**
  * One activity row. The server of the contract sends `{id, activity_type, source_id, method,
  * request_body, response_body, created_at, ...}`; newer servers (and the Python SDK's README) add
- * `type`, `ts` and a `data` envelope. Every field but `id` is optional; the raw row is kept.
+ * `type`, `ts` and a `data` envelope. Every field but `id` is optional; the raw row is kept. Ids
+ * (`id`, `workspace_id`, `source_id`, `target_id`) and `created_at` may come as JSON numbers and
+ * are read as their decimal strings.
  */
 export interface ActivityRow {
   id: string;
@@ -122,17 +137,17 @@ export interface ActivityRow {
   [key: string]: unknown;
 }
 export const activityRowSchema: Schema<ActivityRow> = looseObject({
-  id: nonEmpty,
-  workspace_id: nullishString,
+  id: idString,
+  workspace_id: nullishIdString,
   activity_type: nullishString,
   type: nullishString,
-  source_id: nullishString,
-  target_id: nullishString,
+  source_id: nullishIdString,
+  target_id: nullishIdString,
   method: nullishString,
   summary: nullishString,
   status: nullishString,
   error_detail: nullishString,
-  created_at: nullishString,
+  created_at: nullishIdString,
   ts: v.nullish(v.union([v.string(), v.number()])),
   duration_ms: v.nullish(v.number()),
   request_body: v.optional(v.unknown()),

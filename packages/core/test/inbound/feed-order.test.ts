@@ -84,4 +84,20 @@ describe('task reports', () => {
     expect(normaliseTaskReport({ activeTasks: -1 })).toEqual({ activeTasks: 0, currentTask: '' });
     expect(normaliseTaskReport(undefined)).toEqual({ activeTasks: 0, currentTask: '' });
   });
+
+  it('reads the snake_case report as well (camelCase wins) and names unknown keys', () => {
+    const unknown: string[] = [];
+    expect(
+      normaliseTaskReport(
+        { current_task: 'a', active_tasks: '2', error_rate: 1.5, sample_error: 7, extra: 1, activeTasks: 4 },
+        { onUnknownKey: (key) => unknown.push(key) },
+      ),
+    ).toEqual({ currentTask: 'a', activeTasks: 4, errorRate: 1, sampleError: '7' });
+    expect(unknown).toEqual(['extra']);
+    expect(normaliseTaskReport({ errorRate: 'bad' })).toEqual({
+      activeTasks: 0,
+      currentTask: '',
+      errorRate: 0,
+    });
+  });
 });

@@ -219,4 +219,21 @@ describe('parseActivityRow: the shape the server returns today (contract §8, su
   it('an envelope with empty text falls back to the request body', () => {
     expect(parseActivityRow({ ...serverRow(), data: { source: 'canvas_user' } })?.text).toBe('hi');
   });
+
+  it('numeric id, source_id and created_at are read as strings (Python kept such rows: str(row["id"]))', () => {
+    const msg = parseActivityRow({
+      id: 42,
+      source_id: 7,
+      created_at: 1_767_225_600,
+      data: { text: 'from an integer-keyed server' },
+    });
+    expect(msg).toMatchObject({
+      id: '42',
+      activityId: '42',
+      sourceId: '7',
+      source: 'peer_agent',
+      createdAt: '1767225600',
+      text: 'from an integer-keyed server',
+    });
+  });
 });

@@ -4,6 +4,7 @@ import type { DeliveryRunResult, InboundDelivery, InboundMessage } from '../../s
 import { createPollDelivery } from '../../src/inbound/index.js';
 import { runAgentLoop } from '../../src/loops/index.js';
 import { createMemoryCursorStore, createMemoryTokenStore } from '../../src/testing/index.js';
+import { recordingLogger } from '../helpers/logger.js';
 import { deferred } from '../inbound/helpers.js';
 import {
   type ConnectedAgent,
@@ -132,6 +133,28 @@ describe.each(['server', 'cursor'] as const)(
         clock,
       });
       expect(exit.reason).toBe('paused');
+    });
+
+    it('push_delivery_stop_swallows_server_exception: a delivery.stop() that throws is logged and the loop still resolves with its reason', async () => {
+      const logger = recordingLogger();
+      const clock = steppingClock();
+      clock.onSleep = async () => harness.sim.admin.pause(agent.id);
+      const inner = createPollDelivery({ client: agent.client });
+      const delivery: InboundDelivery = {
+        kind: inner.kind,
+        intervalMs: inner.intervalMs,
+        runOnce: (...args) => inner.runOnce(...args),
+        stop: async () => {
+          throw new Error('server.close exploded');
+        },
+      };
+      const exit = await runAgentLoop(() => undefined, { client: agent.client, delivery, clock, logger });
+      expect(exit.reason).toBe('paused');
+      expect(logger.lines).toContainEqual({
+        level: 'warn',
+        message: 'the inbound delivery failed to stop',
+        fields: { reason: 'server.close exploded' },
+      });
     });
 
     it('run_agent_loop_uses_min_of_intervals: sleeps the poll interval, heartbeats only when due, no sleep after the last tick', async () => {

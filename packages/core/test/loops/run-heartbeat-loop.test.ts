@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../src/client/index.js';
 import { runHeartbeatLoop } from '../../src/loops/index.js';
 import { createMemoryTokenStore } from '../../src/testing/index.js';
+import { recordingLogger } from '../helpers/logger.js';
 import {
   type ConnectedAgent,
   connectAgent,
@@ -109,6 +110,39 @@ describe.each(['server', 'cursor'] as const)(
         currentTask: 'indexing docs',
         activeTasks: 2,
       });
+    });
+
+    it('run_agent_loop_calls_task_supplier with a Python-style snake_case report: every field reaches the platform', async () => {
+      const agent = await connectAgent(harness);
+      const logger = recordingLogger();
+      await runHeartbeatLoop({
+        client: agent.client,
+        clock: steppingClock(),
+        maxIterations: 2,
+        logger,
+        taskReport: () => ({
+          current_task: 'indexing docs',
+          active_tasks: 2,
+          error_rate: 0.25,
+          sample_error: 'timeout talking to the index',
+          curent_task: 'a typo',
+        }),
+      });
+      const beats = harness.sim.requests.filter((r) => r.path === HEARTBEAT);
+      expect(beats[0]?.json).toMatchObject({
+        current_task: 'indexing docs',
+        active_tasks: 2,
+        error_rate: 0.25,
+        sample_error: 'timeout talking to the index',
+      });
+      expect(harness.sim.admin.workspace(agent.id)).toMatchObject({
+        currentTask: 'indexing docs',
+        activeTasks: 2,
+      });
+      // The unknown key is a warning once, however many ticks report it.
+      const warnings = logger.lines.filter((l) => l.level === 'warn' && l.fields?.key === 'curent_task');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.message).toContain('unknown key');
     });
 
     it('backs off with jitter while the platform is unreachable instead of hammering it at a fixed interval', async () => {
