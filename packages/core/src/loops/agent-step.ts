@@ -68,7 +68,10 @@ function reportOf(context: AgentStepContext, logger: Logger): TaskReport {
       return normaliseTaskReport(supplier(), {
         onUnknownKey: (key) => {
           let warned = warnedKeys.get(supplier);
-          if (!warned) warnedKeys.set(supplier, (warned = new Set()));
+          if (!warned) {
+            warned = new Set();
+            warnedKeys.set(supplier, warned);
+          }
           if (warned.has(key)) return;
           warned.add(key);
           logger.warn(
