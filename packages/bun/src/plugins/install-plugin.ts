@@ -3,23 +3,38 @@ import {
   type InstallPluginOptions,
   type InstallPluginResult,
   installPlugin as installPluginWithPorts,
+  type PluginInstallClient,
   type PluginSink,
   type ProcessRunner,
 } from '@molecule-ai/agent-core';
-import { createFsPluginSink } from '@molecule-ai/agent-node';
+import { createFsPluginSink, defaultPluginsDirectory } from '@molecule-ai/agent-node';
 import { createBunProcessRunner } from '../process/bun-process-runner.js';
 
 /**
  * Options of the Bun {@link installPlugin}: the core's, where the sink, the runner and the host
- * environment have Bun defaults. Give `pluginsDir` (or your own `sink`).
+ * environment have Bun defaults.
  */
-export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner'> {
-  /** Where plugins are installed (`<pluginsDir>/<name>`). Used when `sink` is not given. */
+export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner' | 'client'> {
+  /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
+  client: PluginInstallClient & { readonly workspaceId?: string | undefined };
+  /**
+   * Where plugins are installed (`<pluginsDir>/<name>`). Default `~/.molecule/<workspaceId>/plugins`,
+   * the Python SDK's layout. Used when `sink` is not given.
+   */
   pluginsDir?: string;
   /** Default: `createFsPluginSink({ pluginsDir })`. */
   sink?: PluginSink;
   /** Default: `createBunProcessRunner()`. */
   runner?: ProcessRunner;
+}
+
+function defaultPluginsDirectoryOf(client: BunInstallPluginOptions['client']): string {
+  if (typeof client.workspaceId !== 'string') {
+    throw new ConfigError(
+      'installPlugin: pass pluginsDir (or a sink); this client has no workspaceId to name the default',
+    );
+  }
+  return defaultPluginsDirectory(client.workspaceId);
 }
 
 /**
@@ -35,12 +50,15 @@ export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sin
  */
 export function installPlugin(options: BunInstallPluginOptions): Promise<InstallPluginResult> {
   const { pluginsDir, sink, runner, ...rest } = options;
-  if (sink === undefined && pluginsDir === undefined) {
-    return Promise.reject(new ConfigError('installPlugin needs `pluginsDir` (or a `sink`)'));
+  let target: PluginSink;
+  try {
+    target = sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
+  } catch (error) {
+    return Promise.reject(error);
   }
   return installPluginWithPorts({
     ...rest,
-    sink: sink ?? createFsPluginSink({ pluginsDir: pluginsDir! }),
+    sink: target,
     runner: runner ?? createBunProcessRunner(),
     hostEnv: options.hostEnv ?? process.env,
   });

@@ -19,6 +19,7 @@ import {
   streamOfBytes,
 } from '@molecule-ai/agent-core/testing';
 import { createFsPluginSink, hashPluginDirectory, installPlugin } from '../../src/index.js';
+import { fixturePath, startBunScript } from '../helpers/bun-child.js';
 import { type BunPlatform, startBunPlatform } from '../helpers/platform.js';
 import { makeTempDirectory, permissions } from '../helpers/temp-directory.js';
 import { listDirectory, readTree } from '../helpers/tree.js';
@@ -168,8 +169,31 @@ describe('installPlugin on Bun against the platform simulator', () => {
     expect(listDirectory(join(pluginsDir, 'no-such-plugin'))).toEqual([]);
   });
 
-  it('needs pluginsDir or a sink', async () => {
-    await expect(installPlugin({ client, name: 'demo' })).rejects.toBeInstanceOf(ConfigError);
+  it('pluginsDir defaults to ~/.molecule/<workspaceId>/plugins (the Python SDK plugins_dir)', async () => {
+    await platform.sim.admin.addPlugin('home-default', { 'plugin.yaml': 'name: home-default\n' });
+    const home = realpathSync(temp.path);
+    const token = await platform.sim.admin.mintToken(workspaceId);
+    // Bun reads HOME once per process, so the install runs in a child with its own HOME.
+    const child = startBunScript(
+      fixturePath('plugin-installer'),
+      [platform.url, workspaceId, token, '-', 'home-default', join(home, 'log')],
+      { ...(process.env as Record<string, string>), HOME: home },
+    );
+    const result = await child.done;
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toMatchObject({
+      path: join(home, '.molecule', workspaceId, 'plugins', 'home-default'),
+    });
+    expect(readTree(join(home, '.molecule', workspaceId, 'plugins', 'home-default'))).toEqual({
+      'plugin.yaml': 'name: home-default\n',
+    });
+  });
+
+  it('a client without a workspace id needs pluginsDir or a sink', async () => {
+    const { downloadPlugin, reportPluginInstall } = client;
+    await expect(
+      installPlugin({ client: { downloadPlugin, reportPluginInstall }, name: 'demo' }),
+    ).rejects.toBeInstanceOf(ConfigError);
   });
 });
 

@@ -47,7 +47,7 @@ export {
   type ManifestFile,
   verifyPluginManifestHash,
 } from './manifest-hash.js';
-export { assertPluginName, PLUGIN_NAME_PATTERN } from './plugin-name.js';
+export { assertPluginName, PLUGIN_NAME_MAX_BYTES } from './plugin-name.js';
 export { type PluginYamlSha256, readPluginYamlSha256 } from './plugin-yaml-sha256.js';
 export { compareCodePoints, type PythonJsonValue, pythonJsonDumps, pythonJsonString } from './python-json.js';
 export {

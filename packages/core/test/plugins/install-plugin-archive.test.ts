@@ -146,7 +146,7 @@ describe('installPluginArchive', () => {
       });
     const attempts = [
       { name: '../evil', sink, runSetup: false },
-      { name: 'Evil', sink, runSetup: false },
+      { name: '.hidden', sink, runSetup: false },
       { name: 'ok', sink, runSetup: false, expectedSha256: 'ABC' },
       { name: 'ok', sink, runSetup: false, expectedSha256: 'A'.repeat(64) },
       { name: 'ok', sink },

@@ -3,26 +3,57 @@ import { ConfigError } from '../../src/errors.js';
 import { assertPluginName } from '../../src/plugins/plugin-name.js';
 import { buildSetupEnvironment } from '../../src/plugins/setup-environment.js';
 
-describe('assertPluginName', () => {
-  it.each(['my-plugin', 'a', 'plugin.v2', 'x_y', '0day', 'a'.repeat(128)])('accepts %j', (name) => {
+describe('assertPluginName: what the platform accepts, as long as it is one safe path segment', () => {
+  it.each([
+    'my-plugin',
+    'a',
+    'plugin.v2',
+    'x_y',
+    '0day',
+    '-flag',
+    'MyPlugin',
+    'Claude-Skills',
+    'name with space',
+    'plugin-für-alle',
+    'a'.repeat(128),
+    'ü'.repeat(64),
+  ])('accepts %j', (name) => {
     expect(() => assertPluginName(name)).not.toThrow();
   });
 
   it.each([
     ['', 'empty'],
-    ['../evil', 'traversal'],
-    ['a/b', 'slash'],
-    ['a\\b', 'backslash'],
-    ['..', 'dots'],
-    ['a..b', 'embedded dots'],
-    ['.hidden', 'leading dot'],
-    ['-flag', 'leading dash'],
-    ['MyPlugin', 'uppercase (the platform is lowercase only)'],
-    ['a'.repeat(129), 'too long'],
-    ['name with space', 'space'],
-    ['nul\0', 'NUL'],
-  ])('refuses %j (%s) with ConfigError', (name) => {
+    ['.', 'is "." or ".."'],
+    ['..', 'is "." or ".."'],
+    ['../evil', 'path separator'],
+    ['a/b', 'path separator'],
+    ['a\\b', 'path separator'],
+    ['a..b', 'contains ".."'],
+    ['.hidden', 'starts with "."'],
+    ['a'.repeat(129), 'longer than 128 bytes'],
+    ['ü'.repeat(65), 'longer than 128 bytes'],
+    ['nul\0', 'control'],
+    ['tab\there', 'control'],
+    ['del\u007f', 'control'],
+    ['c1\u0085', 'control'],
+    ['evil\u202eexe.md', 'bidirectional'],
+    ['lone\ud800', 'well-formed'],
+    [' padded', 'whitespace'],
+  ])('refuses %j with a ConfigError that says why (%s)', (name, why) => {
     expect(() => assertPluginName(name)).toThrow(ConfigError);
+    expect(() => assertPluginName(name)).toThrow(why);
+  });
+
+  it('never prints a control or bidirectional character back', () => {
+    const error = (() => {
+      try {
+        assertPluginName('evil\u202eexe\u0085');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toContain('evil\\u202eexe\\u0085');
+    expect(error?.message).not.toMatch(/[\u202e\u0085]/);
   });
 
   it('refuses non-strings', () => {

@@ -3,24 +3,37 @@ import {
   type InstallPluginOptions,
   type InstallPluginResult,
   installPlugin as installPluginWithPorts,
+  type PluginInstallClient,
   type PluginSink,
   type ProcessRunner,
 } from '@molecule-ai/agent-core';
+import { defaultPluginsDirectory } from '../stores/paths.js';
 import { createFsPluginSink } from './fs-plugin-sink.js';
 import { createNodeGunzip } from './node-gunzip.js';
 import { createNodeProcessRunner } from './node-process-runner.js';
 
 /** Options of the Node {@link installPlugin}: core's, with the Node ports filled in. */
-export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner'> {
+export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner' | 'client'> {
+  /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
+  client: PluginInstallClient & { readonly workspaceId?: string | undefined };
   /**
-   * Where plugins live: `<pluginsDir>/<name>`. The Python SDK's layout is
-   * `~/.molecule/<workspaceId>/plugins`. Ignored when `sink` is given.
+   * Where plugins live: `<pluginsDir>/<name>`. Default `~/.molecule/<workspaceId>/plugins`, the
+   * Python SDK's layout. Ignored when `sink` is given.
    */
   pluginsDir?: string;
   /** Default: `createFsPluginSink({ pluginsDir })`. */
   sink?: PluginSink;
   /** Default: `createNodeProcessRunner()`. */
   runner?: ProcessRunner;
+}
+
+function defaultPluginsDirectoryOf(client: NodeInstallPluginOptions['client']): string {
+  if (typeof client.workspaceId !== 'string') {
+    throw new ConfigError(
+      'installPlugin: pass pluginsDir (or a sink); this client has no workspaceId to name the default',
+    );
+  }
+  return defaultPluginsDirectory(client.workspaceId);
 }
 
 /**
@@ -30,11 +43,15 @@ export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'si
  */
 export function installPlugin(options: NodeInstallPluginOptions): Promise<InstallPluginResult> {
   const { pluginsDir, sink, runner, ...rest } = options;
-  if (!sink && !pluginsDir)
-    return Promise.reject(new ConfigError('installPlugin: pass pluginsDir (or a sink)'));
+  let target: PluginSink;
+  try {
+    target = sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return installPluginWithPorts({
     ...rest,
-    sink: sink ?? createFsPluginSink({ pluginsDir: pluginsDir! }),
+    sink: target,
     runner: runner ?? createNodeProcessRunner(),
     decompress: rest.decompress ?? createNodeGunzip(),
     hostEnv: rest.hostEnv ?? process.env,

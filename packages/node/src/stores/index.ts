@@ -10,5 +10,5 @@ export {
 } from './file-cursor-store.js';
 export { createFileTokenStore, type FileTokenStoreOptions, TOKEN_FILE_NAME } from './file-token-store.js';
 export type { FileStoreOptions } from './locked-writer.js';
-export { defaultMoleculeDirectory } from './paths.js';
+export { defaultMoleculeDirectory, defaultPluginsDirectory } from './paths.js';
 export { type RecoveredToken, type RecoverTokenOptions, recoverToken } from './recover-token.js';

@@ -28,3 +28,11 @@ export function workspaceDirectory(baseDirectory: string, workspaceId: string): 
   }
   return join(resolve(baseDirectory), workspaceId);
 }
+
+/**
+ * Where plugins of a workspace are installed by default: `~/.molecule/<workspaceId>/plugins`, the
+ * Python SDK's `plugins_dir`, beside the workspace's token.
+ */
+export function defaultPluginsDirectory(workspaceId: string): string {
+  return join(workspaceDirectory(defaultMoleculeDirectory(), workspaceId), 'plugins');
+}

@@ -208,9 +208,39 @@ describe('the Node installPlugin (ports filled in)', () => {
     }
   });
 
-  it('refuses to guess where plugins go', async () => {
+  it('token_dir_default_is_under_home, for plugins: pluginsDir defaults to ~/.molecule/<id>/plugins (Python plugins_dir)', async () => {
+    await harness.sim.admin.addPlugin('demo', { 'plugin.yaml': 'name: demo\n' });
     const agent = await createAgent(harness);
-    await expect(installPluginOnNode({ client: agent.client, name: 'demo' })).rejects.toThrow(/pluginsDir/);
+    const savedHome = process.env.HOME;
+    process.env.HOME = realpathSync(root.dir);
+    try {
+      const result = await installPluginOnNode({ client: agent.client, name: 'demo', runSetup: false });
+      expect(result.path).toBe(join(realpathSync(root.dir), '.molecule', agent.id, 'plugins', 'demo'));
+      expect(readTree(result.path)).toEqual({ 'plugin.yaml': 'name: demo\n' });
+    } finally {
+      process.env.HOME = savedHome;
+    }
+  });
+
+  it('a client without a workspace id needs pluginsDir or a sink', async () => {
+    const agent = await createAgent(harness);
+    const { downloadPlugin, reportPluginInstall } = agent.client;
+    await expect(
+      installPluginOnNode({ client: { downloadPlugin, reportPluginInstall }, name: 'demo' }),
+    ).rejects.toThrow(/pluginsDir/);
+  });
+
+  it('installs a GitHub plugin named after its repository, capitals included (the platform accepts it)', async () => {
+    await harness.sim.admin.addGithubPlugin('acme/Claude-Skills', 'v1', { 'CLAUDE.md': '# Skills\n' });
+    const agent = await createAgent(harness);
+    const result = await installPluginOnNode({
+      client: agent.client,
+      name: 'Claude-Skills',
+      source: 'github://acme/Claude-Skills#v1',
+      pluginsDir,
+    });
+    expect(result.path).toBe(join(pluginsDir, 'Claude-Skills'));
+    expect(readTree(result.path)).toEqual({ 'CLAUDE.md': '# Skills\n' });
   });
 });
 

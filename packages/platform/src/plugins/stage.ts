@@ -8,6 +8,9 @@ import { verifyManifest } from './digest.js';
 import { type PluginTree, stagedBytes, toPluginTree } from './tree.js';
 
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+/** `validatePluginName`: what the server checks a resolved name with (a GitHub repo name keeps its capitals). */
+const validPluginName = (name: string): boolean =>
+  name !== '' && !name.includes('/') && !name.includes('\\') && !name.includes('..');
 const SCHEMES = ['github', 'local'];
 
 /** A staged plugin. */
@@ -72,7 +75,7 @@ export async function stagePlugin(
     }
   }
   if (!tree) return fetchFailed(404);
-  if (!PLUGIN_NAME.test(name)) {
+  if (!validPluginName(name)) {
     return errorResponse(400, 'resolver returned invalid plugin name', { source: rawSource });
   }
   if (requestedName !== null && name !== requestedName) {

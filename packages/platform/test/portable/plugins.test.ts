@@ -150,7 +150,7 @@ describe('GET /workspaces/:id/plugins/:name/download', () => {
     });
   });
 
-  it('400 resolver returned invalid plugin name (a github repo name with capitals)', async () => {
+  it('a github repo name with capitals is a valid plugin name (validatePluginName only refuses separators and "..")', async () => {
     const { sim, token } = await setup();
     await sim.admin.addGithubPlugin('acme/Demo', 'v1', { 'a.txt': 'a' });
     const r = await call(
@@ -159,10 +159,23 @@ describe('GET /workspaces/:id/plugins/:name/download', () => {
       `/workspaces/${IDS.a}/plugins/Demo/download?source=github://acme/Demo%23v1`,
       { token },
     );
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-plugin-name')).toBe('Demo');
+  });
+
+  it('400 resolver returned invalid plugin name (a github repo name with "..")', async () => {
+    const { sim, token } = await setup();
+    await sim.admin.addGithubPlugin('acme/a..b', 'v1', { 'a.txt': 'a' });
+    const r = await call(
+      sim,
+      'GET',
+      `/workspaces/${IDS.a}/plugins/ab/download?source=github://acme/a..b%23v1`,
+      { token },
+    );
     expect(r.status).toBe(400);
     expect(r.json).toEqual({
       error: 'resolver returned invalid plugin name',
-      source: 'github://acme/Demo#v1',
+      source: 'github://acme/a..b#v1',
     });
   });
 
