@@ -20,6 +20,25 @@ const targets = [];
 })(pkg.exports);
 for (const target of targets) if (!existsSync(target)) problems.push(`exports target missing: ${target}`);
 
+// TypeScript's `moduleResolution: node10` ignores `exports`; it finds a subpath's types only through
+// `typesVersions`, so every subpath needs an entry there pointing at the same declaration file.
+for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+  if (subpath === '.' || subpath === './package.json' || typeof target !== 'object') continue;
+  const mapped = pkg.typesVersions?.['*']?.[subpath.slice(2)];
+  if (!mapped || mapped[0] !== target.types) {
+    problems.push(
+      `typesVersions["*"]["${subpath.slice(2)}"] must be ["${target.types}"] (node10 resolution)`,
+    );
+  }
+}
+for (const file of ['LICENSE', 'README.md']) {
+  if (!existsSync(file)) problems.push(`${file} missing from the package folder`);
+  if (!pkg.files?.includes(file)) problems.push(`${file} missing from "files"`);
+}
+for (const field of ['repository', 'homepage', 'bugs', 'keywords']) {
+  if (!pkg[field]) problems.push(`package.json has no "${field}"`);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'pkgcheck-'));
 try {
   const packed = execFileSync('pnpm', ['pack', '--pack-destination', work], { encoding: 'utf8' })

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Runs every test of every package in its own runtime (vitest on Node, vitest-pool-workers in
-// workerd, bun test on Bun), plus the build and package checks, and ends with one line
-// `N passed, N failed` totalled across all runners. Exits non-zero on any failure.
+// workerd, bun test on Bun, deno test on Deno), plus the build, the package checks, the API
+// reference and a release dry run, and ends with one line `N passed, N failed` totalled across all
+// runners. Exits non-zero on any failure.
 //
 // Each package declares what it runs through its scripts: `test` (vitest, Node), `test:workers`
-// (vitest in workerd) and `test:bun` (bun test). Every runner writes a machine-readable report into
-// `<package>/.test-results/`, which is read back here; a runner that dies without a report counts
-// as one failure, so a crash can never pass as "0 failed".
+// (vitest in workerd), `test:bun` (bun test), `test:deno` (deno test) and `test:reliability` (a
+// vitest suite of its own, reported on its own row and left out of `test`). Packages that list
+// `moleculeTests.nodeMatrix: true` also run their vitest suite on Node 22 and Node 24, whose
+// binaries `npm run setup` installs into tools/runtimes. Every runner writes a machine-readable
+// report into `<package>/.test-results/`, which is read back here; a runner that dies without a
+// report counts as one failure, so a crash can never pass as "0 failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,12 +20,28 @@ const only = process.argv.slice(2); // optional package dirs to limit the run, e
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
 
-function run(label, cmd, args, cwd) {
+function run(label, cmd, args, cwd, env = {}) {
   const started = Date.now();
   console.log(`\n━━ ${label}`);
-  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
+  });
   return { code: r.status ?? 1, seconds: ((Date.now() - started) / 1000).toFixed(1) };
 }
+
+const nodeMajor = process.versions.node.split('.')[0];
+// The extra Node versions of the matrix, as installed by `npm run setup` (tools/runtimes).
+const matrix = [22, 24].map((major) => {
+  const folder = join(
+    root,
+    'tools/runtimes/node_modules',
+    `node${major}-${process.platform}-${process.arch}`,
+  );
+  return { major, bin: join(folder, 'bin'), node: join(folder, 'bin/node') };
+});
+const vitestEntry = join(root, 'node_modules/vitest/vitest.mjs');
 
 function record(label, passed, failed, skipped, seconds) {
   totals.passed += passed;
@@ -51,7 +71,7 @@ for (const [label, [cmd, ...args]] of checks) {
 }
 
 // 2. Test runners, package by package.
-const dirs = ['packages', 'apps']
+const dirs = ['packages', 'apps', 'tests']
   .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
   .filter((dir) => existsSync(join(dir, 'package.json')))
   .filter((dir) => only.length === 0 || only.some((o) => dir.endsWith(o)));
@@ -62,15 +82,50 @@ for (const dir of dirs) {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true }); // bun writes its report only into an existing folder
   const name = relative(root, dir);
+  const report = (file) => ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`];
   if (pkg.scripts?.test) {
     const out = join(results, 'vitest.json');
+    // The reliability suite is reported on a row of its own (below), so it leaves the main run.
+    const exclude = pkg.scripts['test:reliability'] ? ['--exclude=test/reliability/**'] : [];
     const { code, seconds } = run(
-      `${name}: vitest (Node)`,
+      `${name}: vitest (Node ${nodeMajor})`,
       'pnpm',
-      ['run', '--silent', 'test', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+      ['run', '--silent', 'test', ...exclude, ...report(out)],
       dir,
     );
-    recordVitest(`${name} · node`, out, code, seconds);
+    recordVitest(`${name} · node ${nodeMajor}`, out, code, seconds);
+  }
+  if (pkg.scripts?.['test:reliability']) {
+    const out = join(results, 'reliability.json');
+    const { code, seconds } = run(
+      `${name}: reliability (Node ${nodeMajor})`,
+      'pnpm',
+      ['run', '--silent', 'test:reliability', ...report(out)],
+      dir,
+    );
+    recordVitest(`${name} · reliability`, out, code, seconds);
+  }
+  if (pkg.scripts?.test && pkg.moleculeTests?.nodeMatrix) {
+    for (const { major, bin, node } of matrix) {
+      const label = `${name} · node ${major}`;
+      if (!existsSync(node)) {
+        console.log(
+          `\n━━ ${label}: no Node ${major} binary for ${process.platform}-${process.arch} (npm run setup installs it)`,
+        );
+        record(`${label} (Node ${major} not installed)`, 0, 1, 0, '0.0');
+        continue;
+      }
+      const out = join(results, `vitest-node${major}.json`);
+      // vitest's workers run on the node that starts it; PATH covers child processes the tests spawn.
+      const { code, seconds } = run(
+        `${name}: vitest (Node ${major})`,
+        node,
+        [vitestEntry, 'run', ...report(out)],
+        dir,
+        { PATH: `${bin}:${process.env.PATH}` },
+      );
+      recordVitest(label, out, code, seconds);
+    }
   }
   if (pkg.scripts?.['test:workers']) {
     const out = join(results, 'workers.json');
@@ -98,6 +153,16 @@ for (const dir of dirs) {
       dir,
     );
     recordJunit(`${name} · bun`, out, code, seconds);
+  }
+  if (pkg.scripts?.['test:deno']) {
+    const out = join(results, 'deno.xml');
+    const { code, seconds } = run(
+      `${name}: deno test`,
+      'pnpm',
+      ['run', '--silent', 'test:deno', `--junit-path=${out}`],
+      dir,
+    );
+    recordJunit(`${name} · deno`, out, code, seconds);
   }
 }
 
