@@ -222,7 +222,8 @@ export class PeerUnreachableError extends MoleculeError {
 
 /**
  * The peer received the message and refused it: a JSON-RPC `error` object (`rpcCode`,
- * `rpcMessage`), or a non-2xx HTTP answer or redirect from the peer's own URL (`httpStatus`).
+ * `rpcMessage`), an `{"error": "..."}` answer (`peerError`, direct or relayed by the proxy), or a
+ * non-2xx HTTP answer or redirect from the peer's own URL (`httpStatus`).
  */
 export class PeerRejectedError extends MoleculeError {
   override readonly code: string = 'peer_rejected';
@@ -232,6 +233,8 @@ export class PeerRejectedError extends MoleculeError {
   readonly rpcCode: number | undefined;
   readonly rpcMessage: string | undefined;
   readonly rpcData: unknown;
+  /** The peer's own words from an `{"error": "..."}` answer (the Python SDK `A2AServer`'s form). */
+  readonly peerError: string | undefined;
   constructor(
     message: string,
     init: {
@@ -241,6 +244,7 @@ export class PeerRejectedError extends MoleculeError {
       rpcCode?: number;
       rpcMessage?: string;
       rpcData?: unknown;
+      peerError?: string;
       cause?: unknown;
     },
   ) {
@@ -251,6 +255,7 @@ export class PeerRejectedError extends MoleculeError {
     this.rpcCode = init.rpcCode;
     this.rpcMessage = init.rpcMessage;
     this.rpcData = init.rpcData;
+    this.peerError = init.peerError;
   }
 }
 

@@ -183,11 +183,12 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
     peer.script(agentReply('through the platform'));
     const dead = await closedPort();
     const { me, target, client } = await setup();
+    // Discovery keeps answering the dead URL (rediscovery finds nothing newer).
     env.sim.setFaults({
       rules: [
         {
           path: '/registry/discover/:id',
-          count: 1,
+          count: 2,
           fault: { type: 'status', status: 200, body: { id: target.id, url: `http://localhost:${dead}/` } },
         },
       ],
@@ -200,10 +201,54 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
     expect(proxied[0]?.headers['x-workspace-id']).toBe(me.id);
     const pushed = peer.requests[0]?.json as { params: { message: { messageId: string } } };
     expect(pushed.params.message.messageId).toBe(result.messageId);
-    // The dead URL was dropped from the cache: the next call discovers again.
-    await client.discoverPeer(target.id);
+    // Discovered once, rediscovered once; the dead URL was dropped, so the next call discovers again.
     expect(env.sim.requests.filter((r) => r.path === `/registry/discover/${target.id}`)).toHaveLength(2);
+    await client.discoverPeer(target.id);
+    expect(env.sim.requests.filter((r) => r.path === `/registry/discover/${target.id}`)).toHaveLength(3);
   });
+
+  it('refused at the cached URL → rediscovered once → the new URL gets the SAME messageId, the proxy nothing', async () => {
+    peer.script(agentReply('at my new address'));
+    const dead = await closedPort();
+    const { target, client } = await setup();
+    env.sim.setFaults({
+      rules: [
+        {
+          path: '/registry/discover/:id',
+          count: 1,
+          fault: { type: 'status', status: 200, body: { id: target.id, url: `http://localhost:${dead}/` } },
+        },
+      ],
+    });
+    const result = await client.callPeer(target.id, 'hello');
+    expect(result).toMatchObject({ status: 'completed', route: 'direct', text: 'at my new address' });
+    expect(proxyPosts(target.id)).toHaveLength(0);
+    expect(peer.requests).toHaveLength(1);
+    expect(
+      (peer.requests[0]?.json as { params: { message: { messageId: string } } } | undefined)?.params.message
+        .messageId,
+    ).toBe(result.messageId);
+  });
+
+  it.each([404, 405, 410, 421])(
+    'a direct %i proves the message was not processed: invalidate, rediscover, proxy with the same messageId',
+    async (status) => {
+      const refusal = { status, json: { error: 'not found' } };
+      // undici itself repeats a request answered 421 once, on a fresh connection.
+      const refusals = status === 421 ? [refusal, refusal] : [refusal];
+      peer.script(...refusals, agentReply('via the platform'));
+      const { target, client } = await setup();
+      const result = await client.callPeer(target.id, 'hello');
+      // Rediscovery gave the same URL, so the proxy took it (and pushed to the peer's URL).
+      expect(result).toMatchObject({ status: 'completed', route: 'proxy', text: 'via the platform' });
+      expect(proxyPosts(target.id)).toHaveLength(1);
+      const ids = peer.requests.map(
+        (r) => (r.json as { params: { message: { messageId: string } } }).params.message.messageId,
+      );
+      expect(ids).toEqual([...refusals.map(() => result.messageId), result.messageId]);
+      expect(env.sim.requests.filter((r) => r.path === `/registry/discover/${target.id}`)).toHaveLength(2);
+    },
+  );
 
   it('DNS failure (.invalid host) also falls back', async () => {
     peer.script(agentReply('ok'));

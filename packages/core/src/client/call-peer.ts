@@ -35,7 +35,12 @@ export interface PeerReply {
   status: 'completed';
   route: PeerRoute;
   messageId: string;
-  /** The whole JSON-RPC response. */
+  /**
+   * How the peer answered: a JSON-RPC response (A2A), or the Python SDK `A2AServer`'s
+   * `{"status": "ok", "result": ...}`.
+   */
+  envelope: 'json-rpc' | 'python-a2a-server';
+  /** The JSON-RPC response; for a Python `A2AServer` answer, one built around its `result`. */
   response: JsonRpcSuccess;
   /** `response.result` classified as a Message, a Task or something else. */
   result: A2AResult;
@@ -74,7 +79,69 @@ export interface SendMessageOptions {
   timeoutMs?: number;
 }
 
-const FALLBACK = Symbol('fallback');
+/** The direct call proved the peer never processed the message: try elsewhere. */
+interface NotProcessed {
+  notProcessed: string;
+}
+
+/**
+ * Direct answers that prove nothing there processed the message: no such path (a restarted peer's
+ * new capability path), method not allowed, gone, misdirected. Resending cannot duplicate it.
+ */
+const NOT_PROCESSED_STATUSES: ReadonlySet<number> = new Set([404, 405, 410, 421]);
+
+/**
+ * The proxy's own error messages (platform-contract §7). Any other `{"error": "..."}` with an
+ * error status is the peer's answer, relayed by the proxy with the peer's status.
+ */
+const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set([
+  'failed to read request body',
+  'invalid JSON',
+  'missing caller auth token',
+  'invalid caller auth token',
+  'workspace budget limit exceeded',
+  'invalid caller ID',
+  'access denied: workspaces cannot communicate per hierarchy rules',
+  'workspace not found',
+  'lookup failed',
+  'failed to marshal request',
+  'failed to create proxy request',
+]);
+
+/** The Python SDK `A2AServer`'s success envelope. */
+const pythonOkEnvelope = v.looseObject({ status: v.literal('ok'), result: v.unknown() });
+/** The Python SDK `A2AServer`'s (and the proxy's relayed) error envelope: exactly `{"error": "..."}`. */
+const errorEnvelope = v.strictObject({ error: v.string() });
+
+function textOfPythonResult(result: unknown): string {
+  if (typeof result === 'string') return result;
+  if (result === null || result === undefined) return '';
+  const parts = (result as { parts?: unknown }).parts;
+  if (Array.isArray(parts)) {
+    // Python handlers build parts by hand; a part with a string `text` and no kind counts as text.
+    const texts = parts.flatMap((part: unknown) => {
+      if (typeof part !== 'object' || part === null) return [];
+      const { kind, type, text } = part as { kind?: unknown; type?: unknown; text?: unknown };
+      const isText = kind === 'text' || type === 'text' || (kind === undefined && type === undefined);
+      return isText && typeof text === 'string' ? [text] : [];
+    });
+    return texts.join('\n');
+  }
+  return JSON.stringify(result) ?? '';
+}
+
+/** A peer's own `{"error": "..."}` answer as PeerRejectedError carrying its words. */
+function peerErrorEnvelope(
+  targetId: string,
+  route: PeerRoute,
+  status: number,
+  peerError: string,
+): PeerRejectedError {
+  return new PeerRejectedError(
+    `peer ${targetId} refused the message (HTTP ${status}${route === 'proxy' ? ', through the platform' : ''}): ${peerError.slice(0, 200)}`,
+    { targetId, route, httpStatus: status, peerError },
+  );
+}
 
 const proxyErrorBody = v.looseObject({
   error: v.optional(v.string()),
@@ -84,15 +151,36 @@ const proxyErrorBody = v.looseObject({
   delivery_confirmed: v.optional(v.boolean()),
 });
 
-/** Reads a JSON-RPC answer: a result, or PeerRejectedError for an `error` object. */
+/**
+ * Reads a peer's 2xx answer: a JSON-RPC result, PeerRejectedError for a JSON-RPC `error` object,
+ * or the Python `A2AServer` envelope (`{"status": "ok", "result": R}`, or `{"error": "..."}`).
+ */
 function interpret(
   response: HttpResponse,
   targetId: string,
   route: PeerRoute,
   messageId: string,
   source: string,
+  requestId: JsonRpcRequest['id'],
 ): PeerReply {
-  const rpc = parseJsonRpcResponse(requireJsonBody(response, source), source);
+  const body = requireJsonBody(response, source);
+  if (typeof body === 'object' && body !== null && !('jsonrpc' in body)) {
+    const python = parseOrUndefined(pythonOkEnvelope, body);
+    if (python) {
+      return {
+        status: 'completed',
+        route,
+        messageId,
+        envelope: 'python-a2a-server',
+        response: { jsonrpc: '2.0', id: requestId ?? null, result: python.result },
+        result: { kind: 'other', value: python.result },
+        text: textOfPythonResult(python.result),
+      };
+    }
+    const refused = parseOrUndefined(errorEnvelope, body);
+    if (refused) throw peerErrorEnvelope(targetId, route, response.status, refused.error);
+  }
+  const rpc = parseJsonRpcResponse(body, source);
   if (isJsonRpcFailure(rpc)) {
     const { code, message, data } = rpc.error;
     throw new PeerRejectedError(
@@ -111,6 +199,7 @@ function interpret(
     status: 'completed',
     route,
     messageId,
+    envelope: 'json-rpc',
     response: rpc as JsonRpcSuccess,
     result: parseA2AResult(rpc.result),
     text: extractText(rpc.result),
@@ -119,7 +208,9 @@ function interpret(
 
 /**
  * One POST to the peer's own URL: no platform bearer, no Origin, no org header, redirects not
- * followed, never retried. Returns FALLBACK only when the request certainly did not leave.
+ * followed, never retried. Returns `{notProcessed}` only when the answer proves the message was
+ * not processed there: the request never left (connection refused, DNS failure, unusable URL) or
+ * the peer answered 404, 405, 410 or 421.
  */
 async function callDirect(
   ctx: ClientContext,
@@ -128,12 +219,9 @@ async function callDirect(
   request: JsonRpcRequest,
   messageId: string,
   options: CallPeerOptions,
-): Promise<PeerReply | typeof FALLBACK> {
+): Promise<PeerReply | NotProcessed> {
   const url = parsePeerUrl(rawUrl);
-  if (!url) {
-    ctx.peers.delete(targetId);
-    return FALLBACK;
-  }
+  if (!url) return { notProcessed: 'its URL cannot be called' };
   const source = `POST ${url.pathname} (peer ${targetId}, direct)`;
   let response: HttpResponse;
   try {
@@ -159,13 +247,7 @@ async function callDirect(
     }
     if (error instanceof ConnectionError) {
       ctx.peers.delete(targetId);
-      if (certainlyNotSent(error.cause)) {
-        ctx.logger.warn('peer direct URL unreachable; using the platform proxy', {
-          targetId,
-          reason: error.message,
-        });
-        return FALLBACK;
-      }
+      if (certainlyNotSent(error.cause)) return { notProcessed: error.message };
       throw new PeerUnreachableError(
         `peer ${targetId}: the connection to its direct URL broke after sending; not resent because it may have been delivered`,
         { targetId, route: 'direct', maybeDelivered: true, cause: error },
@@ -173,7 +255,14 @@ async function callDirect(
     }
     throw error;
   }
+  if (NOT_PROCESSED_STATUSES.has(response.status)) {
+    return { notProcessed: `its direct URL answered HTTP ${response.status}` };
+  }
   if (!response.ok) {
+    const python = parseOrUndefined(errorEnvelope, response.body);
+    if (python && response.status >= 400) {
+      throw peerErrorEnvelope(targetId, 'direct', response.status, python.error);
+    }
     const what =
       response.status >= 300 && response.status < 400
         ? 'a redirect, which is not followed'
@@ -190,7 +279,7 @@ async function callDirect(
       rpcMessage: rpc?.error.message,
     });
   }
-  return interpret(response, targetId, 'direct', messageId, source);
+  return interpret(response, targetId, 'direct', messageId, source, request.id);
 }
 
 /** One POST through `/workspaces/:target/a2a` with the bearer and `X-Workspace-ID`. */
@@ -225,7 +314,7 @@ async function callProxy(
       };
     }
   }
-  if (response.ok) return interpret(response, targetId, 'proxy', messageId, `POST ${path}`);
+  if (response.ok) return interpret(response, targetId, 'proxy', messageId, `POST ${path}`, request.id);
   if (response.status === 502 || response.status === 503) {
     const body = parseOrUndefined(proxyErrorBody, response.body) ?? {};
     const reason = body.error ?? (response.bodyKind === 'empty' ? 'empty body' : 'no reason given');
@@ -256,15 +345,45 @@ async function callProxy(
       },
     );
   }
+  // The proxy relays a peer's error status with `{"error": <the peer's words>}`; its own errors
+  // (and the middleware's 401/429) keep their typed errors.
+  const relayed = parseOrUndefined(errorEnvelope, response.body);
+  if (
+    relayed &&
+    response.status >= 400 &&
+    response.status !== 401 &&
+    response.status !== 429 &&
+    !PROXY_OWN_ERRORS.has(relayed.error)
+  ) {
+    throw peerErrorEnvelope(targetId, 'proxy', response.status, relayed.error);
+  }
   throwForStatus(ctx, call, response);
-  return interpret(response, targetId, 'proxy', messageId, `POST ${path}`);
+  return interpret(response, targetId, 'proxy', messageId, `POST ${path}`, request.id);
+}
+
+/** Discovery for callPeer: a platform failure is a reason to use the proxy, not to fail. */
+async function discoverForCall(
+  ctx: ClientContext,
+  targetId: string,
+  options: CallPeerOptions,
+  refresh: boolean,
+): Promise<string | null> {
+  try {
+    return await discoverPeer(ctx, targetId, { signal: options.signal, refresh });
+  } catch (error) {
+    if (error instanceof AbortError || !(error instanceof MoleculeError)) throw error;
+    ctx.logger.warn('peer discovery failed; using the platform proxy', { targetId, reason: error.message });
+    return null;
+  }
 }
 
 /**
  * Sends an A2A `message/send` to a peer: to its own URL first (discovered, cached), then through
- * the platform's proxy. It falls back to the proxy only when the direct request certainly never
- * left (connection refused, DNS failure, unusable URL) and reuses the same message id; after a
- * timeout, a broken connection or any HTTP answer it throws instead of sending a second copy.
+ * the platform's proxy, always with the same message id. It moves on only when the direct answer
+ * proves the message was not processed (connection refused, DNS failure, HTTP 404/405/410/421):
+ * the cache entry is dropped, the peer rediscovered once (a restarted peer has a new URL) and
+ * called there, else the proxy is used. After a timeout, a connection broken after sending or any
+ * other answer it throws instead of sending a second copy.
  */
 export async function callPeer(
   ctx: ClientContext,
@@ -275,16 +394,31 @@ export async function callPeer(
   encodeSegment(targetId, 'targetId');
   const { messageId, request } = buildMessageSend(message, 'user');
   if (options.preferDirect ?? true) {
-    let url: string | null = null;
-    try {
-      url = await discoverPeer(ctx, targetId, { signal: options.signal });
-    } catch (error) {
-      if (error instanceof AbortError || !(error instanceof MoleculeError)) throw error;
-      ctx.logger.warn('peer discovery failed; using the platform proxy', { targetId, reason: error.message });
-    }
+    const url = await discoverForCall(ctx, targetId, options, false);
     if (url !== null) {
       const direct = await callDirect(ctx, targetId, url, request, messageId, options);
-      if (direct !== FALLBACK) return direct;
+      if (!('notProcessed' in direct)) return direct;
+      ctx.peers.delete(targetId);
+      const fresh = await discoverForCall(ctx, targetId, options, true);
+      if (fresh !== null && fresh !== url) {
+        ctx.logger.info('peer URL changed; calling it at its new URL', {
+          targetId,
+          reason: direct.notProcessed,
+        });
+        const retried = await callDirect(ctx, targetId, fresh, request, messageId, options);
+        if (!('notProcessed' in retried)) return retried;
+        ctx.peers.delete(targetId);
+        ctx.logger.warn('peer direct URL did not take the message; using the platform proxy', {
+          targetId,
+          reason: retried.notProcessed,
+        });
+      } else {
+        ctx.peers.delete(targetId);
+        ctx.logger.warn('peer direct URL did not take the message; using the platform proxy', {
+          targetId,
+          reason: direct.notProcessed,
+        });
+      }
     }
   }
   return callProxy(ctx, targetId, request, messageId, {

@@ -4,7 +4,8 @@
  * write text parts as `{type: "text"}`; those are accepted and normalised to `{kind: "text"}`.
  */
 import * as v from 'valibot';
-import { parseOrThrow, type Schema } from './validate.js';
+import { InvalidResponseError } from '../errors.js';
+import { describeValue, parseOrThrow, type Schema } from './validate.js';
 
 const NOT_AN_OBJECT = 'Invalid type: Expected Object';
 const isObject = (value: unknown): boolean =>
@@ -141,7 +142,10 @@ const filePart = strictObject({
 const dataPart = strictObject({ kind: v.literal('data'), data: v.record(v.string(), v.unknown()), metadata });
 
 /** One part: text (`kind` or legacy `type`), file or data. */
-export const a2aPartSchema: Schema<A2APart> = v.union([textPart, legacyTextPart, filePart, dataPart]);
+export const a2aPartSchema: Schema<A2APart> = v.union(
+  [textPart, legacyTextPart, filePart, dataPart],
+  'should be a text, file or data part, e.g. {"kind": "text", "text": "hello"}',
+);
 
 /** A Message; `kind` may be missing (the Python SDK omits it) and is filled in. */
 export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
@@ -149,7 +153,7 @@ export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
     kind: v.optional(v.literal('message')),
     role: v.picklist(['user', 'agent']),
     parts: v.array(a2aPartSchema),
-    messageId: v.pipe(v.string(), v.minLength(1)),
+    messageId: v.pipe(v.string(), v.minLength(1, 'should not be empty')),
     contextId: v.optional(v.string()),
     taskId: v.optional(v.string()),
     referenceTaskIds: v.optional(v.array(v.string())),
@@ -249,9 +253,47 @@ export function isJsonRpcFailure(response: JsonRpcResponse): response is JsonRpc
   );
 }
 
-/** Parses a JSON-RPC response or throws InvalidResponseError naming `source`. */
+const jsonRpcFailureSchema = looseObject({
+  jsonrpc: v.literal('2.0'),
+  id: v.optional(jsonRpcId, null),
+  error: jsonRpcErrorSchema,
+});
+const jsonRpcSuccessSchema = looseObject({
+  jsonrpc: v.literal('2.0'),
+  id: v.optional(jsonRpcId, null),
+  result: v.unknown(),
+});
+const JSON_RPC_SHAPE =
+  'a JSON-RPC 2.0 response: {"jsonrpc": "2.0", "id": ..., "result": ...} or {..., "error": {"code", "message"}}';
+
+/**
+ * Parses a JSON-RPC response or throws InvalidResponseError naming `source`, the field at fault
+ * and the shape expected (never valibot's bare "Expected unknown").
+ */
 export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcResponse {
-  return parseOrThrow(jsonRpcResponseSchema, value, source);
+  if (!isObject(value)) {
+    throw new InvalidResponseError(`${source} returned ${describeValue(value)}; expected ${JSON_RPC_SHAPE}`, {
+      source,
+      issues: [`the body should be an object, not ${describeValue(value)}`],
+    });
+  }
+  const body = value as Record<string, unknown>;
+  if (!('result' in body) && !('error' in body)) {
+    const keys = Object.keys(body)
+      .slice(0, 5)
+      .map((key) => JSON.stringify(key));
+    const issue = `the body has neither "result" nor "error" (its fields: ${keys.join(', ') || 'none'})`;
+    throw new InvalidResponseError(
+      `${source} returned an unexpected shape (${issue}); expected ${JSON_RPC_SHAPE}`,
+      {
+        source,
+        issues: [issue],
+      },
+    );
+  }
+  return 'error' in body && body.error !== undefined && body.error !== null
+    ? parseOrThrow(jsonRpcFailureSchema, body, source)
+    : (parseOrThrow(jsonRpcSuccessSchema, body, source) as JsonRpcSuccess);
 }
 
 /** Parses a `message/send` request or throws InvalidResponseError naming `source`. */
