@@ -19,10 +19,15 @@ export function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** The names directly inside `dir`, sorted (empty when it does not exist). */
+/** The plugin sink's version folders `.v-<name>-<8 hex>`; an installed plugin is a link to one. */
+const VERSION_FOLDER = /^\.v-.+-[0-9a-f]{8}$/;
+
+/** The names directly inside `dir`, sorted (empty when it does not exist), without the sink's version folders. */
 export function listDirectory(dir: string): string[] {
   try {
-    return readdirSync(dir).sort();
+    return readdirSync(dir)
+      .filter((name) => !VERSION_FOLDER.test(name))
+      .sort();
   } catch {
     return [];
   }

@@ -25,6 +25,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type StagedFile, type StagingArea, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { pathError } from '../stores/path-error.js';
 
 /** Files up to this size are collected and written behind while the archive streams on. */
 export const WRITE_BEHIND_FILE_BYTES: number = 256 * 1024;
@@ -162,8 +163,9 @@ function stagedFile(relPath: string, fullPath: string, size: number): StagedFile
  * Linux that is one `syncfs` of the file system holding the staging folder (run as `sync -f`, since
  * Node has no binding for it), far cheaper than thousands of fsyncs; where that is not available each
  * file is fsynced before it is closed and each directory after. Either way `commit` then swaps:
- * rename the installed version to `.old-<name>-<8 hex>`, rename the staging folder to `<name>`,
- * fsync the plugins folder, remove the old version.
+ * the staging folder becomes the version folder `.v-<name>-<8 hex>`, a new link to it is renamed
+ * over the link `<name>` (one atomic step for readers), and the plugins folder is fsynced. The
+ * previous version folder is left for the next install's cleanup.
  */
 export async function createFsStagingArea(init: FsStagingAreaInit): Promise<StagingArea> {
   const { pluginsDir, pluginName, durable } = init;
@@ -174,8 +176,11 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
   let fsyncEachFile = durable && process.platform !== 'linux';
   const maxBackgroundWrites = Math.max(1, init.concurrency);
   const root = join(pluginsDir, `.staging-${pluginName}-${randomSuffix()}`);
-  await mkdir(pluginsDir, { recursive: true });
-  await mkdir(root, { mode: 0o700 });
+  try {
+    await mkdir(root, { mode: 0o700 });
+  } catch (error) {
+    throw pathError(error, root) ?? error;
+  }
 
   const knownDirs = new Set<string>(['']);
   const written = new Set<string>();
@@ -203,7 +208,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       try {
         await mkdir(full(prefix), 0o755);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw pathError(error, full(prefix)) ?? error;
       }
       if (UMASK & 0o755) await chmod(full(prefix), 0o755);
       knownDirs.add(prefix);
@@ -236,7 +241,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     written.add(relPath);
     return new Promise((resolve, reject) => {
       fsOpen(full(relPath), again ? rewriteFlags : createFlags, mode, (error, fd) => {
-        if (error) return reject(error);
+        if (error) return reject(pathError(error, full(relPath)) ?? error);
         if (!needsChmod) return resolve(fd);
         fchmod(fd, mode, (chmodError) => {
           if (!chmodError) return resolve(fd);
@@ -448,7 +453,9 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       assertOpen();
       assertRelative(relPath);
       await ensureDir(parentOf(relPath));
-      await symlink(target, full(relPath));
+      await symlink(target, full(relPath)).catch((error: unknown) => {
+        throw pathError(error, full(relPath)) ?? error;
+      });
     },
 
     async *files() {
@@ -511,24 +518,33 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       }
       await chmod(root, 0o755);
 
+      // The installed plugin is a link to a version folder, replaced with one rename: a reader
+      // resolving `<name>/...` at any moment finds the old tree or the new one, never nothing.
+      const version = `.v-${pluginName}-${randomSuffix()}`;
+      await rename(root, join(pluginsDir, version)).catch((error: unknown) => {
+        throw pathError(error, join(pluginsDir, version)) ?? error;
+      });
+      const link = join(pluginsDir, `.link-${pluginName}-${randomSuffix()}`);
+      await symlink(version, link);
       const target = join(pluginsDir, pluginName);
-      let aside: string | null = join(pluginsDir, `.old-${pluginName}-${randomSuffix()}`);
-      try {
-        await rename(target, aside);
-      } catch (error) {
-        if (!isMissing(error)) throw error;
-        aside = null;
+      // A folder installed by an older release (or the Python SDK) cannot be replaced by renaming
+      // a link over it: it becomes a version folder first, the one moment the name is missing.
+      let legacy: string | null = null;
+      if (await isDirectory(target)) {
+        legacy = join(pluginsDir, `.v-${pluginName}-${randomSuffix()}`);
+        await rename(target, legacy);
       }
       try {
-        await rename(root, target);
+        await rename(link, target);
       } catch (error) {
-        // Put the old version back; if even that fails, the next install's cleanup restores it.
-        if (aside) await rename(aside, target).catch(() => {});
+        await rm(link, { force: true }).catch(() => {});
+        if (legacy) await rename(legacy, target).catch(() => {});
         throw error;
       }
       state = 'committed';
+      // The previous version stays until the next install's cleanup, so that a reader still
+      // walking it is not cut off.
       if (durable) await syncDirectory(pluginsDir);
-      if (aside) await rm(aside, { recursive: true, force: true }).catch(() => {});
       return target;
     },
 

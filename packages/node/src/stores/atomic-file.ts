@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { mayBeAlive } from './process-alive.js';
@@ -88,17 +88,6 @@ export async function writeFileAtomic(
     await syncDirectory(dirname(target));
   } finally {
     if (!renamed) await unlink(temp).catch(() => {});
-  }
-}
-
-/** The file's text, or `null` when it (or its directory) does not exist. */
-export async function readFileIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw error;
   }
 }
 

@@ -50,7 +50,7 @@ export function createFileCursorStore(options: FileCursorStoreOptions = {}): Cur
 } {
   const base = options.directory ?? defaultMoleculeDirectory();
   const logger = options.logger ?? silentLogger;
-  const writer = createLockedWriter(options);
+  const writer = createLockedWriter(options, 'cursor');
   const file = options.file === undefined ? undefined : resolve(options.file);
   const pathOf = (workspaceId: string): string =>
     file ?? join(workspaceDirectory(base, workspaceId), CURSOR_FILE_NAME);

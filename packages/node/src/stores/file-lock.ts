@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, open, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import {
   AbortError,
@@ -13,6 +13,7 @@ import {
 } from '@molecule-ai/agent-core';
 import { removeOrphanTempFiles, tempPathFor } from './atomic-file.js';
 import { mayBeAlive } from './process-alive.js';
+import { readTrustedFile } from './trusted-path.js';
 
 /** How a cross-process lock file is taken, kept and judged (shared by {@link acquireFileLock} and {@link withFileLock}). */
 export interface FileLockOptions {
@@ -69,6 +70,14 @@ function parseRecord(text: string): LockRecord {
     // damaged one may be: judged by its age only.
     return {};
   }
+}
+
+/**
+ * A lock file's text (`null` when it is gone), read without blocking: a FIFO or device planted
+ * under the lock's name is refused with a ConfigError instead of hanging the open forever.
+ */
+function readLock(path: string): Promise<string | null> {
+  return readTrustedFile(path, { what: 'lock file', checkOwner: false, maxBytes: 64 * 1024 });
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -133,14 +142,15 @@ async function removeIfStale(
   clock: Clock,
   logger: Logger,
 ): Promise<boolean> {
-  let text: string;
   let mtimeMs: number;
   try {
-    [text, mtimeMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
+    mtimeMs = (await stat(path)).mtimeMs;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return true;
     throw error;
   }
+  const text = await readLock(path);
+  if (text === null) return true;
   const record = parseRecord(text);
   const since = typeof record.time === 'number' ? record.time : mtimeMs;
   const dead = !mayBeAlive(record.pid, record.host);
@@ -153,7 +163,7 @@ async function removeIfStale(
     if (errorCode(error) === 'ENOENT') return true;
     throw error;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => '');
+  const moved = await readLock(aside).catch(() => null);
   if (moved !== text) {
     await link(aside, path).catch(() => {});
   } else {
@@ -223,8 +233,8 @@ async function waitForLock(
     released = true;
     if (heartbeat) clearInterval(heartbeat);
     // A holder that stalled past staleMs may have been taken over: never delete the new holder's lock.
-    const text = await readFile(path, 'utf8').catch(() => '');
-    if (parseRecord(text).nonce === nonce) await unlink(path).catch(() => {});
+    const text = await readLock(path).catch(() => null);
+    if (parseRecord(text ?? '').nonce === nonce) await unlink(path).catch(() => {});
   };
 }
 

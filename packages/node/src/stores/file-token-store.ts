@@ -31,7 +31,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): Token
 } {
   const base = options.directory ?? defaultMoleculeDirectory();
   const logger = options.logger ?? silentLogger;
-  const writer = createLockedWriter(options);
+  const writer = createLockedWriter(options, 'token');
   const pathOf = (workspaceId: string): string =>
     join(workspaceDirectory(base, workspaceId), TOKEN_FILE_NAME);
 

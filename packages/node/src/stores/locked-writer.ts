@@ -10,6 +10,7 @@ import {
 } from '@molecule-ai/agent-core';
 import { removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
+import { pathError } from './path-error.js';
 import { ensurePrivateDirectory } from './private-directory.js';
 
 /** Tuning shared by the file stores. Every field has a sensible default. */
@@ -37,7 +38,7 @@ export interface LockedWriter {
  * processes through a lock file beside the target. Each write creates the directory 0700,
  * sweeps temp files of crashed writers and replaces the file atomically with mode 0600.
  */
-export function createLockedWriter(options: FileStoreOptions): LockedWriter {
+export function createLockedWriter(options: FileStoreOptions, what: string): LockedWriter {
   const lockOptions = {
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
@@ -61,15 +62,19 @@ export function createLockedWriter(options: FileStoreOptions): LockedWriter {
   return {
     write(path, content) {
       return serialise(path, async () => {
-        await ensurePrivateDirectory(dirname(path));
-        await withFileLock(
-          `${path}.lock`,
-          async () => {
-            await removeOrphanTempFiles(path);
-            await writeFileAtomic(path, content, { mode: 0o600 });
-          },
-          lockOptions,
-        );
+        await ensurePrivateDirectory(dirname(path), `${what} folder`);
+        try {
+          await withFileLock(
+            `${path}.lock`,
+            async () => {
+              await removeOrphanTempFiles(path);
+              await writeFileAtomic(path, content, { mode: 0o600 });
+            },
+            lockOptions,
+          );
+        } catch (error) {
+          throw pathError(error, path) ?? error;
+        }
       });
     },
     remove(path) {

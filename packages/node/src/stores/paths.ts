@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@molecule-ai/agent-core';
+import { assertPathLength } from './path-error.js';
 
 /** The base directory every Node store uses unless told otherwise: `~/.molecule` (as the Python SDK). */
 export function defaultMoleculeDirectory(): string {
@@ -11,7 +12,8 @@ export function defaultMoleculeDirectory(): string {
  * The per-workspace directory `<base>/<workspaceId>`.
  *
  * The id becomes a path segment, so anything that could climb out of the base directory or
- * name a different file (a separator, `..`, NUL) is refused before any I/O.
+ * name a different file (a separator, `..`, NUL) is refused before any I/O, and so is a path
+ * longer than the file system allows.
  */
 export function workspaceDirectory(baseDirectory: string, workspaceId: string): string {
   if (
@@ -26,7 +28,10 @@ export function workspaceDirectory(baseDirectory: string, workspaceId: string): 
         '(it must be non-empty, without slashes, NUL or surrounding spaces)',
     );
   }
-  return join(resolve(baseDirectory), workspaceId);
+  const directory = join(resolve(baseDirectory), workspaceId);
+  // A file name inside it is added later: leave room for the longest one the stores use.
+  assertPathLength(join(directory, 'inbound-cursor.json.lock'), 'workspace folder');
+  return directory;
 }
 
 /**

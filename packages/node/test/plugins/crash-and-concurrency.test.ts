@@ -2,7 +2,7 @@
 // find the old or the new version intact and clean up), and two installers racing for one plugin
 // (the lock must serialise them, setup.sh included).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { installPluginArchive } from '@molecule-ai/agent-core';
@@ -13,6 +13,7 @@ import {
   bytesStream,
   installChildScript,
   listDir,
+  listVersions,
   makeTempDir,
   readTree,
   removeInstallChildScript,
@@ -111,17 +112,11 @@ describe('crash safety: an installer killed at any moment', () => {
     });
   }
 
-  /** On disk right after the kill: the old or the new version, whole (or the old one set aside mid-swap). */
+  /** On disk right after the kill: the old or the new version, whole (the swap is one rename of a link). */
   function assertOldOrNewIntact(): void {
-    const names = listDir(pluginsDir);
-    if (names.includes('demo')) {
-      const installed = filesOnly(readTree(join(pluginsDir, 'demo')));
-      expect([v1, v2]).toContainEqual(installed);
-    } else {
-      const aside = names.filter((name) => /^\.old-demo-[0-9a-f]{8}$/.test(name));
-      expect(aside).toHaveLength(1);
-      expect(filesOnly(readTree(join(pluginsDir, aside[0]!)))).toEqual(v1);
-    }
+    expect(listDir(pluginsDir)).toContain('demo');
+    const installed = filesOnly(readTree(join(pluginsDir, 'demo')));
+    expect([v1, v2]).toContainEqual(installed);
   }
 
   const moments: [string, (line: Record<string, unknown>) => boolean][] = [
@@ -145,12 +140,18 @@ describe('crash safety: an installer killed at any moment', () => {
     await installInProcess(v3);
     expect(filesOnly(readTree(join(pluginsDir, 'demo')))).toEqual(v3);
     expect(listDir(pluginsDir)).toEqual(['demo']);
+    // The installed version and at most the one before it (kept for readers still inside it).
+    expect(listVersions(pluginsDir, 'demo').length).toBeLessThanOrEqual(2);
   });
 
-  it('a crash between the two renames (old set aside, new not in yet) is repaired by the next cleanup', async () => {
+  it('leftovers of a crashed install are removed by the next cleanup and nothing is moved into place', async () => {
     await installInProcess(v1);
-    // Exactly what commit leaves if the process dies after its first rename.
-    renameSync(join(pluginsDir, 'demo'), join(pluginsDir, '.old-demo-0badc0de'));
+    const linked = realpathSync(join(pluginsDir, 'demo'));
+    // What a process killed during commit can leave: a finished version folder not linked yet, a
+    // stray new link, a half-written staging folder, and its lock.
+    mkdirSync(join(pluginsDir, '.v-demo-0badc0de'));
+    writeFileSync(join(pluginsDir, '.v-demo-0badc0de', 'VERSION'), 'v2');
+    symlinkSync('.v-demo-0badc0de', join(pluginsDir, '.link-demo-12345678'));
     mkdirSync(join(pluginsDir, '.staging-demo-12345678', 'half'), { recursive: true });
     writeFileSync(join(pluginsDir, '.staging-demo-12345678', 'half', 'written.txt'), 'partial');
     writeFileSync(
@@ -158,21 +159,37 @@ describe('crash safety: an installer killed at any moment', () => {
       JSON.stringify({ pid: 999_999_999, host: 'gone', nonce: 'x' }),
     );
     const sink = createFsPluginSink({ pluginsDir, staleLockMs: 1 });
-    expect(await sink.installedPath('demo')).toBeNull();
     const release = await sink.lock('demo');
     await sink.cleanup('demo');
     await release();
     expect(await sink.installedPath('demo')).toBe(join(pluginsDir, 'demo'));
+    expect(realpathSync(join(pluginsDir, 'demo'))).toBe(linked);
     expect(filesOnly(readTree(join(pluginsDir, 'demo')))).toEqual(v1);
     expect(listDir(pluginsDir)).toEqual(['demo']);
+    expect(listVersions(pluginsDir, 'demo')).toHaveLength(1);
+  });
+
+  it('a plugin folder installed by an older release is replaced by a link on the next install', async () => {
+    mkdirSync(join(pluginsDir, 'demo'), { recursive: true });
+    writeFileSync(join(pluginsDir, 'demo', 'VERSION'), 'legacy');
+    const sink = createFsPluginSink({ pluginsDir });
+    expect(await sink.installedPath('demo')).toBe(join(pluginsDir, 'demo'));
+    await installInProcess(v1);
+    expect(lstatSync(join(pluginsDir, 'demo')).isSymbolicLink()).toBe(true);
+    expect(filesOnly(readTree(join(pluginsDir, 'demo')))).toEqual(v1);
+    await installInProcess(v2);
+    expect(filesOnly(readTree(join(pluginsDir, 'demo')))).toEqual(v2);
+    expect(listVersions(pluginsDir, 'demo')).toHaveLength(2);
   });
 
   it("cleanup removes only this plugin's leftovers, never another plugin's whose name shares a prefix", async () => {
     mkdirSync(join(pluginsDir, '.staging-demo-aaaaaaaa'), { recursive: true });
     mkdirSync(join(pluginsDir, '.staging-demo-extra-bbbbbbbb'), { recursive: true });
     mkdirSync(join(pluginsDir, '.old-demo-extra-cccccccc'), { recursive: true });
+    mkdirSync(join(pluginsDir, '.v-demo-extra-dddddddd'), { recursive: true });
     await createFsPluginSink({ pluginsDir }).cleanup('demo');
     expect(listDir(pluginsDir)).toEqual(['.old-demo-extra-cccccccc', '.staging-demo-extra-bbbbbbbb']);
+    expect(listVersions(pluginsDir, 'demo-extra')).toEqual(['.v-demo-extra-dddddddd']);
   });
 });
 

@@ -100,10 +100,29 @@ export function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** The names directly inside `dir` (empty when it does not exist). */
+/**
+ * The names directly inside `dir` (empty when it does not exist), without the plugin sink's
+ * version folders: a plugin `<name>` is a link to one of them (see {@link listVersions}).
+ */
 export function listDir(dir: string): string[] {
   try {
-    return readdirSync(dir).sort();
+    return readdirSync(dir)
+      .filter((name) => !VERSION_FOLDER.test(name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The sink's version folders `.v-<name>-<8 hex>`, which {@link listDir} leaves out. */
+const VERSION_FOLDER = /^\.v-.+-[0-9a-f]{8}$/;
+
+/** The version folders of plugin `name` in `pluginsDir` (the installed one and at most the previous one). */
+export function listVersions(pluginsDir: string, name: string): string[] {
+  try {
+    return readdirSync(pluginsDir).filter(
+      (entry) => VERSION_FOLDER.test(entry) && entry.slice(3, -9) === name,
+    );
   } catch {
     return [];
   }

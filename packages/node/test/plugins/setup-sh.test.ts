@@ -60,7 +60,7 @@ describe('setup.sh', () => {
       options({ onOutput: (stream, line) => lines.push([stream, line]), logger }),
     );
     expect(lines).toEqual([
-      ['stdout', `cwd=${join(pluginsDir, 'demo')}`],
+      ['stdout', `cwd=${realpathSync(join(pluginsDir, 'demo'))}`],
       ['stderr', 'to stderr'],
       ['stdout', 'no newline at end'],
     ]);

@@ -161,11 +161,11 @@ describe('createFileTokenStore', () => {
     },
   );
 
-  it('reports an unreadable token file as a ConfigError naming the path', async () => {
+  it('reports a token file that cannot be read as a ConfigError naming the path', async () => {
     await mkdir(join(temp.path, WS, TOKEN_FILE_NAME), { recursive: true });
     const store = createFileTokenStore({ directory: temp.path });
-    await expect(store.load(WS)).rejects.toThrow(
-      new RegExp(`cannot read the token file .*${TOKEN_FILE_NAME}`),
-    );
+    const loading = store.load(WS);
+    await expect(loading).rejects.toBeInstanceOf(ConfigError);
+    await expect(loading).rejects.toThrow(new RegExp(`token file .*${TOKEN_FILE_NAME}.* a folder`));
   });
 });
