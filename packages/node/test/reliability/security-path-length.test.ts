@@ -7,7 +7,7 @@ import { ConfigError, installPluginArchive } from '@molecule-ai/agent-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
 import { createFileCursorStore, createFileTokenStore } from '../../src/stores/index.js';
-import { gnuTarGz } from '../plugins/helpers.js';
+import { bytesStream, gnuTarGz } from '../plugins/helpers.js';
 import { makeTempDir } from './security-helpers.js';
 
 let temp: { dir: string; remove: () => void };
@@ -49,7 +49,7 @@ describe('over-long paths become SDK errors naming the limit', () => {
     mkdirSync(pluginsDir, { recursive: true });
     const entry = `${Array.from({ length: 6 }, () => 'e'.repeat(200)).join('/')}/file.txt`;
     const archive = gnuTarGz({ [entry]: 'x' }, 'pax');
-    const installing = installPluginArchive(new Blob([archive]).stream(), {
+    const installing = installPluginArchive(bytesStream(archive), {
       name: 'demo',
       sink: createFsPluginSink({ pluginsDir }),
       runSetup: false,
