@@ -176,6 +176,63 @@ describe('fetchActivity against the server of the contract (no cursor, newest fi
   });
 });
 
+describe('fetchInbound (Python fetch_inbound defaults)', () => {
+  beforeEach(async () => {
+    env = await startSim({ devMode: true, allowPlaceholderUrl: true, activityFeed: 'cursor' });
+  });
+
+  it('fetch_inbound_happy_path: type=a2a_receive&limit=100 by default, parsed InboundMessage[] oldest first', async () => {
+    const me = await agent();
+    await env.sim.admin.sendCanvasMessage(me.id, 'first');
+    await env.sim.admin.sendCanvasMessage(me.id, 'second');
+    const messages = await me.client.fetchInbound();
+    expect(lastRequest(env.sim, `/workspaces/${me.id}/activity`)?.rawQuery).toBe(
+      'type=a2a_receive&limit=100',
+    );
+    expect(messages.map((m) => ({ text: m.text, source: m.source, delivery: m.delivery }))).toEqual([
+      { text: 'first', source: 'canvas_user', delivery: 'poll' },
+      { text: 'second', source: 'canvas_user', delivery: 'poll' },
+    ]);
+    expect(messages[0]?.activityId).toEqual(expect.any(String));
+  });
+
+  it('fetch_inbound_with_since_id_passes_cursor, and explicit type/limit win over the defaults', async () => {
+    const me = await agent();
+    await env.sim.admin.sendCanvasMessage(me.id, 'one');
+    await env.sim.admin.sendCanvasMessage(me.id, 'two');
+    const [first] = await me.client.fetchInbound();
+    const after = await me.client.fetchInbound({ sinceId: first?.activityId, limit: 5 });
+    expect(after.map((m) => m.text)).toEqual(['two']);
+    expect(lastRequest(env.sim, `/workspaces/${me.id}/activity`)?.query).toEqual({
+      type: 'a2a_receive',
+      limit: '5',
+      since_id: first?.activityId,
+    });
+  });
+
+  it('fetch_inbound_skips_malformed_rows', async () => {
+    const me = await agent();
+    env.sim.setFaults({
+      rules: [
+        {
+          path: '/workspaces/:id/activity',
+          fault: {
+            type: 'status',
+            status: 200,
+            body: [
+              { text: 'no id' },
+              'x',
+              { id: 'n1', method: 'notify' },
+              { id: 7, data: { source: 'canvas_user', text: 'hi' } },
+            ],
+          },
+        },
+      ],
+    });
+    expect((await me.client.fetchInbound()).map((m) => [m.activityId, m.text])).toEqual([['7', 'hi']]);
+  });
+});
+
 describe('fetchActivity against a cursor feed (since_id, oldest first, 410)', () => {
   beforeEach(async () => {
     env = await startSim({ devMode: true, allowPlaceholderUrl: true, activityFeed: 'cursor' });

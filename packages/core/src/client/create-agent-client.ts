@@ -2,13 +2,21 @@ import { ConfigError } from '../errors.js';
 import { resolveOriginHeader } from '../http/headers.js';
 import { resolveRetryPolicy } from '../http/retry-policy.js';
 import { basePathOf, encodeSegment, parsePlatformUrl } from '../http/url.js';
+import type { InboundMessage } from '../inbound/inbound-message.js';
 import { systemClock, systemRandom } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { A2APart } from '../schemas/a2a.js';
 import type { ActivityRow } from '../schemas/platform.js';
 import { checkDuration } from '../util/duration-limit.js';
 import type { OutgoingMessage } from './a2a-envelope.js';
-import { type FetchActivityOptions, fetchActivity, type NotifyAttachment, notify } from './activity.js';
+import {
+  type FetchActivityOptions,
+  type FetchInboundOptions,
+  fetchActivity,
+  fetchInbound,
+  type NotifyAttachment,
+  notify,
+} from './activity.js';
 import {
   type CallPeerOptions,
   type CallPeerResult,
@@ -84,8 +92,10 @@ export interface AgentClient {
   callPeer(targetId: string, message: OutgoingMessage, options?: CallPeerOptions): Promise<CallPeerResult>;
   /** Hands a task to another workspace through the platform (fire-and-forget, idempotent). */
   delegate(task: string, targetId: string, options?: DelegateOptions): Promise<DelegateResult>;
-  /** Reads activity rows (the inbound feed). */
+  /** Reads raw activity rows (every type unless `type` is given). */
   fetchActivity(options?: FetchActivityOptions): Promise<ActivityRow[]>;
+  /** Reads messages to this agent, parsed (Python's `fetch_inbound`: `a2a_receive`, limit 100 by default). */
+  fetchInbound(options?: FetchInboundOptions): Promise<InboundMessage[]>;
   /** Sends a message to the canvas (the user). */
   notify(text: string, attachments?: NotifyAttachment[], options?: CallOptions): Promise<void>;
   /** Sends an A2A message to a workspace through the platform as this agent (replies to peers). */
@@ -187,6 +197,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     callPeer: (id, message, o) => callPeer(ctx, id, message, o),
     delegate: (task, id, o) => delegate(ctx, task, id, o),
     fetchActivity: (o) => fetchActivity(ctx, o),
+    fetchInbound: (o) => fetchInbound(ctx, o),
     notify: (text, attachments, o) => notify(ctx, text, attachments, o),
     sendMessage: (id, content, o) => sendMessage(ctx, id, content, o),
     downloadPlugin: (name, o) => downloadPlugin(ctx, name, o),
