@@ -28,6 +28,14 @@ export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sin
   runner?: ProcessRunner;
 }
 
+function setupEnvFromVariable(value: string | undefined): string[] | undefined {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries.length > 0 ? entries : undefined;
+}
+
 function defaultPluginsDirectoryOf(client: BunInstallPluginOptions['client']): string {
   if (typeof client.workspaceId !== 'string') {
     throw new ConfigError(
@@ -61,5 +69,7 @@ export function installPlugin(options: BunInstallPluginOptions): Promise<Install
     sink: target,
     runner: runner ?? createBunProcessRunner(),
     hostEnv: options.hostEnv ?? process.env,
+    // MOLECULE_SETUP_ENV: the same comma-separated NAME[=VALUE] list as the CLI's --setup-env.
+    setupEnv: rest.setupEnv ?? setupEnvFromVariable(process.env.MOLECULE_SETUP_ENV),
   });
 }

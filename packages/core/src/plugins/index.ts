@@ -55,6 +55,8 @@ export {
   buildSetupEnvironment,
   SETUP_ENV_ALLOW_LIST,
   SETUP_ENV_DENY_LIST,
+  SETUP_ENV_PROXY_VARIABLES,
+  type SetupEnvironmentChoice,
   type SetupEnvironmentInput,
 } from './setup-environment.js';
 export {

@@ -84,7 +84,7 @@ export async function runPluginInstall(
   const logger = options.logger ?? silentLogger;
   assertPluginName(name);
   if (options.expectedSha256 !== undefined) assertSha256Hex(options.expectedSha256, 'expectedSha256');
-  assertSetupEnvironment(options.env);
+  assertSetupEnvironment({ extra: options.env, passThrough: options.setupEnv, hostEnv: options.hostEnv });
   const limits = resolveArchiveLimits(options.policy);
   const runSetup = options.runSetup ?? true;
   if (runSetup && !runner)
@@ -350,8 +350,9 @@ async function runSetupScript(
   const env = buildSetupEnvironment({
     pluginDir: path,
     pluginName: name,
-    ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
-    ...(options.env ? { extra: options.env } : {}),
+    hostEnv: options.hostEnv,
+    extra: options.env,
+    passThrough: options.setupEnv,
   });
   logger.info('plugin setup.sh: running', { plugin: name, timeoutMs });
   let result: SetupResult;

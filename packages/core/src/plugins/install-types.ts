@@ -63,8 +63,14 @@ export interface InstallPluginArchiveOptions {
   runSetup?: boolean;
   /** Kill `setup.sh` (and everything it started) after this long. Default 120,000 ms. */
   setupTimeoutMs?: number;
-  /** Extra variables for `setup.sh` (never `MOLECULE_WORKSPACE_TOKEN`). */
+  /** Extra variables for `setup.sh` (never one holding a workspace, admin or org token). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Explicit pass-through to `setup.sh`, each `NAME` (copied from `hostEnv`) or `NAME=VALUE`.
+   * The proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, any case) pass without asking; a
+   * variable holding a workspace, admin or org token never passes (ConfigError before any I/O).
+   */
+  setupEnv?: readonly string[] | undefined;
   /** The host environment to copy allow-listed variables from (pass `process.env` on Node). */
   hostEnv?: Readonly<Record<string, string | undefined>>;
   /**

@@ -126,6 +126,76 @@ describe('buildSetupEnvironment', () => {
     );
   });
 
+  it('passes HTTP_PROXY, HTTPS_PROXY and NO_PROXY in any case by default (downloads behind a corporate proxy)', () => {
+    const env = buildSetupEnvironment({
+      hostEnv: {
+        ...hostEnv,
+        HTTP_PROXY: 'http://proxy:3128',
+        https_proxy: 'http://proxy:3129',
+        No_Proxy: 'localhost,.internal',
+        ALL_PROXY_UNRELATED: 'no',
+      },
+      pluginDir: '/p',
+      pluginName: 'p',
+    });
+    expect(env).toMatchObject({
+      HTTP_PROXY: 'http://proxy:3128',
+      https_proxy: 'http://proxy:3129',
+      No_Proxy: 'localhost,.internal',
+    });
+    expect(env).not.toHaveProperty('ALL_PROXY_UNRELATED');
+  });
+
+  it('explicit pass-through: NAME copies the host value (skipped when unset), NAME=VALUE sets it', () => {
+    const env = buildSetupEnvironment({
+      hostEnv: { ...hostEnv, PIP_INDEX_URL: 'https://pypi.internal/simple' },
+      pluginDir: '/p',
+      pluginName: 'p',
+      passThrough: ['PIP_INDEX_URL', 'NOT_SET_ANYWHERE', 'MODE=fast', 'EQUALS=a=b'],
+    });
+    expect(env).toMatchObject({ PIP_INDEX_URL: 'https://pypi.internal/simple', MODE: 'fast', EQUALS: 'a=b' });
+    expect(env).not.toHaveProperty('NOT_SET_ANYWHERE');
+  });
+
+  it.each([
+    ['MOLECULE_WORKSPACE_TOKEN'],
+    ['MOLECULE_ADMIN_TOKEN'],
+    ['MOLECULE_ORG_TOKEN'],
+    ['ADMIN_TOKEN'],
+    ['molecule_workspace_token'],
+    ['MOLECULE_WORKSPACE_TOKEN=anything'],
+  ])('a variable holding a workspace, admin or org token is a ConfigError: %s', (entry) => {
+    expect(() =>
+      buildSetupEnvironment({ hostEnv, pluginDir: '/p', pluginName: 'p', passThrough: [entry] }),
+    ).toThrow(/holds a Molecule token/);
+  });
+
+  it('a variable under another name that holds a token value is refused too, and the value is never printed', () => {
+    const error = (() => {
+      try {
+        buildSetupEnvironment({
+          hostEnv: { ...hostEnv, MY_COPY: 'secret-token-value' },
+          pluginDir: '/p',
+          pluginName: 'p',
+          passThrough: ['MY_COPY'],
+        });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain('MY_COPY holds the same value as a Molecule token variable');
+    expect(error?.message).not.toContain('secret-token-value');
+    expect(() =>
+      buildSetupEnvironment({
+        hostEnv,
+        pluginDir: '/p',
+        pluginName: 'p',
+        extra: { X: 'secret-token-value' },
+      }),
+    ).toThrow(ConfigError);
+  });
+
   it('works without a host environment', () => {
     expect(buildSetupEnvironment({ pluginDir: '/p', pluginName: 'p' })).toEqual({
       PLUGIN_DIR: '/p',

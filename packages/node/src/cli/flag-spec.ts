@@ -1,5 +1,5 @@
-/** How an option takes its value. */
-export type FlagKind = 'string' | 'boolean';
+/** How an option takes its value: once, as a switch, or repeatedly (`list`: every occurrence kept; its variable is comma-separated). */
+export type FlagKind = 'string' | 'boolean' | 'list';
 
 /** One `--option`: its value kind, its environment variable and its help text. */
 export interface FlagSpec {

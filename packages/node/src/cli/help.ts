@@ -10,7 +10,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   130  interrupted with Ctrl-C (SIGINT); SIGTERM stops connect cleanly with 0`;
 
 function flagLine(flag: FlagSpec): [string, string] {
-  const left = `--${flag.name}${flag.kind === 'string' ? ` ${flag.placeholder ?? 'VALUE'}` : ''}`;
+  const left = `--${flag.name}${flag.kind === 'boolean' ? '' : ` ${flag.placeholder ?? 'VALUE'}`}`;
   const env = flag.env === undefined ? '' : ` [${flag.env}]`;
   return [left, `${flag.description}${env}`];
 }

@@ -3,8 +3,8 @@ import type { FlagSpec } from './flag-spec.js';
 
 /** The result of {@link parseArguments}: option values by name, and the remaining words. */
 export interface ParsedArguments {
-  /** Values given on the command line; booleans are `true`/`false`. The last occurrence wins. */
-  flags: Map<string, string | boolean>;
+  /** Values given on the command line; booleans are `true`/`false`; lists keep every occurrence, others the last. */
+  flags: Map<string, string | boolean | string[]>;
   positionals: string[];
 }
 
@@ -31,7 +31,11 @@ export function parseBooleanWord(text: string): boolean | undefined {
  */
 export function parseArguments(argv: readonly string[], specs: readonly FlagSpec[]): ParsedArguments {
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
-  const flags = new Map<string, string | boolean>();
+  const flags = new Map<string, string | boolean | string[]>();
+  const set = (name: string, value: string, kind: FlagSpec['kind']): void => {
+    const previous = flags.get(name);
+    flags.set(name, kind === 'list' ? [...(Array.isArray(previous) ? previous : []), value] : value);
+  };
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -65,7 +69,7 @@ export function parseArguments(argv: readonly string[], specs: readonly FlagSpec
       continue;
     }
     if (inline !== undefined) {
-      flags.set(name, inline);
+      set(name, inline, spec.kind);
       continue;
     }
     const next = argv[i + 1];
@@ -74,7 +78,7 @@ export function parseArguments(argv: readonly string[], specs: readonly FlagSpec
         `option --${name} needs a value${spec.placeholder ? ` (${spec.placeholder})` : ''}`,
       );
     }
-    flags.set(name, next);
+    set(name, next, spec.kind);
     i += 1;
   }
   return { flags, positionals };

@@ -19,12 +19,12 @@ export interface SettingValue {
  * environment variable counts as unset.
  */
 export class Settings {
-  readonly #flags: Map<string, string | boolean>;
+  readonly #flags: Map<string, string | boolean | string[]>;
   readonly #env: Record<string, string | undefined>;
   readonly #specs: Map<string, FlagSpec>;
 
   constructor(
-    flags: Map<string, string | boolean>,
+    flags: Map<string, string | boolean | string[]>,
     env: Record<string, string | undefined>,
     specs: readonly FlagSpec[],
   ) {
@@ -39,6 +39,7 @@ export class Settings {
     const flag = this.#flags.get(name);
     if (typeof flag === 'string') return { value: flag, from: `--${name}`, fromEnv: false };
     if (typeof flag === 'boolean') return { value: String(flag), from: `--${name}`, fromEnv: false };
+    if (Array.isArray(flag)) return { value: flag.join(','), from: `--${name}`, fromEnv: false };
     const envValue = spec?.env === undefined ? undefined : this.#env[spec.env];
     if (envValue === undefined || envValue.trim() === '') return undefined;
     return { value: envValue, from: spec?.env ?? name, fromEnv: true };
@@ -62,6 +63,21 @@ export class Settings {
     const value = this.string(name);
     if (value === undefined) throw new ConfigError(`missing ${this.describe(name)}${why ? `: ${why}` : ''}`);
     return value;
+  }
+
+  /**
+   * A repeatable option: every `--name` value in order, else its variable split at commas; blank
+   * entries dropped. `[]` when neither is set.
+   */
+  list(name: string): string[] {
+    const flag = this.#flags.get(name);
+    if (Array.isArray(flag)) return flag.filter((entry) => entry.trim() !== '');
+    const raw = this.raw(name);
+    if (raw === undefined) return [];
+    return raw.value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
   }
 
   /** A boolean option: true when given as `--name`, or when its variable is 1/true/yes/on. */

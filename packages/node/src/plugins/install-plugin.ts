@@ -27,6 +27,14 @@ export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'si
   runner?: ProcessRunner;
 }
 
+function setupEnvFromVariable(value: string | undefined): string[] | undefined {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries.length > 0 ? entries : undefined;
+}
+
 function defaultPluginsDirectoryOf(client: NodeInstallPluginOptions['client']): string {
   if (typeof client.workspaceId !== 'string') {
     throw new ConfigError(
@@ -55,5 +63,7 @@ export function installPlugin(options: NodeInstallPluginOptions): Promise<Instal
     runner: runner ?? createNodeProcessRunner(),
     decompress: rest.decompress ?? createNodeGunzip(),
     hostEnv: rest.hostEnv ?? process.env,
+    // MOLECULE_SETUP_ENV: the same comma-separated NAME[=VALUE] list as the CLI's --setup-env.
+    setupEnv: rest.setupEnv ?? setupEnvFromVariable(process.env.MOLECULE_SETUP_ENV),
   });
 }

@@ -192,6 +192,47 @@ describe('molecule-agent install-plugin', () => {
     ]);
   });
 
+  it('setup.sh gets the proxy variables by default, --setup-env / MOLECULE_SETUP_ENV entries, never a token variable', async () => {
+    await sandbox.platform.sim.admin.addPlugin('env-plugin', {
+      'setup.sh':
+        '#!/bin/bash\nfor n in HTTPS_PROXY no_proxy PIP_INDEX_URL MODE EXTRA SECRET_THING; do echo "$n=$' +
+        '{!n:-unset}"; done\n',
+    });
+    const { env } = await registeredWorkspace();
+    const result = await run(
+      ['install-plugin', 'env-plugin', '--setup-env', 'PIP_INDEX_URL', '--setup-env', 'MODE=fast'],
+      {
+        ...env,
+        HTTPS_PROXY: 'http://proxy.corp:3128',
+        no_proxy: 'localhost',
+        PIP_INDEX_URL: 'https://pypi.corp/simple',
+        SECRET_THING: 'not asked for',
+        MOLECULE_SETUP_ENV: 'EXTRA=from-env',
+      },
+    );
+    expect(result.code).toBe(0);
+    // The flags win over the variable (like every option); the variable alone is honoured too.
+    for (const line of [
+      'HTTPS_PROXY=http://proxy.corp:3128',
+      'no_proxy=localhost',
+      'PIP_INDEX_URL=https://pypi.corp/simple',
+      'MODE=fast',
+      'EXTRA=unset',
+      'SECRET_THING=unset',
+    ]) {
+      expect(result.stderr).toContain(`setup.sh stdout: ${line}`);
+    }
+    const fromVariable = await run(['install-plugin', 'env-plugin'], {
+      ...env,
+      MOLECULE_SETUP_ENV: 'EXTRA=from-env',
+    });
+    expect(fromVariable.stderr).toContain('setup.sh stdout: EXTRA=from-env');
+
+    const refused = await run(['install-plugin', 'env-plugin', '--setup-env', 'MOLECULE_ADMIN_TOKEN'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('MOLECULE_ADMIN_TOKEN holds a Molecule token');
+  });
+
   it('on a terminal it draws a progress bar in place', async () => {
     await sandbox.platform.sim.admin.addPlugin('tty-plugin', { 'rules.md': '# Rules\n'.repeat(1000) });
     const { env } = await registeredWorkspace();

@@ -209,6 +209,32 @@ describe('the Node installPlugin (ports filled in)', () => {
     }
   });
 
+  it('MOLECULE_SETUP_ENV names extra variables for setup.sh (as the CLI --setup-env); setupEnv wins', async () => {
+    const agent = await createAgent(harness);
+    await harness.sim.admin.addPlugin('env-demo', {
+      'setup.sh': 'echo "mode=${MODE:-unset} index=${PIP_INDEX_URL:-unset}" > setup.log\n',
+    });
+    const saved = { ...process.env };
+    process.env.MOLECULE_SETUP_ENV = 'MODE=fast, PIP_INDEX_URL';
+    process.env.PIP_INDEX_URL = 'https://pypi.internal/simple';
+    try {
+      const viaVariable = await installPluginOnNode({ client: agent.client, name: 'env-demo', pluginsDir });
+      expect(readTree(viaVariable.path)['setup.log']).toBe('mode=fast index=https://pypi.internal/simple\n');
+      const viaOption = await installPluginOnNode({
+        client: agent.client,
+        name: 'env-demo',
+        pluginsDir,
+        setupEnv: ['MODE=slow'],
+      });
+      expect(readTree(viaOption.path)['setup.log']).toBe('mode=slow index=unset\n');
+    } finally {
+      for (const key of ['MOLECULE_SETUP_ENV', 'PIP_INDEX_URL']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+
   it('token_dir_default_is_under_home, for plugins: pluginsDir defaults to ~/.molecule/<id>/plugins (Python plugins_dir)', async () => {
     await harness.sim.admin.addPlugin('demo', { 'plugin.yaml': 'name: demo\n' });
     const agent = await createAgent(harness);

@@ -32,7 +32,8 @@ export const installPluginCommand: Command = {
 directory (default <token-dir>/<workspace-id>/plugins/<name>). Every archive entry is checked
 (paths, types, sizes) while streaming; the tree is verified against --sha256, or against the
 sha256 in its plugin.yaml, before it replaces the old version, which stays until the new one is
-complete. Then setup.sh runs (without the workspace token in its environment) and the install is
+complete. Then setup.sh runs with PATH, HOME, the locale, the proxy variables (HTTP_PROXY,
+HTTPS_PROXY, NO_PROXY, any case) and what --setup-env names, never a Molecule token, and the install is
 reported to the platform. A progress bar is shown on a terminal, plain lines otherwise (stderr).
 
 Exit 1 when the download, a check or the hash fails (nothing is changed), or when setup.sh fails
@@ -59,6 +60,14 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
       env: 'MOLECULE_PLUGINS_DIR',
       placeholder: 'DIR',
       description: 'install into DIR/<name> (default <token-dir>/<workspace-id>/plugins)',
+    },
+    {
+      name: 'setup-env',
+      kind: 'list',
+      env: 'MOLECULE_SETUP_ENV',
+      placeholder: 'NAME[=VALUE]',
+      description:
+        'pass a variable to setup.sh (repeatable; the variable is comma-separated); proxy variables pass without it, token variables never',
     },
     { name: 'skip-setup', kind: 'boolean', env: 'MOLECULE_SKIP_SETUP', description: 'do not run setup.sh' },
     {
@@ -96,6 +105,7 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
           sink: createFsPluginSink({ pluginsDir }),
           runner: createNodeProcessRunner(),
           hostEnv: process.env,
+          setupEnv: settings.list('setup-env'),
           runSetup,
           reportToPlatform,
           logger,
