@@ -212,7 +212,7 @@ describe('the Node installPlugin (ports filled in)', () => {
   it('MOLECULE_SETUP_ENV names extra variables for setup.sh (as the CLI --setup-env); setupEnv wins', async () => {
     const agent = await createAgent(harness);
     await harness.sim.admin.addPlugin('env-demo', {
-      'setup.sh': 'echo "mode=${MODE:-unset} index=${PIP_INDEX_URL:-unset}" > setup.log\n',
+      'setup.sh': 'echo "mode=$MODE index=$PIP_INDEX_URL" > setup.log\n',
     });
     const saved = { ...process.env };
     process.env.MOLECULE_SETUP_ENV = 'MODE=fast, PIP_INDEX_URL';
@@ -226,7 +226,7 @@ describe('the Node installPlugin (ports filled in)', () => {
         pluginsDir,
         setupEnv: ['MODE=slow'],
       });
-      expect(readTree(viaOption.path)['setup.log']).toBe('mode=slow index=unset\n');
+      expect(readTree(viaOption.path)['setup.log']).toBe('mode=slow index=\n');
     } finally {
       for (const key of ['MOLECULE_SETUP_ENV', 'PIP_INDEX_URL']) {
         if (saved[key] === undefined) delete process.env[key];
