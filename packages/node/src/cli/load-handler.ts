@@ -29,6 +29,18 @@ export function parseHandlerSpec(spec: string): HandlerSpec {
   return { file, exportName };
 }
 
+/** The Python SDK's `module.path:function` form. */
+const PYTHON_HANDLER = /^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** For `agent.handlers:on_message`, a hint towards `./agent/handlers.js#on_message`; else `""`. */
+function pythonFormHint(spec: string): string {
+  const match = PYTHON_HANDLER.exec(spec.trim());
+  if (!match) return '';
+  const [, module, exportName] = match as unknown as [string, string, string];
+  const file = `./${module.split('.').join('/')}.js`;
+  return `. '${spec.trim()}' looks like the Python SDK's module:function form; here --handler is FILE#EXPORT, e.g. '${file}#${exportName}'`;
+}
+
 /**
  * Imports the module named by `--handler` (relative to `cwd`) and returns the exported
  * function. Every way this can fail is a {@link ConfigError} whose message says what to fix.
@@ -37,7 +49,9 @@ export async function loadHandler(spec: string, cwd: string): Promise<(...args: 
   const { file, exportName } = parseHandlerSpec(spec);
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   const label = file;
-  if (!existsSync(path)) throw new ConfigError(`could not import ${label}: no such file (${path})`);
+  if (!existsSync(path)) {
+    throw new ConfigError(`could not import ${label}: no such file (${path})${pythonFormHint(spec)}`);
+  }
   if (statSync(path).isDirectory())
     throw new ConfigError(`could not import ${label}: it is a directory, not a module`);
   if (['.ts', '.mts', '.cts', '.tsx'].includes(extname(path))) {

@@ -124,6 +124,15 @@ describe('connect: handler resolution (ports of test_cli_connect)', () => {
     );
   });
 
+  it('resolve_handler_missing_colon_exits, turned around: the Python module:function form gets a hint towards FILE#EXPORT', async () => {
+    expectUsageError(
+      await connect('ws-none', ['--handler', 'my_agent.handlers:on_message']),
+      /no such file .*looks like the Python SDK's module:function form; here --handler is FILE#EXPORT, e\.g\. '\.\/my_agent\/handlers\.js#on_message'/,
+    );
+    // A plain missing file gets no such hint.
+    expect((await connect('ws-none', ['--handler', './nope.mjs'])).stderr).not.toContain('module:function');
+  });
+
   it('resolve_handler_attribute_error_exits: a missing export lists what the module exports', async () => {
     expectUsageError(
       await connect('ws-none', ['--handler', './named.mjs#nope']),
@@ -169,6 +178,25 @@ describe('connect: registration', () => {
     expect(run.stderr).toMatch(/^molecule-agent: error: workspace .* has no token here.*token recover/);
     expect(run.stdout).toBe('');
     expect(requestsOf(id).filter((r) => r.path === '/registry/heartbeat')).toEqual([]);
+  });
+
+  it('connect_command_register_failure_returns_2, for a platform error: register answering 500 exits 1 before the loop', async () => {
+    const { id, token } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
+    sandbox.platform.sim.setFaults({
+      rules: [
+        { method: 'POST', path: '/registry/register', count: 1, fault: { type: 'status', status: 500 } },
+      ],
+    });
+    try {
+      const run = await connect(id, ['--handler', './echo.mjs'], { MOLECULE_WORKSPACE_TOKEN: token! });
+      // Python exited 2 for every register failure; 2 is kept for usage errors here, a failed call is 1.
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^molecule-agent: error: .*register.*500/m);
+      expect(run.stdout).toBe('');
+      expect(requestsOf(id).filter((r) => r.path === '/registry/heartbeat')).toEqual([]);
+    } finally {
+      sandbox.platform.sim.setFaults();
+    }
   });
 
   it('a provided token still re-registers WITH the bearer (fixes Python weakness 17) and is never written to disk', async () => {

@@ -66,6 +66,26 @@ describe('molecule-agent hash', () => {
   });
 });
 
+describe('molecule-agent verify-sha256 (the Python command name)', () => {
+  it('prints the hash like hash; a file or a missing path is an error naming it', async () => {
+    const dir = await pluginDir({
+      'rules.md': '# Rules\n',
+      'setup.sh': '#!/bin/bash\n',
+      'plugin.yaml': 'name: x\n',
+    });
+    expect(await run(['verify-sha256', dir])).toMatchObject({
+      code: 0,
+      stdout: `${PYTHON_VECTOR}\n`,
+      stderr: '',
+    });
+    await writeFile(join(sandbox.home.path, 'file.txt'), 'x');
+    expect(await run(['verify-sha256', './file.txt'])).toMatchObject({
+      code: 2,
+      stderr: 'molecule-agent: error: ./file.txt is not a directory\n',
+    });
+  });
+});
+
 describe('molecule-agent verify', () => {
   it('exits 0 on a match (upper-case hex accepted)', async () => {
     const dir = await pluginDir({ 'rules.md': '# Rules\n', 'setup.sh': '#!/bin/bash\n' });

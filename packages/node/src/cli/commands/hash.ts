@@ -70,3 +70,14 @@ printed the hash). An expected value that is not 64 hex characters is a usage er
     return ExitCode.ok;
   },
 };
+
+/** `molecule-agent verify-sha256 <dir>`: the Python SDK's command name for {@link hashCommand}. */
+export const verifySha256Command: Command = {
+  ...hashCommand,
+  name: 'verify-sha256',
+  summary: "the same as 'hash', under the Python SDK's command name",
+  description: `The Python SDK's 'python -m molecule_agent verify-sha256 DIR': prints the plugin content
+hash of a directory, exactly as 'hash' does (the bare hash, without Python's "Computed SHA256:" prefix,
+so scripts can read it). To compare with an expected hash, use 'verify'.`,
+  examples: ['molecule-agent verify-sha256 ./my-plugin'],
+};

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { connectCommand } from './connect.js';
-import { hashCommand, verifyCommand } from './hash.js';
+import { hashCommand, verifyCommand, verifySha256Command } from './hash.js';
 import { installPluginCommand } from './install-plugin.js';
 import { peersCommand } from './peers.js';
 import { registerCommand } from './register.js';
@@ -17,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   installPluginCommand,
   hashCommand,
   verifyCommand,
+  verifySha256Command,
   tokenCommand,
   tokenRecoverCommand,
 ];
