@@ -5,7 +5,7 @@ import {
   DEFAULT_MAX_PLUGIN_ENTRIES,
 } from './archive-policy.js';
 import type { PluginArchiveLimits } from './install-types.js';
-import { DEFAULT_MAX_TAR_METADATA_BYTES } from './tar-reader.js';
+import { DEFAULT_MAX_TAR_METADATA_BYTES, DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES } from './tar-reader.js';
 
 /** {@link PluginArchiveLimits} with every default filled in. */
 export type ResolvedArchiveLimits = Required<
@@ -17,6 +17,7 @@ export type ResolvedArchiveLimits = Required<
     | 'maxCompressedBytes'
     | 'maxDecompressedBytes'
     | 'maxMetadataBytes'
+    | 'maxMetadataTotalBytes'
   >
 > &
   Pick<PluginArchiveLimits, 'allowSymlinks' | 'allowCaseCollisions'>;
@@ -47,6 +48,11 @@ export function resolveArchiveLimits(limits: PluginArchiveLimits = {}): Resolved
     maxDecompressedBytes,
     maxCompressedBytes: positive(limits.maxCompressedBytes, maxDecompressedBytes, 'maxCompressedBytes'),
     maxMetadataBytes: positive(limits.maxMetadataBytes, DEFAULT_MAX_TAR_METADATA_BYTES, 'maxMetadataBytes'),
+    maxMetadataTotalBytes: positive(
+      limits.maxMetadataTotalBytes,
+      DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES,
+      'maxMetadataTotalBytes',
+    ),
     ...(limits.allowSymlinks === undefined ? {} : { allowSymlinks: limits.allowSymlinks }),
     ...(limits.allowCaseCollisions === undefined ? {} : { allowCaseCollisions: limits.allowCaseCollisions }),
   };

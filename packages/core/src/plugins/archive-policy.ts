@@ -1,4 +1,5 @@
 import { UnsafeArchiveError } from '../errors.js';
+import { escapeEntryName, quoteEntryName } from './entry-name.js';
 
 /**
  * What a plugin archive may contain, entry by entry. Pure: no I/O, no clock; feed it the headers
@@ -8,7 +9,8 @@ import { UnsafeArchiveError } from '../errors.js';
  * Rules (the `rule` of the error):
  * - types: regular files and directories only. `symlink` unless `allowSymlinks`, `hardlink`,
  *   `device` (character or block), `fifo`, `unsupported-type` (sparse, volume labels, anything else).
- * - names: `empty-path`, `nul-in-path`, `control-character` (other C0 controls and DEL),
+ * - names: `empty-path`, `nul-in-path`, `control-character` (other C0 controls, DEL and C1 controls),
+ *   `bidi-control` (U+202A–U+202E, U+2066–U+2069: a name that displays as another one),
  *   `backslash`, `absolute-path`, `drive-letter` (`C:`), `path-traversal` (any `..` segment, even one
  *   that would stay inside), `dot-segment` (`a/./b`), `empty-segment` (`a//b`), `path-too-long`.
  *   A leading `./` (from `tar -C dir .`) is stripped, and `./` alone is the root and ignored.
@@ -23,7 +25,8 @@ import { UnsafeArchiveError } from '../errors.js';
  *   0o755 if any execute bit is set, else 0o644; directories 0o755. So world- and group-writable
  *   bits, sticky bits and a setgid bit on a directory (common on shared group folders, harmless for
  *   a folder) are dropped rather than refused. Owners and times are never applied.
- * - limits: `max-entries` (headers counted, including directories), `max-bytes` (sum of declared
+ * - limits: `max-entries` (headers counted, including directories; also folders, listed or implied
+ *   by names, so that deep names cannot build a huge tree), `max-bytes` (sum of declared
  *   file sizes, checked before the data is read).
  *
  * This rejects `subdir/../x`, which the Python SDK resolves and accepts: a name with `..` in it is
@@ -81,10 +84,18 @@ export interface ArchivePolicy {
 }
 
 type NodeKind = 'file' | 'directory' | 'symlink';
+/**
+ * One name of the tree, explicit or implied. The tree is kept as nested folders (not a map of
+ * whole paths) so that checking an entry's parents costs its own length, not its depth squared.
+ */
 interface Node {
-  /** The path exactly as admitted (before NFC), to tell genuine repeats from look-alikes. */
-  path: string;
+  /** The segment exactly as admitted (before NFC), to tell genuine repeats from look-alikes. */
+  segment: string;
   kind: NodeKind;
+  /** Children by the NFC form of their segment. */
+  children?: Map<string, Node>;
+  /** NFC key of each lower-cased NFC key among the children, to find case collisions. */
+  byCase?: Map<string, string>;
 }
 
 /** UTF-8 length of a string without encoding it (lone surrogates count as the 3 bytes of U+FFFD). */
@@ -106,40 +117,46 @@ function utf8Length(text: string): number {
 }
 
 function reject(message: string, rule: string, entry: string): never {
-  throw new UnsafeArchiveError(`refusing plugin archive entry ${JSON.stringify(entry)}: ${message}`, {
+  throw new UnsafeArchiveError(`refusing plugin archive entry ${quoteEntryName(entry)}: ${message}`, {
     rule,
-    entry,
+    entry: escapeEntryName(entry),
   });
 }
+
+/** C0 and C1 controls, DEL. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Bidirectional embeddings, overrides and isolates: they make a name display as another one. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
 /** Creates the policy for one archive. */
 export function createArchivePolicy(options: ArchivePolicyOptions = {}): ArchivePolicy {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PLUGIN_BYTES;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_PLUGIN_ENTRIES;
   const maxPathBytes = options.maxPathBytes ?? DEFAULT_MAX_PATH_BYTES;
-  /** Every path of the tree (explicit or implied parents), keyed by its NFC form. */
-  const nodes = new Map<string, Node>();
-  /** NFC key of each lower-cased NFC key, to find case collisions. */
-  const byCase = new Map<string, string>();
+  const root: Node = { segment: '', kind: 'directory' };
   const symlinks: { path: string; target: string }[] = [];
   let entries = 0;
   let bytes = 0;
+  let folders = 0;
 
-  function lookup(path: string, raw: string): Node | undefined {
-    const key = path.normalize('NFC');
-    const node = nodes.get(key);
-    if (node && node.path !== path) {
+  /** The child `segments[index]` of `parent`, checking look-alike spellings. Paths built only for messages. */
+  function lookup(parent: Node, segments: string[], index: number, raw: string): Node | undefined {
+    const segment = segments[index]!;
+    const key = segment.normalize('NFC');
+    const node = parent.children?.get(key);
+    const pathTo = (last: string): string => [...segments.slice(0, index), last].join('/');
+    if (node && node.segment !== segment) {
       reject(
-        `${JSON.stringify(path)} and ${JSON.stringify(node.path)} are the same name after Unicode normalisation`,
+        `${quoteEntryName(pathTo(segment))} and ${quoteEntryName(pathTo(node.segment))} are the same name after Unicode normalisation`,
         'unicode-duplicate',
         raw,
       );
     }
     if (!node && !options.allowCaseCollisions) {
-      const other = byCase.get(key.toLowerCase());
+      const other = parent.byCase?.get(key.toLowerCase());
       if (other !== undefined && other !== key) {
         reject(
-          `${JSON.stringify(path)} differs from ${JSON.stringify(nodes.get(other)?.path ?? other)} only in letter case`,
+          `${quoteEntryName(pathTo(segment))} differs from ${quoteEntryName(pathTo(parent.children?.get(other)?.segment ?? other))} only in letter case`,
           'case-collision',
           raw,
         );
@@ -148,29 +165,47 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
     return node;
   }
 
-  function remember(path: string, kind: NodeKind): void {
-    const key = path.normalize('NFC');
-    nodes.set(key, { path, kind });
-    byCase.set(key.toLowerCase(), key);
+  function remember(parent: Node, segment: string, kind: NodeKind, raw: string): Node {
+    // Folders implied by deep names cost memory like listed ones: both count, so that 10,000
+    // entries cannot each drag in a chain of 2,000 new folders.
+    if (kind === 'directory' && ++folders > maxEntries) {
+      throw new UnsafeArchiveError(
+        `plugin archive has more than ${maxEntries} folders (listed or implied by entry names)`,
+        { rule: 'max-entries', entry: escapeEntryName(raw) },
+      );
+    }
+    const key = segment.normalize('NFC');
+    const node: Node = { segment, kind };
+    parent.children ??= new Map();
+    parent.byCase ??= new Map();
+    parent.children.set(key, node);
+    parent.byCase.set(key.toLowerCase(), key);
+    return node;
   }
 
-  /** Every ancestor must be (or become) a directory. */
-  function claimParents(segments: string[], raw: string): void {
-    for (let i = 1; i < segments.length; i++) {
-      const parent = segments.slice(0, i).join('/');
-      const node = lookup(parent, raw);
-      if (!node) remember(parent, 'directory');
-      else if (node.kind === 'symlink')
-        reject(`its parent ${JSON.stringify(parent)} is a symlink`, 'path-through-symlink', raw);
+  /** Every ancestor must be (or become) a directory. Returns the entry's parent folder. */
+  function claimParents(segments: string[], raw: string): Node {
+    let folder = root;
+    for (let i = 0; i < segments.length - 1; i++) {
+      const node = lookup(folder, segments, i, raw);
+      if (!node) {
+        folder = remember(folder, segments[i]!, 'directory', raw);
+        continue;
+      }
+      const parent = (): string => quoteEntryName(segments.slice(0, i + 1).join('/'));
+      if (node.kind === 'symlink') reject(`its parent ${parent()} is a symlink`, 'path-through-symlink', raw);
       else if (node.kind !== 'directory')
-        reject(`its parent ${JSON.stringify(parent)} is a file`, 'parent-not-directory', raw);
+        reject(`its parent ${parent()} is a file`, 'parent-not-directory', raw);
+      folder = node;
     }
+    return folder;
   }
 
   function normalisePath(raw: string, isDirectory: boolean): string[] | null {
     if (raw.includes('\0')) reject('the name contains a NUL byte', 'nul-in-path', raw);
-    if (/[\u0001-\u001f\u007f]/.test(raw))
-      reject('the name contains a control character', 'control-character', raw);
+    if (CONTROL.test(raw)) reject('the name contains a control character', 'control-character', raw);
+    if (BIDI_CONTROL.test(raw))
+      reject('the name contains a bidirectional control character', 'bidi-control', raw);
     if (raw.includes('\\')) reject('the name contains a backslash', 'backslash', raw);
     if (raw.startsWith('/')) reject('absolute paths are not allowed', 'absolute-path', raw);
     if (/^[A-Za-z]:/.test(raw)) reject('Windows drive letters are not allowed', 'drive-letter', raw);
@@ -198,7 +233,7 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
 
   function checkSymlinkTarget(segments: string[], target: string, raw: string): void {
     if (target === '') reject('the symlink target is empty', 'symlink-escape', raw);
-    if (/[\u0000-\u001f\u007f\\]/.test(target))
+    if (CONTROL.test(target) || BIDI_CONTROL.test(target) || target.includes('\\'))
       reject('the symlink target contains a control character or backslash', 'symlink-escape', raw);
     if (target.startsWith('/') || /^[A-Za-z]:/.test(target))
       reject('the symlink target is absolute', 'symlink-escape', raw);
@@ -275,10 +310,10 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
         }
       }
 
-      claimParents(segments, raw);
-      const existing = lookup(path, raw);
+      const folder = claimParents(segments, raw);
+      const existing = lookup(folder, segments, segments.length - 1, raw);
       if (existing && (existing.kind !== kind || kind === 'symlink')) {
-        reject(`${JSON.stringify(path)} appears twice with different types`, 'duplicate-type-change', raw);
+        reject(`${quoteEntryName(path)} appears twice with different types`, 'duplicate-type-change', raw);
       }
 
       if (kind === 'symlink') {
@@ -286,7 +321,8 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
         checkSymlinkTarget(segments, target, raw);
         symlinks.push({ path, target });
       }
-      remember(path, kind);
+      if (existing) existing.kind = kind;
+      else remember(folder, segments[segments.length - 1]!, kind, raw);
 
       switch (kind) {
         case 'file':
@@ -302,19 +338,24 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
     finish(): void {
       // Each symlink was checked lexically on its own. Resolution through *another* symlink can
       // still escape (`l -> .` then `x -> l/..`), so no intermediate step of a target may be a symlink.
+      // Walked as a stack of folders: a step costs one lookup, not the whole path again.
       for (const link of symlinks) {
-        const resolved = link.path.split('/').slice(0, -1);
+        const folders: (Node | undefined)[] = [root];
+        for (const segment of link.path.split('/').slice(0, -1)) {
+          folders.push(folders[folders.length - 1]?.children?.get(segment.normalize('NFC')));
+        }
         const parts = link.target.split('/').filter((part) => part !== '' && part !== '.');
         for (let i = 0; i < parts.length - 1; i++) {
           const part = parts[i]!;
           if (part === '..') {
-            resolved.pop();
+            folders.pop();
             continue;
           }
-          resolved.push(part);
-          if (nodes.get(resolved.join('/').normalize('NFC'))?.kind === 'symlink') {
+          const node = folders[folders.length - 1]?.children?.get(part.normalize('NFC'));
+          folders.push(node);
+          if (node?.kind === 'symlink') {
             reject(
-              `the symlink target ${JSON.stringify(link.target)} passes through another symlink`,
+              `the symlink target ${quoteEntryName(link.target)} passes through another symlink`,
               'symlink-chain',
               link.path,
             );

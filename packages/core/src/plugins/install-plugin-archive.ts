@@ -1,7 +1,9 @@
 import { AbortError, ConfigError, IntegrityError, isMoleculeError, UnsafeArchiveError } from '../errors.js';
+import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { StagingArea } from '../ports/plugin-sink.js';
 import { checkDuration } from '../util/duration-limit.js';
+import { createEventLoopYielder } from '../util/event-loop-yield.js';
 import { resolveArchiveLimits } from './archive-limits.js';
 import { createArchivePolicy } from './archive-policy.js';
 import { gunzipWithLimits } from './gunzip.js';
@@ -146,7 +148,12 @@ export async function runPluginInstall(
         ...(signal ? { signal } : {}),
         ...(options.decompress ? { decompress: options.decompress } : {}),
       });
-      for await (const entry of readTarEntries(tar, { maxMetadataBytes: limits.maxMetadataBytes })) {
+      const yielder = createEventLoopYielder(options.clock ?? systemClock, { everySteps: 256, everyMs: 20 });
+      const entries = readTarEntries(tar, {
+        maxMetadataBytes: limits.maxMetadataBytes,
+        maxMetadataTotalBytes: limits.maxMetadataTotalBytes,
+      });
+      for await (const entry of entries) {
         const admitted = policy.admit(entry.header);
         if (admitted.kind === 'file') {
           if (staging.writeFileChunks && admitted.size <= WHOLE_FILE_BYTES) {
@@ -165,6 +172,9 @@ export async function runPluginInstall(
         }
         progress.entries = policy.entries;
         report('download');
+        throwIfAborted(signal);
+        // Entries already in memory resolve as microtasks only; give timers and sockets a turn.
+        await yielder.tick();
         throwIfAborted(signal);
       }
       policy.finish();

@@ -1,3 +1,4 @@
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { PluginSink } from '../ports/plugin-sink.js';
 import type { ProcessRunner, RunResult } from '../ports/process-runner.js';
@@ -33,8 +34,10 @@ export interface PluginArchiveLimits extends ArchivePolicyOptions {
    * PAX records) + 1 MiB.
    */
   maxDecompressedBytes?: number;
-  /** Largest PAX or GNU long-name record. Default 1 MiB. */
+  /** Largest PAX or GNU long-name record. Default 64 KiB. */
   maxMetadataBytes?: number;
+  /** Most bytes of PAX and GNU long-name records in the whole archive. Default 8 MiB. */
+  maxMetadataTotalBytes?: number;
 }
 
 /** The result of running `setup.sh`. `ok` is true only for exit code 0 without a timeout. */
@@ -86,6 +89,11 @@ export interface InstallPluginArchiveOptions {
   onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
   logger?: Logger;
   signal?: AbortSignal;
+  /**
+   * Decides when the install lets other work run (every 256 entries or 20 ms, whichever first), so
+   * that timers and sockets never wait long behind a big archive. Default: the system clock.
+   */
+  clock?: Clock | undefined;
 }
 
 /** What an install did. */

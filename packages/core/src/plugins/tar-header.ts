@@ -1,4 +1,5 @@
 import { UnsafeArchiveError } from '../errors.js';
+import { escapeEntryName } from './entry-name.js';
 
 /** The size of a tar header block and the unit all entry data is padded to. */
 export const TAR_BLOCK_SIZE = 512;
@@ -47,7 +48,7 @@ export function decodePath(bytes: Uint8Array, what: string): string {
   } catch (cause) {
     throw new UnsafeArchiveError(`tar ${what} is not valid UTF-8`, {
       rule: 'invalid-name-encoding',
-      entry: utf8Lenient.decode(bytes),
+      entry: escapeEntryName(utf8Lenient.decode(bytes)),
       cause,
     });
   }

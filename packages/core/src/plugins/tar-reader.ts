@@ -1,5 +1,6 @@
 import { UnsafeArchiveError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
+import { escapeEntryName } from './entry-name.js';
 import { cString, decodePath, isZeroBlock, parseTarHeader, TAR_BLOCK_SIZE } from './tar-header.js';
 import { parsePaxInteger, parsePaxRecords, parsePaxTime } from './tar-pax.js';
 
@@ -34,8 +35,11 @@ export interface TarEntryHeader {
   gid: number;
   uname: string;
   gname: string;
-  /** The PAX records in force for this entry (global `g` records overlaid with its own `x` records). */
-  pax: Readonly<Record<string, string>>;
+  /**
+   * The PAX records in force for this entry (global `g` records overlaid with its own `x` records).
+   * Built on first access: the reader itself never copies the global records per entry.
+   */
+  readonly pax: Readonly<Record<string, string>>;
 }
 
 /**
@@ -55,8 +59,10 @@ export interface TarEntry {
 
 /** Limits of the reader itself; the archive policy has the limits on what entries may contain. */
 export interface TarReaderOptions {
-  /** Largest PAX or GNU long-name record accepted, in bytes. Default 1 MiB. */
+  /** Largest PAX or GNU long-name record accepted, in bytes. Default 64 KiB. */
   maxMetadataBytes?: number;
+  /** Most bytes of PAX and GNU long-name records in the whole archive. Default 8 MiB. */
+  maxMetadataTotalBytes?: number;
   /**
    * Read the stream to its end after the end-of-archive marker (default true), so that a
    * compressed stream's trailer and checksum are verified and nothing is left unread.
@@ -64,8 +70,57 @@ export interface TarReaderOptions {
   drainAfterEnd?: boolean;
 }
 
-/** Default for {@link TarReaderOptions.maxMetadataBytes}. */
-export const DEFAULT_MAX_TAR_METADATA_BYTES: number = 1024 * 1024;
+/**
+ * Default for {@link TarReaderOptions.maxMetadataBytes}: an honest record holds a path (4 KiB at
+ * most), a link target and a few times; 64 KiB leaves room for extended attributes.
+ */
+export const DEFAULT_MAX_TAR_METADATA_BYTES: number = 64 * 1024;
+/**
+ * Default for {@link TarReaderOptions.maxMetadataTotalBytes}: a PAX record of a few hundred bytes
+ * for each of 10,000 entries fits several times over.
+ */
+export const DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES: number = 8 * 1024 * 1024;
+
+/** The keywords the reader itself applies; the others are only kept for `header.pax`. */
+const APPLIED_KEYWORDS = ['path', 'linkpath', 'size', 'mtime', 'uid', 'gid', 'uname', 'gname'] as const;
+type AppliedKeyword = (typeof APPLIED_KEYWORDS)[number];
+const SPARSE_PREFIX = 'GNU.sparse.';
+
+/**
+ * The global (`g`) records of an archive, kept so that no entry costs more than its own records:
+ * each `g` header is appended as a layer (never merged into a copy), the few keywords the reader
+ * applies are tracked in place, and the full map is assembled only when an entry's `pax` is read.
+ */
+class GlobalPax {
+  /** Newest last; an entry keeps the length at its time, so later layers do not leak into it. */
+  readonly layers: Record<string, string>[] = [];
+  readonly applied: Partial<Record<AppliedKeyword, string>> = {};
+  readonly sparse = new Set<string>();
+
+  add(records: Record<string, string>): void {
+    this.layers.push(records);
+    for (const keyword of APPLIED_KEYWORDS) {
+      const value = records[keyword];
+      if (value === undefined) continue;
+      if (value === '') delete this.applied[keyword];
+      else this.applied[keyword] = value;
+    }
+    for (const key of Object.keys(records)) {
+      if (!key.startsWith(SPARSE_PREFIX)) continue;
+      if (records[key] === '') this.sparse.delete(key);
+      else this.sparse.add(key);
+    }
+  }
+
+  /** The records in force after the first `depth` layers, overlaid with an entry's own. */
+  assemble(depth: number, local: Record<string, string> | null): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < depth; i++) Object.assign(out, this.layers[i]);
+    if (local) Object.assign(out, local);
+    for (const key of Object.keys(out)) if (out[key] === '') delete out[key];
+    return out;
+  }
+}
 
 const TYPES: Readonly<Record<string, TarEntryType>> = {
   '0': 'file',
@@ -91,7 +146,7 @@ const NO_DATA_TYPES = new Set<TarEntryType>([
 function truncated(entry?: string): UnsafeArchiveError {
   return new UnsafeArchiveError('tar archive ends in the middle of an entry', {
     rule: 'truncated',
-    ...(entry === undefined ? {} : { entry }),
+    ...(entry === undefined ? {} : { entry: escapeEntryName(entry) }),
   });
 }
 
@@ -123,9 +178,11 @@ export async function* readTarEntries(
   options: TarReaderOptions = {},
 ): AsyncGenerator<TarEntry, void, undefined> {
   const maxMetadataBytes = options.maxMetadataBytes ?? DEFAULT_MAX_TAR_METADATA_BYTES;
+  const maxMetadataTotalBytes = options.maxMetadataTotalBytes ?? DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES;
   const bytes = new ByteReader(stream);
   let finished = false;
-  let globals: Record<string, string> = {};
+  let metadataTotal = 0;
+  const globals = new GlobalPax();
   let localPax: Record<string, string> | null = null;
   let longName: string | null = null;
   let longLink: string | null = null;
@@ -138,6 +195,13 @@ export async function* readTarEntries(
         {
           rule: 'max-header-bytes',
         },
+      );
+    }
+    metadataTotal += size;
+    if (metadataTotal > maxMetadataTotalBytes) {
+      throw new UnsafeArchiveError(
+        `tar archive has more than ${maxMetadataTotalBytes} bytes of PAX and GNU long-name records`,
+        { rule: 'max-metadata-bytes' },
       );
     }
     const data = await bytes.readExact(size);
@@ -172,13 +236,14 @@ export async function* readTarEntries(
       }
 
       const raw = parseTarHeader(block);
+      // Records are merged in place: repeated headers cost their own size, never what came before.
       if (raw.typeflag === 'x' || raw.typeflag === 'X') {
-        localPax = { ...(localPax ?? {}), ...parsePaxRecords(await readMetadata(raw.size, 'PAX header')) };
+        const records = parsePaxRecords(await readMetadata(raw.size, 'PAX header'));
+        localPax = localPax === null ? records : Object.assign(localPax, records);
         continue;
       }
       if (raw.typeflag === 'g') {
-        globals = { ...globals, ...parsePaxRecords(await readMetadata(raw.size, 'PAX global header')) };
-        for (const [key, value] of Object.entries(globals)) if (value === '') delete globals[key];
+        globals.add(parsePaxRecords(await readMetadata(raw.size, 'PAX global header')));
         continue;
       }
       if (raw.typeflag === 'L') {
@@ -191,19 +256,21 @@ export async function* readTarEntries(
       }
 
       // An empty value in an entry's own PAX header removes the keyword (POSIX): fall back to the header field.
-      const pax: Record<string, string> = { ...globals };
-      for (const [key, value] of Object.entries(localPax ?? {})) {
-        if (value === '') delete pax[key];
-        else pax[key] = value;
-      }
-      const path = pax.path ?? longName ?? raw.name;
+      const local = localPax;
+      const pax = (keyword: AppliedKeyword): string | undefined => {
+        const own = local?.[keyword];
+        if (own !== undefined) return own === '' ? undefined : own;
+        return globals.applied[keyword];
+      };
+      const path = pax('path') ?? longName ?? raw.name;
       let type: TarEntryType = TYPES[raw.typeflag] ?? 'unknown';
       // Old (V7) archives mark directories as regular files whose name ends with a slash.
       if (raw.typeflag === '\0' && path.endsWith('/')) type = 'directory';
-      if (type === 'file' && Object.keys(pax).some((key) => key.startsWith('GNU.sparse.'))) type = 'sparse';
-      const size = pax.size === undefined ? raw.size : parsePaxInteger(pax.size, 'size');
+      if (type === 'file' && hasSparseRecords(globals, local)) type = 'sparse';
+      const paxSize = pax('size');
+      const size = paxSize === undefined ? raw.size : parsePaxInteger(paxSize, 'size');
       const linkTarget =
-        type === 'symlink' || type === 'hardlink' ? (pax.linkpath ?? longLink ?? raw.linkname) : null;
+        type === 'symlink' || type === 'hardlink' ? (pax('linkpath') ?? longLink ?? raw.linkname) : null;
       localPax = null;
       longName = null;
       longLink = null;
@@ -213,12 +280,17 @@ export async function* readTarEntries(
         if (size !== 0) {
           throw new UnsafeArchiveError(`tar ${type} entry declares ${size} bytes of data`, {
             rule: 'malformed-header',
-            entry: path,
+            entry: escapeEntryName(path),
           });
         }
         dataLength = 0;
       }
 
+      const mtime = pax('mtime');
+      const uid = pax('uid');
+      const gid = pax('gid');
+      const globalDepth = globals.layers.length;
+      let records: Record<string, string> | undefined;
       const header: TarEntryHeader = {
         path,
         type,
@@ -226,12 +298,15 @@ export async function* readTarEntries(
         size: dataLength,
         mode: raw.mode & 0o7777,
         linkTarget,
-        mtime: pax.mtime === undefined ? raw.mtime : parsePaxTime(pax.mtime),
-        uid: pax.uid === undefined ? raw.uid : parsePaxInteger(pax.uid, 'uid'),
-        gid: pax.gid === undefined ? raw.gid : parsePaxInteger(pax.gid, 'gid'),
-        uname: pax.uname ?? raw.uname,
-        gname: pax.gname ?? raw.gname,
-        pax,
+        mtime: mtime === undefined ? raw.mtime : parsePaxTime(mtime),
+        uid: uid === undefined ? raw.uid : parsePaxInteger(uid, 'uid'),
+        gid: gid === undefined ? raw.gid : parsePaxInteger(gid, 'gid'),
+        uname: pax('uname') ?? raw.uname,
+        gname: pax('gname') ?? raw.gname,
+        get pax(): Readonly<Record<string, string>> {
+          records ??= globals.assemble(globalDepth, local);
+          return records;
+        },
       };
       const state: BodyState = { remaining: dataLength, pulling: null, detached: false, error: undefined };
       current = { state, padding: padding(dataLength), path };
@@ -248,6 +323,15 @@ export async function* readTarEntries(
   } finally {
     if (!finished) await bytes.cancel();
   }
+}
+
+/** Whether GNU sparse records are in force (an entry's own empty value removes a global one). */
+function hasSparseRecords(globals: GlobalPax, local: Record<string, string> | null): boolean {
+  if (local) {
+    for (const key of Object.keys(local)) if (key.startsWith(SPARSE_PREFIX) && local[key] !== '') return true;
+  }
+  for (const key of globals.sparse) if (local?.[key] !== '') return true;
+  return false;
 }
 
 function entryBody(bytes: ByteReader, state: BodyState, path: string): ReadableStream<Uint8Array> {

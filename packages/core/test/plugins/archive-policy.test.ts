@@ -6,6 +6,7 @@ import {
   createArchivePolicy,
   DEFAULT_MAX_PLUGIN_BYTES,
 } from '../../src/plugins/archive-policy.js';
+import { escapeEntryName } from '../../src/plugins/entry-name.js';
 
 type Entry = Partial<ArchiveEntryInput> & { path: string };
 
@@ -93,6 +94,12 @@ describe('archive policy: names', () => {
     ['nul\0byte', 'nul-in-path'],
     ['bell\u0007', 'control-character'],
     ['line\nbreak', 'control-character'],
+    ['csi\u009b31m', 'control-character'],
+    ['nel\u0085x', 'control-character'],
+    ['evil\u202etxt.sh', 'bidi-control'],
+    ['\u202aembedded', 'bidi-control'],
+    ['iso\u2066late\u2069', 'bidi-control'],
+    ['dir\u2068/x', 'bidi-control'],
     ['a//b', 'empty-segment'],
     ['a/./b', 'dot-segment'],
     ['', 'empty-path'],
@@ -100,7 +107,26 @@ describe('archive policy: names', () => {
     [`${'x'.repeat(256)}`, 'path-too-long'],
     [`${'abcdefgh/'.repeat(460)}f`, 'path-too-long'],
   ])('refuses %j (rule %s)', (path, rule) => {
-    expect(refusal([{ path }])).toMatchObject({ rule, entry: path });
+    expect(refusal([{ path }])).toMatchObject({ rule, entry: escapeEntryName(path) });
+  });
+
+  it('names a refused entry escaped: no control or bidi character reaches the message or the entry field', () => {
+    const error = refusal([{ path: 'a\u001b[2Jb\u009b\u202egnp.sh' }]) as UnsafeArchiveError;
+    expect(error.entry).toBe('a\\u001b[2Jb\\u009b\\u202egnp.sh');
+    expect(error.message).toContain('"a\\u001b[2Jb\\u009b\\u202egnp.sh"');
+    expect(`${error.message}${JSON.stringify(error.toJSON())}`).not.toMatch(
+      /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+    );
+  });
+
+  it('refuses a symlink target with a bidi or C1 control', () => {
+    for (const target of ['x\u202e', 'y\u0090']) {
+      expect(
+        refusal([{ path: 'l', type: 'symlink', linkTarget: target }], { allowSymlinks: true }),
+      ).toMatchObject({
+        rule: 'symlink-escape',
+      });
+    }
   });
 
   it('refuses ".." even when it would stay inside (stricter than Python, which resolves it)', () => {
