@@ -125,6 +125,10 @@ function reject(message: string, rule: string, entry: string): never {
 
 /** C0 and C1 controls, DEL. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
+const DOT_SEGMENT = /(?:^|\/)\.(?:\/|$)/;
+/** Segments of more than 85 UTF-16 units: only those can pass 255 UTF-8 bytes. */
+const POSSIBLY_LONG_SEGMENT = /[^/]{86,}/g;
 /** Bidirectional embeddings, overrides and isolates: they make a name display as another one. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
@@ -139,33 +143,48 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
   let bytes = 0;
   let folders = 0;
 
-  /** The child `segments[index]` of `parent`, checking look-alike spellings. Paths built only for messages. */
-  function lookup(parent: Node, segments: string[], index: number, raw: string): Node | undefined {
-    const segment = segments[index]!;
-    const key = segment.normalize('NFC');
+  /** The parent folder of the last admitted entry, by its path: most entries share one. */
+  let cachedParentPath = '';
+  let cachedParent: Node = root;
+
+  /**
+   * The child `key` (the NFC form of `segment`) of `parent`, checking look-alike spellings.
+   * `prefix` (the parent's path) is only used to word a refusal.
+   */
+  function lookup(
+    parent: Node,
+    segment: string,
+    key: string,
+    prefix: () => string,
+    raw: string,
+  ): Node | undefined {
     const node = parent.children?.get(key);
-    const pathTo = (last: string): string => [...segments.slice(0, index), last].join('/');
-    if (node && node.segment !== segment) {
-      reject(
-        `${quoteEntryName(pathTo(segment))} and ${quoteEntryName(pathTo(node.segment))} are the same name after Unicode normalisation`,
-        'unicode-duplicate',
-        raw,
-      );
-    }
-    if (!node && !options.allowCaseCollisions) {
-      const other = parent.byCase?.get(key.toLowerCase());
-      if (other !== undefined && other !== key) {
+    if (node !== undefined) {
+      if (node.segment !== segment) {
+        const dir = prefix();
         reject(
-          `${quoteEntryName(pathTo(segment))} differs from ${quoteEntryName(pathTo(parent.children?.get(other)?.segment ?? other))} only in letter case`,
+          `${quoteEntryName(dir + segment)} and ${quoteEntryName(dir + node.segment)} are the same name after Unicode normalisation`,
+          'unicode-duplicate',
+          raw,
+        );
+      }
+      return node;
+    }
+    if (!options.allowCaseCollisions && parent.byCase !== undefined) {
+      const other = parent.byCase.get(key.toLowerCase());
+      if (other !== undefined && other !== key) {
+        const dir = prefix();
+        reject(
+          `${quoteEntryName(dir + segment)} differs from ${quoteEntryName(dir + (parent.children?.get(other)?.segment ?? other))} only in letter case`,
           'case-collision',
           raw,
         );
       }
     }
-    return node;
+    return undefined;
   }
 
-  function remember(parent: Node, segment: string, kind: NodeKind, raw: string): Node {
+  function remember(parent: Node, segment: string, key: string, kind: NodeKind, raw: string): Node {
     // Folders implied by deep names cost memory like listed ones: both count, so that 10,000
     // entries cannot each drag in a chain of 2,000 new folders.
     if (kind === 'directory' && ++folders > maxEntries) {
@@ -174,7 +193,6 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
         { rule: 'max-entries', entry: escapeEntryName(raw) },
       );
     }
-    const key = segment.normalize('NFC');
     const node: Node = { segment, kind };
     parent.children ??= new Map();
     parent.byCase ??= new Map();
@@ -183,25 +201,40 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
     return node;
   }
 
-  /** Every ancestor must be (or become) a directory. Returns the entry's parent folder. */
-  function claimParents(segments: string[], raw: string): Node {
+  /**
+   * Every ancestor must be (or become) a directory; returns the parent folder of a path whose
+   * folder part is `parentPath` (NFC form `parentKey`). One walk down the folder tree, skipped when
+   * the previous entry had the same parent: claiming parents costs the name's length, once.
+   */
+  function claimParents(parentPath: string, parentKey: string, raw: string): Node {
+    if (parentPath === cachedParentPath) return cachedParent;
+    const segments = parentPath.split('/');
+    const keys = parentKey === parentPath ? segments : parentKey.split('/');
+    const prefix = (i: number) => (): string => (i === 0 ? '' : `${segments.slice(0, i).join('/')}/`);
     let folder = root;
-    for (let i = 0; i < segments.length - 1; i++) {
-      const node = lookup(folder, segments, i, raw);
+    for (let i = 0; i < segments.length; i++) {
+      const node = lookup(folder, segments[i]!, keys[i]!, prefix(i), raw);
       if (!node) {
-        folder = remember(folder, segments[i]!, 'directory', raw);
+        folder = remember(folder, segments[i]!, keys[i]!, 'directory', raw);
         continue;
       }
-      const parent = (): string => quoteEntryName(segments.slice(0, i + 1).join('/'));
-      if (node.kind === 'symlink') reject(`its parent ${parent()} is a symlink`, 'path-through-symlink', raw);
-      else if (node.kind !== 'directory')
-        reject(`its parent ${parent()} is a file`, 'parent-not-directory', raw);
+      if (node.kind !== 'directory') {
+        const parent = quoteEntryName(segments.slice(0, i + 1).join('/'));
+        if (node.kind === 'symlink') reject(`its parent ${parent} is a symlink`, 'path-through-symlink', raw);
+        reject(`its parent ${parent} is a file`, 'parent-not-directory', raw);
+      }
       folder = node;
     }
+    cachedParentPath = parentPath;
+    cachedParent = folder;
     return folder;
   }
 
-  function normalisePath(raw: string, isDirectory: boolean): string[] | null {
+  /**
+   * The name with a leading `./` (and a directory's trailing `/`) removed, or `null` for the root;
+   * refuses what the rules forbid. Whole-string checks: no per-segment work for long names.
+   */
+  function normalisePath(raw: string, isDirectory: boolean): string | null {
     if (raw.includes('\0')) reject('the name contains a NUL byte', 'nul-in-path', raw);
     if (CONTROL.test(raw)) reject('the name contains a control character', 'control-character', raw);
     if (BIDI_CONTROL.test(raw))
@@ -217,18 +250,20 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
       if (isDirectory) return null;
       reject('the name is empty', 'empty-path', raw);
     }
-    if (utf8Length(path) > maxPathBytes)
+    // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when it could matter.
+    if (path.length > maxPathBytes || (path.length * 3 > maxPathBytes && utf8Length(path) > maxPathBytes))
       reject(`the name is longer than ${maxPathBytes} bytes`, 'path-too-long', raw);
-    const segments = path.split('/');
-    for (const segment of segments) {
-      if (segment === '') reject('the name has an empty segment', 'empty-segment', raw);
-      if (segment === '..') reject('".." segments are not allowed', 'path-traversal', raw);
-      if (segment === '.') reject('"." segments are only allowed as a leading "./"', 'dot-segment', raw);
-      if (utf8Length(segment) > MAX_SEGMENT_BYTES) {
-        reject(`a segment is longer than ${MAX_SEGMENT_BYTES} bytes`, 'path-too-long', raw);
+    if (DOT_DOT_SEGMENT.test(path)) reject('".." segments are not allowed', 'path-traversal', raw);
+    if (DOT_SEGMENT.test(path)) reject('"." segments are only allowed as a leading "./"', 'dot-segment', raw);
+    if (path.startsWith('/') || path.endsWith('/') || path.includes('//'))
+      reject('the name has an empty segment', 'empty-segment', raw);
+    if (path.length > MAX_SEGMENT_BYTES / 3) {
+      for (const long of path.match(POSSIBLY_LONG_SEGMENT) ?? []) {
+        if (utf8Length(long) > MAX_SEGMENT_BYTES)
+          reject(`a segment is longer than ${MAX_SEGMENT_BYTES} bytes`, 'path-too-long', raw);
       }
     }
-    return segments;
+    return path;
   }
 
   function checkSymlinkTarget(segments: string[], target: string, raw: string): void {
@@ -264,7 +299,7 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
       if (entries > maxEntries) {
         throw new UnsafeArchiveError(`plugin archive has more than ${maxEntries} entries`, {
           rule: 'max-entries',
-          entry: raw,
+          entry: escapeEntryName(raw),
         });
       }
 
@@ -295,9 +330,8 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
           reject(`entries of type ${entry.type} are not allowed`, 'unsupported-type', raw);
       }
 
-      const segments = normalisePath(raw, kind === 'directory');
-      if (segments === null) return { kind: 'root' };
-      const path = segments.join('/');
+      const path = normalisePath(raw, kind === 'directory');
+      if (path === null) return { kind: 'root' };
 
       if (kind === 'file') {
         if (entry.mode & 0o4000) reject('setuid files are not allowed', 'setuid', raw);
@@ -305,24 +339,35 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
         if (bytes + entry.size > maxBytes) {
           throw new UnsafeArchiveError(`plugin archive has more than ${maxBytes} bytes of file data`, {
             rule: 'max-bytes',
-            entry: raw,
+            entry: escapeEntryName(raw),
           });
         }
       }
 
-      const folder = claimParents(segments, raw);
-      const existing = lookup(folder, segments, segments.length - 1, raw);
+      // NFC never joins across a "/", so the normalised name splits into each segment's form.
+      const normalised = path.normalize('NFC');
+      const slash = path.lastIndexOf('/');
+      const keySlash = normalised.lastIndexOf('/');
+      const name = path.slice(slash + 1);
+      const parentPath = slash < 0 ? '' : path.slice(0, slash);
+      const folder = slash < 0 ? root : claimParents(parentPath, normalised.slice(0, keySlash), raw);
+      const existing = lookup(
+        folder,
+        name,
+        normalised.slice(keySlash + 1),
+        () => (slash < 0 ? '' : `${parentPath}/`),
+        raw,
+      );
       if (existing && (existing.kind !== kind || kind === 'symlink')) {
         reject(`${quoteEntryName(path)} appears twice with different types`, 'duplicate-type-change', raw);
       }
 
       if (kind === 'symlink') {
         const target = entry.linkTarget ?? '';
-        checkSymlinkTarget(segments, target, raw);
+        checkSymlinkTarget(path.split('/'), target, raw);
         symlinks.push({ path, target });
       }
-      if (existing) existing.kind = kind;
-      else remember(folder, segments[segments.length - 1]!, kind, raw);
+      if (!existing) remember(folder, name, normalised.slice(keySlash + 1), kind, raw);
 
       switch (kind) {
         case 'file':

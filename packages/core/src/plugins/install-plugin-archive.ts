@@ -152,6 +152,9 @@ export async function runPluginInstall(
       const entries = readTarEntries(tar, {
         maxMetadataBytes: limits.maxMetadataBytes,
         maxMetadataTotalBytes: limits.maxMetadataTotalBytes,
+        // Headers and records already in memory resolve as microtasks only: give timers and
+        // sockets a turn between them (the time spent staging each entry counts too).
+        pause: () => yielder.tick(),
       });
       for await (const entry of entries) {
         const admitted = policy.admit(entry.header);
@@ -172,9 +175,6 @@ export async function runPluginInstall(
         }
         progress.entries = policy.entries;
         report('download');
-        throwIfAborted(signal);
-        // Entries already in memory resolve as microtasks only; give timers and sockets a turn.
-        await yielder.tick();
         throwIfAborted(signal);
       }
       policy.finish();

@@ -64,6 +64,11 @@ export interface TarReaderOptions {
   /** Most bytes of PAX and GNU long-name records in the whole archive. Default 8 MiB. */
   maxMetadataTotalBytes?: number;
   /**
+   * Called before each header block (entries and PAX/GNU records alike); a returned promise is
+   * awaited. How a caller lets timers run during a long archive (see `createEventLoopYielder`).
+   */
+  pause?: (() => Promise<void> | undefined) | undefined;
+  /**
    * Read the stream to its end after the end-of-archive marker (default true), so that a
    * compressed stream's trailer and checksum are verified and nothing is left unread.
    */
@@ -222,6 +227,8 @@ export async function* readTarEntries(
         current = null;
       }
 
+      const paused = options.pause?.();
+      if (paused) await paused;
       const block = await bytes.readExact(TAR_BLOCK_SIZE);
       if (block.length === 0) {
         throw new UnsafeArchiveError('tar archive has no end-of-archive marker (truncated)', {

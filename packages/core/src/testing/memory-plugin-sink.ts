@@ -98,11 +98,13 @@ export function createMemoryPluginSink(): MemoryPluginSink {
         if (state === 'open') openStagingAreas -= 1;
         state = next;
       };
+      // From the deepest parent up, stopping at the first that exists (its own parents do too):
+      // a deep name costs its length, not its depth squared.
       const ensureParents = (path: string): void => {
-        const parts = path.split('/');
-        for (let i = 1; i < parts.length; i++) {
-          const parent = parts.slice(0, i).join('/');
-          if (!tree.has(parent)) tree.set(parent, { kind: 'directory', mode: 0o755 });
+        for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+          const parent = path.slice(0, end);
+          if (tree.has(parent)) break;
+          tree.set(parent, { kind: 'directory', mode: 0o755 });
         }
       };
       const assertOpen = (): void => {
