@@ -31,6 +31,16 @@ for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
     );
   }
 }
+// The API reference (`npm run docs`) documents exactly the entry points the package exports.
+const documented = existsSync('typedoc.json')
+  ? JSON.parse(readFileSync('typedoc.json', 'utf8')).entryPoints
+  : [];
+for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+  if (subpath === './package.json' || typeof target !== 'object') continue;
+  const source = target.types.replace('./dist/', './src/').replace(/\.d\.ts$/, '.ts');
+  if (!documented.includes(source))
+    problems.push(`typedoc.json "entryPoints" lacks ${source} (export "${subpath}")`);
+}
 for (const file of ['LICENSE', 'README.md']) {
   if (!existsSync(file)) problems.push(`${file} missing from the package folder`);
   if (!pkg.files?.includes(file)) problems.push(`${file} missing from "files"`);

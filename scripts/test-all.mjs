@@ -50,6 +50,14 @@ function record(label, passed, failed, skipped, seconds) {
   rows.push({ label, passed, failed, skipped, seconds });
 }
 
+// `changeset status` compares with the base branch; a clone of another branch (or a CI checkout)
+// may have only the remote's copy of it.
+function changesetBase() {
+  const has = (ref) =>
+    spawnSync('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: root }).status === 0;
+  return has('main') ? 'main' : has('origin/main') ? 'origin/main' : 'main';
+}
+
 // 1. Build and static checks: each is one "test" in the totals.
 const checks = [
   ['build', ['turbo', 'run', 'build', '--output-logs=errors-only']],
@@ -59,6 +67,8 @@ const checks = [
     'package checks (publint, attw, neutral core)',
     ['turbo', 'run', 'check:pkg', '--output-logs=errors-only'],
   ],
+  ['API reference (typedoc: every export documented, no broken link)', ['typedoc']],
+  ['changeset status', ['changeset', 'status', `--since=${changesetBase()}`]],
   [
     'benchmarks run (quick smoke; figures in bench/RESULTS.md)',
     ['node', 'bench/run.mjs', '--quick', '--no-write', '--smoke'],
@@ -68,6 +78,25 @@ for (const [label, [cmd, ...args]] of checks) {
   const { code, seconds } = run(label, cmd, args, root);
   record(label, code === 0 ? 1 : 0, code === 0 ? 0 : 1, 0, seconds);
   if (label === 'build' && code !== 0) break;
+}
+
+// The release dry run counts each of its checks (scripts/release-dry-run.mjs says which).
+{
+  const out = join(root, '.test-results', 'release-dry-run.json');
+  mkdirSync(join(root, '.test-results'), { recursive: true });
+  rmSync(out, { force: true });
+  const { code, seconds } = run(
+    'release dry run',
+    'node',
+    ['scripts/release-dry-run.mjs', '--report', out],
+    root,
+  );
+  if (!existsSync(out)) record(`release dry run (no report, exit ${code})`, 0, 1, 0, seconds);
+  else {
+    const { checks: done } = JSON.parse(readFileSync(out, 'utf8'));
+    const failed = done.filter((c) => !c.ok).length;
+    record('release dry run (version, pack, install, use)', done.length - failed, failed, 0, seconds);
+  }
 }
 
 // 2. Test runners, package by package.

@@ -72,6 +72,7 @@ export interface QueuedRequestView {
 
 /** The admin API. Unknown workspace ids throw a `RangeError`. */
 export class SimAdmin {
+  /** @internal The simulator creates its admin API; users get it as `sim.admin`. */
   constructor(
     private readonly core: SimCore,
     private readonly sendRequest: (request: Request) => Promise<Response>,

@@ -61,6 +61,7 @@ export {
 } from './reply-to-message.js';
 export {
   CURRENT_TASK_MAX_CHARS,
+  type NormaliseTaskReportOptions,
   normaliseTaskReport,
   type TaskReport,
   taskReportFromInFlight,

@@ -17,7 +17,7 @@ export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /**
  * The clock of the host: `Date.now()` and an abortable `setTimeout`. A sleep longer than one host
- * timer allows waits in chunks of at most {@link MAX_TIMER_DELAY_MS}; `Infinity` waits until the
+ * timer allows waits in chunks of at most 2^31-1 ms (the longest host timer); `Infinity` waits until the
  * signal aborts; NaN and negative delays are zero.
  */
 export const systemClock: Clock = {

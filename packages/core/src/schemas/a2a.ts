@@ -17,12 +17,13 @@ const strictObject = <const T extends v.ObjectEntries>(entries: T) =>
   v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.object(entries));
 
 export type A2ARole = 'user' | 'agent';
-type Metadata = Record<string, unknown>;
+/** Free-form JSON metadata carried by an A2A message or part. */
+export type A2AMetadata = Record<string, unknown>;
 
 export interface A2ATextPart {
   kind: 'text';
   text: string;
-  metadata?: Metadata | undefined;
+  metadata?: A2AMetadata | undefined;
 }
 export interface A2AFile {
   uri?: string | undefined;
@@ -33,12 +34,12 @@ export interface A2AFile {
 export interface A2AFilePart {
   kind: 'file';
   file: A2AFile;
-  metadata?: Metadata | undefined;
+  metadata?: A2AMetadata | undefined;
 }
 export interface A2ADataPart {
   kind: 'data';
-  data: Metadata;
-  metadata?: Metadata | undefined;
+  data: A2AMetadata;
+  metadata?: A2AMetadata | undefined;
 }
 export type A2APart = A2ATextPart | A2AFilePart | A2ADataPart;
 
@@ -50,7 +51,7 @@ export interface A2AMessage {
   contextId?: string | undefined;
   taskId?: string | undefined;
   referenceTaskIds?: string[] | undefined;
-  metadata?: Metadata | undefined;
+  metadata?: A2AMetadata | undefined;
   [key: string]: unknown;
 }
 
@@ -73,7 +74,7 @@ export interface A2ATask {
   };
   artifacts?: A2AArtifact[] | undefined;
   history?: A2AMessage[] | undefined;
-  metadata?: Metadata | undefined;
+  metadata?: A2AMetadata | undefined;
   [key: string]: unknown;
 }
 
@@ -108,8 +109,8 @@ export interface JsonRpcRequest {
 
 export interface MessageSendParams {
   message: A2AMessage;
-  configuration?: Metadata | undefined;
-  metadata?: Metadata | undefined;
+  configuration?: A2AMetadata | undefined;
+  metadata?: A2AMetadata | undefined;
   [key: string]: unknown;
 }
 

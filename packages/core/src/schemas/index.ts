@@ -4,6 +4,7 @@ export {
   type A2AFile,
   type A2AFilePart,
   type A2AMessage,
+  type A2AMetadata,
   type A2APart,
   type A2AResult,
   type A2ARole,
