@@ -91,22 +91,16 @@ interface NotProcessed {
 const NOT_PROCESSED_STATUSES: ReadonlySet<number> = new Set([404, 405, 410, 421]);
 
 /**
- * The proxy's own error messages (platform-contract §7). Any other `{"error": "..."}` with an
- * error status is the peer's answer, relayed by the proxy with the peer's status.
+ * Through the proxy a peer's error status comes back as `{"error": <the peer's words>}`, which looks
+ * like the platform's own errors (`{"error": "lookup failed"}`, ...). Only the Python SDK
+ * `A2AServer`'s error wording is recognised as the peer's: `internal error: ...` (its handler
+ * raised), `bad request: ...` and `not found`. Anything else keeps its typed `ApiError`.
  */
-const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set([
-  'failed to read request body',
-  'invalid JSON',
-  'missing caller auth token',
-  'invalid caller auth token',
-  'workspace budget limit exceeded',
-  'invalid caller ID',
-  'access denied: workspaces cannot communicate per hierarchy rules',
-  'workspace not found',
-  'lookup failed',
-  'failed to marshal request',
-  'failed to create proxy request',
-]);
+function isPythonServerError(message: string): boolean {
+  return (
+    message.startsWith('internal error: ') || message.startsWith('bad request: ') || message === 'not found'
+  );
+}
 
 /** The Python SDK `A2AServer`'s success envelope. */
 const pythonOkEnvelope = v.looseObject({ status: v.literal('ok'), result: v.unknown() });
@@ -345,16 +339,8 @@ async function callProxy(
       },
     );
   }
-  // The proxy relays a peer's error status with `{"error": <the peer's words>}`; its own errors
-  // (and the middleware's 401/429) keep their typed errors.
   const relayed = parseOrUndefined(errorEnvelope, response.body);
-  if (
-    relayed &&
-    response.status >= 400 &&
-    response.status !== 401 &&
-    response.status !== 429 &&
-    !PROXY_OWN_ERRORS.has(relayed.error)
-  ) {
+  if (relayed && response.status >= 400 && isPythonServerError(relayed.error)) {
     throw peerErrorEnvelope(targetId, 'proxy', response.status, relayed.error);
   }
   throwForStatus(ctx, call, response);

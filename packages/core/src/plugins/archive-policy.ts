@@ -7,7 +7,7 @@ import { escapeEntryName, quoteEntryName } from './entry-name.js';
  * naming the entry and the rule. One policy object per archive: it remembers what it has seen.
  *
  * Rules (the `rule` of the error):
- * - types: regular files and directories only. `symlink` unless `allowSymlinks`, `hardlink`,
+ * - types: regular files, directories and relative symlinks (`symlink` when `allowSymlinks` is false), `hardlink`,
  *   `device` (character or block), `fifo`, `unsupported-type` (sparse, volume labels, anything else).
  * - names: `empty-path`, `nul-in-path`, `control-character` (other C0 controls, DEL and C1 controls),
  *   `bidi-control` (U+202A–U+202E, U+2066–U+2069: a name that displays as another one),
@@ -34,7 +34,10 @@ import { escapeEntryName, quoteEntryName } from './entry-name.js';
  * refusing is simpler to get right than resolving.
  */
 export interface ArchivePolicyOptions {
-  /** Admit symlinks whose target stays inside the plugin. Default false. */
+  /**
+   * Admit relative symlinks whose target stays inside the plugin (`CLAUDE.md -> AGENTS.md`).
+   * Default true; `false` refuses every symlink.
+   */
   allowSymlinks?: boolean;
   /** Admit paths that differ only in letter case. Default false. */
   allowCaseCollisions?: boolean;
@@ -312,8 +315,8 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
           kind = 'directory';
           break;
         case 'symlink':
-          if (!options.allowSymlinks)
-            reject('symlinks are not allowed (enable allowSymlinks for relative ones)', 'symlink', raw);
+          if (options.allowSymlinks === false)
+            reject('symlinks are not allowed (allowSymlinks is false)', 'symlink', raw);
           kind = 'symlink';
           break;
         case 'hardlink':

@@ -63,14 +63,50 @@ describe('archive policy: types', () => {
     expect(error.message).toContain('bad-entry');
   });
 
-  it('refuses symlinks unless allowSymlinks', () => {
-    expect(refusal([{ path: 'l', type: 'symlink', linkTarget: 'x' }])).toMatchObject({
+  it('admits an in-tree relative symlink by default (CLAUDE.md -> AGENTS.md; Python skipped every link); allowSymlinks: false refuses all', () => {
+    expect(
+      run([{ path: 'AGENTS.md' }, { path: 'CLAUDE.md', type: 'symlink', linkTarget: 'AGENTS.md' }]),
+    ).toEqual([
+      { kind: 'file', path: 'AGENTS.md', mode: 0o644, size: 0 },
+      { kind: 'symlink', path: 'CLAUDE.md', target: 'AGENTS.md' },
+    ]);
+    expect(
+      refusal([{ path: 'l', type: 'symlink', linkTarget: 'x' }], { allowSymlinks: false }),
+    ).toMatchObject({
       rule: 'symlink',
       entry: 'l',
     });
-    expect(run([{ path: 'l', type: 'symlink', linkTarget: 'x' }], { allowSymlinks: true })).toEqual([
-      { kind: 'symlink', path: 'l', target: 'x' },
-    ]);
+  });
+
+  it.each([
+    ['/etc/passwd', 'absolute'],
+    ['../outside', 'escaping'],
+    ['sub/../../outside', 'escaping through a folder'],
+  ])('still refuses %j by default (%s)', (target) => {
+    expect(refusal([{ path: 'l', type: 'symlink', linkTarget: target }])).toMatchObject({
+      rule: 'symlink-escape',
+    });
+  });
+
+  it('still refuses, by default, a chain that escapes and any entry written through a link', () => {
+    expect(
+      refusal([
+        { path: 'l', type: 'symlink', linkTarget: '.' },
+        { path: 'x', type: 'symlink', linkTarget: 'l/../..' },
+      ]),
+    ).toMatchObject({ rule: 'symlink-escape' });
+    expect(
+      refusal([
+        { path: 'l', type: 'symlink', linkTarget: '.' },
+        { path: 'x', type: 'symlink', linkTarget: 'l/..' },
+      ]),
+    ).toMatchObject({ rule: 'symlink-chain', entry: 'x' });
+    expect(
+      refusal([
+        { path: 'd', type: 'symlink', linkTarget: 'real' },
+        { path: 'd/f', type: 'file' },
+      ]),
+    ).toMatchObject({ rule: 'path-through-symlink', entry: 'd/f' });
   });
 
   it('refuses setuid and setgid files, and drops sticky and write-for-all bits', () => {

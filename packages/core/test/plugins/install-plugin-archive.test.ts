@@ -491,3 +491,48 @@ describe('installPluginArchive: abort', () => {
     ).rejects.toBeInstanceOf(AbortError);
   });
 });
+
+/**
+ * A plugin with in-tree links, and its hash as the Python SDK's compute_plugin_sha256 gives it for
+ * the same tree on disk (computed with CPython 3.11's pathlib): a link to a file is hashed as that
+ * file under the link's own path (also a link to a link, and a link to the excluded root
+ * plugin.yaml), a link to a folder is neither entered nor hashed, a dangling link is skipped.
+ */
+const LINKED_PLUGIN: TestTarEntry[] = [
+  { name: 'plugin.yaml', content: 'name: linked\n' },
+  { name: 'AGENTS.md', content: '# Agents\n' },
+  { name: 'docs/guide.md', content: 'guide\n' },
+  { name: 'CLAUDE.md', type: 'symlink', linkname: 'AGENTS.md' },
+  { name: 'chain.md', type: 'symlink', linkname: 'CLAUDE.md' },
+  { name: 'docs-link', type: 'symlink', linkname: 'docs' },
+  { name: 'dangling.md', type: 'symlink', linkname: 'missing.md' },
+  { name: 'alias.yaml', type: 'symlink', linkname: 'plugin.yaml' },
+  { name: 'docs/up.md', type: 'symlink', linkname: '../AGENTS.md' },
+];
+const LINKED_PLUGIN_PYTHON_SHA256 = '1b2875dfb3464a8aadee1f74a41d223b0f35f74fa9b998608c70df2f0449b927';
+
+describe('installPluginArchive: relative symlinks inside the plugin', () => {
+  it('installs them by default and hashes them exactly as compute_plugin_sha256 does', async () => {
+    const sink = createMemoryPluginSink();
+    const result = await installPluginArchive(streamOfBytes(gz(LINKED_PLUGIN)), {
+      name: 'linked',
+      sink,
+      runSetup: false,
+      expectedSha256: LINKED_PLUGIN_PYTHON_SHA256,
+    });
+    expect(result.manifestSha256).toBe(LINKED_PLUGIN_PYTHON_SHA256);
+    expect(result.symlinks).toBe(6);
+    expect(sink.installed('linked')?.get('CLAUDE.md')).toEqual({ kind: 'symlink', target: 'AGENTS.md' });
+  });
+
+  it('policy.allowSymlinks: false still refuses the whole archive', async () => {
+    const error = await installPluginArchive(streamOfBytes(gz(LINKED_PLUGIN)), {
+      name: 'linked',
+      sink: createMemoryPluginSink(),
+      runSetup: false,
+      policy: { allowSymlinks: false },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsafeArchiveError);
+    expect(error).toMatchObject({ rule: 'symlink', entry: 'CLAUDE.md' });
+  });
+});

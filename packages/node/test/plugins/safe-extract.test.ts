@@ -3,9 +3,9 @@
 // TarInfo). Where this SDK deliberately differs, the test name says what it does instead and why:
 // - any ".." segment is refused, even one that would stay inside ("no honest archive needs one";
 //   resolving names is where extractors get it wrong), where Python resolves and accepts it;
-// - a symlink or hard link refuses the whole archive instead of being skipped with a warning, so a
-//   plugin is never installed silently incomplete; relative in-tree symlinks are allowed only with
-//   `allowSymlinks: true` (the KI-003 alternative Python never shipped).
+// - relative in-tree symlinks are installed (the KI-003 alternative Python never shipped); any other
+//   symlink, and every hard link, refuses the whole archive instead of being skipped with a warning,
+//   so a plugin is never installed silently incomplete. `allowSymlinks: false` refuses every link.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPluginArchive, type PluginInstallResult, UnsafeArchiveError } from '@molecule-ai/agent-core';
@@ -173,18 +173,17 @@ ${extra}
 `);
 
   it('symlink_to_absolute_path REFUSES the archive instead of skipping (never a silently incomplete plugin)', async () => {
-    await refused(withLink('SYMTYPE', '/etc/passwd'), 'symlink', 'link');
-    await refused(withLink('SYMTYPE', '/etc/passwd'), 'symlink-escape', 'link', { allowSymlinks: true });
+    await refused(withLink('SYMTYPE', '/etc/passwd'), 'symlink-escape', 'link');
+    await refused(withLink('SYMTYPE', '/etc/passwd'), 'symlink', 'link', { allowSymlinks: false });
   });
 
-  it('symlink_to_parent_directory REFUSES the archive (with allowSymlinks: symlink-escape)', async () => {
-    await refused(withLink('SYMTYPE', '..'), 'symlink', 'link');
-    await refused(withLink('SYMTYPE', '..'), 'symlink-escape', 'link', { allowSymlinks: true });
+  it('symlink_to_parent_directory REFUSES the archive (symlink-escape)', async () => {
+    await refused(withLink('SYMTYPE', '..'), 'symlink-escape', 'link');
   });
 
-  it('symlink_within_dest: refused by default, CREATED with allowSymlinks (the KI-003 alternative), real file intact', async () => {
-    await refused(withLink('SYMTYPE', 'real.txt'), 'symlink', 'link');
-    await install(withLink('SYMTYPE', 'real.txt'), { allowSymlinks: true });
+  it('symlink_within_dest: CREATED by default (the KI-003 alternative; Python skipped it), real file intact; refused with allowSymlinks: false', async () => {
+    await refused(withLink('SYMTYPE', 'real.txt'), 'symlink', 'link', { allowSymlinks: false });
+    await install(withLink('SYMTYPE', 'real.txt'));
     expect(installedTree()).toEqual({ link: '-> real.txt', 'real.txt': 'real' });
   });
 
@@ -199,9 +198,8 @@ ${extra}
     expect(installedTree()).toEqual({ 'version.txt': 'v1' });
   });
 
-  it('mixed_valid_and_symlink_entries: refused by default; with allowSymlinks both are installed', async () => {
-    await refused(withLink('SYMTYPE', 'real.txt'), 'symlink', 'link');
-    const result = await install(withLink('SYMTYPE', 'real.txt'), { allowSymlinks: true });
+  it('mixed_valid_and_symlink_entries: both are installed by default', async () => {
+    const result = await install(withLink('SYMTYPE', 'real.txt'));
     expect(result).toMatchObject({ files: 1, symlinks: 1 });
   });
 
