@@ -92,10 +92,10 @@ async function pump(
  * Output is split into lines as it arrives.
  *
  * On timeout or abort the whole group (the program and everything it started) gets SIGTERM, and
- * SIGKILL after `killGraceMs`; if the program exits sooner, what is left of the group is killed
- * at once. `run` resolves when the program has exited, without waiting for background processes
- * it left running; it rejects with `ConfigError` when the program cannot be started and with
- * `AbortError` after an abort.
+ * SIGKILL after `killGraceMs`. When the program exits, whatever is left of its group (background
+ * jobs, `nohup` ones included) gets SIGKILL at once, so nothing it started outlives the run.
+ * `run` resolves when the program has exited, without waiting for those processes; it rejects
+ * with `ConfigError` when the program cannot be started and with `AbortError` after an abort.
  *
  * @example
  * const runner = createBunProcessRunner();
@@ -162,11 +162,11 @@ export function createBunProcessRunner(options: BunProcessRunnerOptions = {}): P
     } finally {
       clearTimeout(timeoutTimer);
       signal?.removeEventListener('abort', onAbort);
-      if (killing) {
-        // The program is gone; members of its group that outlived it already had their SIGTERM.
-        clearTimeout(graceTimer);
-        killGroup(pid, 'SIGKILL');
-      }
+      // The program is done, and so is everything it started: a background job left behind would
+      // keep running with the agent user's rights after the install returned. A group being
+      // killed on timeout (its members already had their SIGTERM) dies now, not after the grace.
+      clearTimeout(graceTimer);
+      killGroup(pid, 'SIGKILL');
       await Promise.all(pumps);
     }
     const durationMs = performance.now() - started;

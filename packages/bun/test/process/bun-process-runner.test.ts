@@ -106,6 +106,21 @@ describe('createBunProcessRunner', () => {
     expect(running(grandchild)).toBe(false);
   });
 
+  it('background jobs the program started (nohup and TERM-proof ones too) are killed when it exits normally', async () => {
+    const { result, stdout } = await run({
+      argv: [
+        'bash',
+        '-c',
+        'sleep 300 & echo $!; (trap "" TERM HUP; exec sleep 300) & echo $!; nohup sleep 300 >/dev/null 2>&1 & echo $!; echo done',
+      ],
+    });
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(stdout[3]).toBe('done');
+    const pids = stdout.slice(0, 3).map(Number);
+    for (let i = 0; i < 100 && pids.some(running); i++) await Bun.sleep(20);
+    expect(pids.filter(running)).toEqual([]);
+  });
+
   it('a program that ignores SIGTERM gets SIGKILL after killGraceMs', async () => {
     const { result } = await run(
       { argv: ['bash', '-c', 'trap "" TERM; sleep 300 & wait; sleep 300'], timeoutMs: 100 },

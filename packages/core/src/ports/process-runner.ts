@@ -5,9 +5,10 @@
 export interface ProcessRunner {
   readonly name: string;
   /**
-   * Starts the program in a new process group and resolves once it has exited (without waiting
-   * for background processes it left running, or for their output). Rejects when the program
-   * cannot be started, and with an `AbortError` when `signal` aborts (after killing the group).
+   * Starts the program in a new process group and resolves once it has exited. Whatever it left
+   * running in its group is killed when it exits (never waited for, nor its output), so nothing
+   * it started outlives the run. Rejects when the program cannot be started, and with an
+   * `AbortError` when `signal` aborts (after killing the group).
    */
   run(options: RunOptions): Promise<RunResult>;
 }

@@ -58,7 +58,8 @@ async function assertGone(
 
 /**
  * The behaviour every {@link ProcessRunner} must have: exact argv/cwd/env, exit codes, line-split
- * output, and a timeout or abort that kills the whole process group (grandchildren included).
+ * output, a timeout or abort that kills the whole process group (grandchildren included), and
+ * nothing of the group left running once the program has exited.
  */
 export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRunnerContractSubject>): void {
   const { describe, it } = api;
@@ -167,22 +168,18 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
     );
 
     it(
-      'does not wait for background processes that outlive the program',
+      'kills the background processes the program left running as soon as it exits, without waiting for them',
       withSubject(async ({ runner, cwd, path }) => {
         const { result, stdout } = await capture(runner, {
-          argv: ['bash', '-c', '(exec sleep 300) & echo $!; echo done'],
+          argv: ['bash', '-c', '(trap "" TERM HUP; exec sleep 300) & echo $!; echo done'],
           cwd,
           env: { PATH: path },
           timeoutMs: 60_000,
         });
         assert.equal(result.exitCode, 0, 'exit code');
+        assert.equal(result.timedOut, false, 'not a timeout');
         assert.equal(stdout[1], 'done', 'output before exit');
-        await capture(runner, {
-          argv: ['bash', '-c', `kill ${stdout[0]}`],
-          cwd,
-          env: { PATH: path },
-          timeoutMs: 10_000,
-        });
+        await assertGone({ runner, cwd, path }, present(stdout[0], 'the background pid to be printed'));
       }),
     );
 

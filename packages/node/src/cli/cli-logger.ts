@@ -1,5 +1,6 @@
 import type { Logger, LogLevel } from '@molecule-ai/agent-core';
 import type { CliOutput } from './cli-io.js';
+import { terminalText } from './terminal-text.js';
 
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const SECRET_KEY = /token|authorization|secret|password|cookie/i;
@@ -29,7 +30,9 @@ export function createCliLogger(stderr: CliOutput, verbose: boolean): Logger {
         .filter(([, value]) => value !== undefined)
         .map(([key, value]) => `${key}=${SECRET_KEY.test(key) ? '[redacted]' : formatValue(value)}`);
       const tag = level === 'warn' || level === 'error' ? `${level}: ` : '';
-      stderr.write(`[molecule] ${tag}${message}${parts.length ? ` ${parts.join(' ')}` : ''}\n`);
+      // Messages and fields may quote the platform, a peer or a plugin's setup.sh.
+      const text = terminalText(`${message}${parts.length ? ` ${parts.join(' ')}` : ''}`).replace(/\n/g, ' ');
+      stderr.write(`[molecule] ${tag}${text}\n`);
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

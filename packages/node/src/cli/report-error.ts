@@ -9,6 +9,7 @@ import {
 } from '@molecule-ai/agent-core';
 import type { CliIo } from './cli-io.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
 /** The exit code for an error: 2 for usage and configuration, 3 when the platform refused, else 1. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
@@ -77,13 +78,15 @@ export function reportError(
     message +=
       " From this command line: 'molecule-agent token recover' with --admin-token (or MOLECULE_ADMIN_TOKEN).";
   }
+  // Messages may quote a URL given with credentials, or text the platform or a peer sent.
+  message = oneLine(terminalText(message));
   io.stderr.write(`molecule-agent: error: ${message}\n`);
-  if (options.verbose) io.stderr.write(`${describeChain(error)}\n`);
+  if (options.verbose) io.stderr.write(`${terminalText(describeChain(error))}\n`);
   if (options.json) {
     const kind = isMoleculeError(error) ? error.code : 'error';
     const status = error instanceof ApiError ? error.status : undefined;
     io.stdout.write(
-      `${JSON.stringify({ ok: false, error: { code: kind, message, status, exitCode: code } })}\n`,
+      `${terminalJson({ ok: false, error: { code: kind, message, status, exitCode: code } })}\n`,
     );
   }
   return code;

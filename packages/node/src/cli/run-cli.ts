@@ -1,4 +1,4 @@
-import { ConfigError } from '@molecule-ai/agent-core';
+import { ConfigError, type Logger } from '@molecule-ai/agent-core';
 import type { CliIo } from './cli-io.js';
 import { createCliLogger } from './cli-logger.js';
 import type { Command, CommandContext } from './command.js';
@@ -9,6 +9,7 @@ import { renderCommandHelp, renderMainHelp } from './help.js';
 import { parseArguments } from './parse-arguments.js';
 import { reportError } from './report-error.js';
 import { Settings } from './settings.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 import { packageVersion } from './version.js';
 
 const ALL_FLAGS = [
@@ -16,6 +17,28 @@ const ALL_FLAGS = [
   { name: 'version', kind: 'boolean' as const, description: 'print the version' },
   ...COMMANDS.flatMap((command) => command.flags),
 ];
+
+/** Options whose value is a credential, with the environment variable to use instead. */
+const SECRET_FLAGS: readonly { name: string; instead: string }[] = [
+  { name: 'token', instead: 'MOLECULE_WORKSPACE_TOKEN or the token file (--token-dir)' },
+  { name: 'admin-token', instead: 'MOLECULE_ADMIN_TOKEN' },
+];
+
+/**
+ * Warns about a credential given as a command-line option: every process of the same user (a
+ * plugin's setup.sh included) can read it from `/proc/<pid>/cmdline`, `ps` shows it to everyone
+ * on many systems, and shells keep it in their history.
+ */
+function warnAboutSecretsInArguments(settings: Settings, logger: Logger): void {
+  for (const { name, instead } of SECRET_FLAGS) {
+    const raw = settings.raw(name);
+    if (raw === undefined || raw.fromEnv) continue;
+    logger.warn(
+      `--${name} puts the secret on the command line, where other processes (ps, /proc/<pid>/cmdline, ` +
+        `a plugin's setup.sh) and the shell history can read it; use ${instead} instead`,
+    );
+  }
+}
 
 /** Finds the longest command name that the leading positionals spell, e.g. `token recover`. */
 function findCommand(positionals: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -103,13 +126,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       json,
       verbose,
       logger: createCliLogger(io.stderr, verbose),
+      // Lines may quote the platform, peers or a plugin: never raw escape sequences or URL credentials.
       print: (line) => {
-        io.stdout.write(`${line}\n`);
+        io.stdout.write(`${terminalText(line)}\n`);
       },
       printJson: (value) => {
-        io.stdout.write(`${JSON.stringify(value)}\n`);
+        io.stdout.write(`${terminalJson(value)}\n`);
       },
     };
+    warnAboutSecretsInArguments(settings, context.logger);
     return await command.run(context);
   } catch (error) {
     return reportError(io, error, { verbose, json });

@@ -27,8 +27,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * A {@link ProcessRunner} on `child_process.spawn`. The program runs `detached`, i.e. as the
  * leader of a new process group, with exactly the environment given and stdin closed. On timeout or
  * abort the whole group (the program and everything it started) gets SIGTERM, then SIGKILL after
- * `killGraceMs`; and as soon as the program itself has exited, whatever is left of the group gets
- * SIGKILL at once. Output is split into lines as it arrives.
+ * `killGraceMs`. As soon as the program itself exits, whatever is left of its group (background
+ * jobs, `nohup` ones included) gets SIGKILL at once, so nothing it started outlives the run; only
+ * a process that left the group on purpose (`setsid`) escapes, which the sandbox option prevents.
+ * Output is split into lines as it arrives.
  */
 export function createNodeProcessRunner(options: NodeProcessRunnerOptions = {}): ProcessRunner {
   const killGraceMs = options.killGraceMs ?? 2000;
@@ -100,8 +102,10 @@ export function createNodeProcessRunner(options: NodeProcessRunnerOptions = {}):
         });
 
         child.once('exit', (exitCode, exitSignal) => {
-          // The leader is gone: what remains of a group being killed dies now, not after the grace.
-          if (killing) killGroup(child, 'SIGKILL');
+          // The program is done, and so is everything it started: a background job left behind
+          // would keep running with the agent user's rights after the install returned. A group
+          // being killed on timeout dies now too, not after the grace.
+          killGroup(child, 'SIGKILL');
           const streams = [child.stdout, child.stderr].filter((s) => s !== null && !s.readableEnded);
           const closed = Promise.all(
             streams.map((s) => new Promise<void>((done) => s!.once('close', () => done()))),

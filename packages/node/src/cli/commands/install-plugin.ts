@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 import { createCliClient } from '../create-cli-client.js';
 import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter } from '../progress.js';
+import { terminalText } from '../terminal-text.js';
 
 const PHASE_TEXT: Record<PluginInstallProgress['phase'], string> = {
   lock: 'waiting for the plugin lock',
@@ -121,7 +122,8 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
           },
           onOutput: (stream, line) => {
             progress.finish();
-            io.stderr.write(`setup.sh ${stream}: ${line}\n`);
+            // The plugin's own output: no escape sequences of its own on our terminal.
+            io.stderr.write(`setup.sh ${stream}: ${terminalText(line)}\n`);
           },
         });
       } finally {
@@ -159,7 +161,7 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
       const why =
         setup?.error ?? (setup?.timedOut ? 'timed out' : `exit ${setup?.exitCode ?? setup?.signal}`);
       io.stderr.write(
-        `molecule-agent: error: setup.sh of ${result.name} failed (${why}); the plugin stays installed\n`,
+        `molecule-agent: error: setup.sh of ${result.name} failed (${terminalText(why)}); the plugin stays installed\n`,
       );
       return ExitCode.failure;
     }
