@@ -14,11 +14,18 @@ export default defineConfig({
         // which the neutral bundle check proves separately.
         compatibilityFlags: ['nodejs_compat'],
         kvNamespaces: ['TOKENS', 'CURSORS', 'AGENT_KV'],
+        // The Durable Object agents of test/workers/fixture-worker.ts: push and poll-only.
+        durableObjects: {
+          AGENTS: { className: 'PushAgent', useSQLite: true },
+          POLL_AGENTS: { className: 'PollAgent', useSQLite: true },
+          STORES: { className: 'StoreObject', useSQLite: true },
+        },
         bindings: {
           WORKSPACE_ID: '00000000-0000-4000-8000-00000000a9e7',
           PLATFORM_URL: 'http://platform.sim',
           PUBLIC_URL: 'https://agent.example',
           PUSH_SECRET: 'test-push-secret-0123456789abcdef',
+          CONTROL_SECRET: 'test-control-secret-0123456789',
         },
       },
     }),

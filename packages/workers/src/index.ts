@@ -1,3 +1,36 @@
+export { ADOPTED_STOP_REASON } from './durable/adopt-from-kv.js';
+export type {
+  AgentDurableObjectClass,
+  AgentDurableObjectInstance,
+} from './durable/agent-object.js';
+export {
+  type AgentDurableObjectDefinition,
+  defineAgentDurableObject,
+} from './durable/define-agent-durable-object.js';
+export type {
+  DurableObjectNamespaceLike,
+  DurableObjectStateLike,
+  DurableObjectStubLike,
+} from './durable/host-types.js';
+export type { AgentObjectStatus } from './durable/object-protocol.js';
+export type {
+  AgentDurableObjectContext,
+  AgentDurableObjectOptions,
+  AgentDurableObjectPushOptions,
+  FromEnvFor,
+} from './durable/options.js';
+export {
+  createDurableObjectCursorStore,
+  DEFAULT_DURABLE_CURSOR_PREFIX,
+} from './stores/durable-object-cursor-store.js';
+export type {
+  DurableObjectStorageLike,
+  DurableObjectStoreOptions,
+} from './stores/durable-object-storage.js';
+export {
+  createDurableObjectTokenStore,
+  DEFAULT_DURABLE_TOKEN_PREFIX,
+} from './stores/durable-object-token-store.js';
 export { createKvCursorStore, DEFAULT_CURSOR_PREFIX } from './stores/kv-cursor-store.js';
 export type { KvNamespaceLike, KvStoreOptions } from './stores/kv-namespace.js';
 export {

@@ -66,3 +66,8 @@ export {
   type TaskReport,
   taskReportFromInFlight,
 } from './task-report.js';
+export {
+  matchWorkspacePushPath,
+  type WorkspacePushTarget,
+  workspacePushPath,
+} from './workspace-push-path.js';

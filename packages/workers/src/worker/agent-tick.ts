@@ -1,11 +1,8 @@
 import {
-  type AgentClient,
   createAgentStepContext,
   createPollDelivery,
   initialLoopState,
-  type LoopClient,
   type LoopEvent,
-  type LoopState,
   type MessageHandler,
   type PollDelivery,
   resolveLoopPolicy,
@@ -19,6 +16,7 @@ import { createTickCursorBuffer } from '../stores/tick-cursor-buffer.js';
 import type { AgentTickReport } from './agent-tick-report.js';
 import type { ExecutionContextLike } from './host-types.js';
 import { loadLoopState, saveLoopState } from './kv-loop-state.js';
+import { loopClientOf } from './loop-client-of.js';
 import type { AgentWorkerContext, AgentWorkerOptions } from './options.js';
 import type { WorkerConfig } from './resolve-config.js';
 
@@ -28,16 +26,6 @@ import type { WorkerConfig } from './resolve-config.js';
  * from one tick to the next through the saved loop state.
  */
 const WORKER_INTERVAL_MS = 30_000;
-
-/** The client as the loop sees it, with the uptime counted from the loop's start, not the tick's. */
-function loopClientOf(client: AgentClient, state: LoopState, now: () => number): LoopClient {
-  return {
-    workspaceId: client.workspaceId,
-    heartbeat: (report) =>
-      client.heartbeat({ ...report, uptimeSeconds: Math.max(0, (now() - state.startedAt) / 1000) }),
-    pollState: () => client.pollState(),
-  };
-}
 
 /**
  * One cron tick of a Worker agent. Every decision (what is due, what a response means, when to

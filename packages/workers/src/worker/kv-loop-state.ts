@@ -9,19 +9,26 @@ function isSchedule(value: unknown): boolean {
   return typeof v?.dueAt === 'number' && typeof v.failures === 'number';
 }
 
+/** A saved loop state, checked; anything unreadable counts as none (the next step starts afresh). */
+export function parseLoopState(value: unknown): LoopState | null {
+  const state = value as Partial<LoopState> | null;
+  const ok =
+    state !== null &&
+    typeof state === 'object' &&
+    typeof state.iteration === 'number' &&
+    typeof state.startedAt === 'number' &&
+    isSchedule(state.heartbeat) &&
+    isSchedule(state.statePoll) &&
+    isSchedule(state.delivery);
+  return ok ? (state as LoopState) : null;
+}
+
 /** Reads the saved loop state; an unreadable value counts as none (the next step starts afresh). */
 export async function loadLoopState(namespace: KvNamespaceLike, key: string): Promise<LoopState | null> {
   const text = await namespace.get(key);
   if (text === null) return null;
   try {
-    const value = JSON.parse(text) as LoopState;
-    const ok =
-      typeof value.iteration === 'number' &&
-      typeof value.startedAt === 'number' &&
-      isSchedule(value.heartbeat) &&
-      isSchedule(value.statePoll) &&
-      isSchedule(value.delivery);
-    return ok ? value : null;
+    return parseLoopState(JSON.parse(text));
   } catch {
     return null;
   }

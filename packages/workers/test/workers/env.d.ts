@@ -8,5 +8,9 @@ declare namespace Cloudflare {
     PLATFORM_URL: string;
     PUBLIC_URL: string;
     PUSH_SECRET: string;
+    CONTROL_SECRET: string;
+    AGENTS: DurableObjectNamespace;
+    POLL_AGENTS: DurableObjectNamespace;
+    STORES: DurableObjectNamespace;
   }
 }

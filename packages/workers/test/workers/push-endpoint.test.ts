@@ -2,7 +2,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloud
 import { ConfigError } from '@molecule-ai/agent-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineAgentWorker } from '../../src/index.js';
-import worker from './fixture-worker.js';
+import { kvWorker as worker } from './fixture-worker.js';
 import { clock, sim, simFetch } from './support/platform.js';
 
 const PUSH_PATH = `/a2a/${env.PUSH_SECRET}`;
