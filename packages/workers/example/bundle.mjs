@@ -26,12 +26,12 @@ const NODE_BUILTINS = new Set([
 ]);
 
 /**
- * @param {{ minify?: boolean, platform?: 'browser' | 'neutral' }} [options]
+ * @param {{ minify?: boolean, platform?: 'browser' | 'neutral', entry?: string }} [options]
  * @returns {Promise<{ code: string, bytes: number, gzipBytes: number, modules: string[], hostImports: string[] }>}
  */
 export async function bundleExampleWorker(options = {}) {
   const result = await build({
-    entryPoints: [new URL('./src/worker.ts', import.meta.url).pathname],
+    entryPoints: [new URL(`./src/${options.entry ?? 'worker.ts'}`, import.meta.url).pathname],
     bundle: true,
     format: 'esm',
     platform: options.platform ?? 'browser',

@@ -17,3 +17,34 @@ export interface RunningExample {
 }
 
 export function startExample(options?: { log?: (line: string) => void }): Promise<RunningExample>;
+
+/** The running Durable Object example: two workspaces, one object each, in one Worker. */
+export interface RunningDurableExample {
+  sim: PlatformSim;
+  platform: PlatformServer;
+  mf: Miniflare;
+  workspaceIds: string[];
+  crons: string[];
+  /** Fires the cron once: it starts every listed agent that is not running. */
+  startAll(): Promise<{ outcome: string; noRetry: boolean }>;
+  /** Resolves once every workspace is online. */
+  whenOnline(timeoutMs?: number): Promise<void>;
+  /** `POST /agents/<id>/<op>` with the control secret; the object's status. */
+  control(
+    workspaceId: string,
+    op: 'start' | 'resume' | 'status',
+  ): Promise<{
+    workspaceId: string;
+    running: boolean;
+    nextAlarmAt: number | null;
+    stopReason: string | null;
+    registered: boolean;
+  }>;
+  /** Sends a canvas message through the platform, which pushes it to the workspace's object. */
+  sendMessage(workspaceId: string, text: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export function startDurableExample(options?: {
+  log?: (line: string) => void;
+}): Promise<RunningDurableExample>;

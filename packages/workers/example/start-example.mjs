@@ -5,6 +5,9 @@
 //
 //   pnpm --filter @molecule-ai/agent-workers example          # tick every minute until Ctrl-C
 //   pnpm --filter @molecule-ai/agent-workers example --once   # one tick, one message, exit
+//   pnpm --filter @molecule-ai/agent-workers example --durable [--once]
+//        the Durable Object variant (src/durable-worker.ts, wrangler.durable.jsonc): two workspaces,
+//        one object each, running on their own alarms until Ctrl-C
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +18,7 @@ import { unstable_readConfig } from 'wrangler';
 import { bundleExampleWorker } from './bundle.mjs';
 
 const CONFIG_PATH = fileURLToPath(new URL('./wrangler.jsonc', import.meta.url));
+const DURABLE_CONFIG_PATH = fileURLToPath(new URL('./wrangler.durable.jsonc', import.meta.url));
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -88,9 +92,136 @@ export async function startExample(options = {}) {
   };
 }
 
+/**
+ * Starts the simulator with two workspaces and the Durable Object example (src/durable-worker.ts)
+ * in Miniflare with the Durable Object binding and vars of wrangler.durable.jsonc.
+ * @param {{ log?: (line: string) => void }} [options]
+ */
+export async function startDurableExample(options = {}) {
+  const log = options.log ?? (() => {});
+  const sim = createPlatformSim({ devMode: true, rateLimit: false });
+  const platform = await startPlatformServer(sim, { port: 0, host: '127.0.0.1' });
+  const workspaceIds = [];
+  for (const name of ['echo-object-1', 'echo-object-2']) {
+    const { id } = await sim.admin.createWorkspace({
+      name,
+      external: true,
+      url: 'https://placeholder.invalid/',
+    });
+    workspaceIds.push(id);
+  }
+  log(`platform simulator on ${platform.url}, workspaces ${workspaceIds.join(', ')}`);
+
+  const config = unstable_readConfig({ config: DURABLE_CONFIG_PATH }, { hideWarnings: true });
+  const crons = config.triggers?.crons ?? [];
+  const port = await freePort();
+  const controlSecret = randomBytes(24).toString('base64url');
+  const { code } = await bundleExampleWorker({ minify: false, entry: 'durable-worker.ts' });
+  const mf = new Miniflare({
+    name: config.name,
+    modules: true,
+    script: code,
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    durableObjects: Object.fromEntries(
+      config.durable_objects.bindings.map((binding) => [
+        binding.name,
+        { className: binding.class_name, useSQLite: true },
+      ]),
+    ),
+    bindings: {
+      ...config.vars,
+      PLATFORM_URL: platform.url,
+      WORKSPACE_IDS: workspaceIds.join(','),
+      PUBLIC_URL: `http://localhost:${port}`,
+      PUSH_SECRET: randomBytes(24).toString('base64url'),
+      CONTROL_SECRET: controlSecret,
+    },
+    host: '127.0.0.1',
+    port,
+  });
+  const workerUrl = await mf.ready;
+  log(`worker "${config.name}" in Miniflare on ${workerUrl.origin}, one Durable Object per workspace`);
+
+  const control = async (workspaceId, op) => {
+    const response = await mf.dispatchFetch(`http://localhost:${port}/agents/${workspaceId}/${op}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${controlSecret}` },
+    });
+    if (!response.ok) throw new Error(`${op} of ${workspaceId} answered ${response.status}`);
+    return response.json();
+  };
+  return {
+    sim,
+    platform,
+    mf,
+    workspaceIds,
+    crons,
+    /** Fires the cron once (it starts every listed agent that is not running), as Cloudflare would. */
+    async startAll() {
+      const worker = await mf.getWorker();
+      return worker.scheduled({ cron: crons[0] ?? '*/10 * * * *', scheduledTime: new Date() });
+    },
+    /** Resolves once every object's first alarm has finished: registered, heartbeated, live. */
+    async whenOnline(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const statuses = await Promise.all(workspaceIds.map((id) => control(id, 'status')));
+        if (
+          statuses.every((status) => status.registered) &&
+          workspaceIds.every((id) => sim.admin.workspace(id)?.live)
+        )
+          return;
+        if (Date.now() > deadline) throw new Error('the agents did not come online');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    /** `POST /agents/<id>/<op>` (start, resume, status) with the control secret. */
+    control,
+    /** Sends a canvas message through the platform, which pushes it to the workspace's object. */
+    sendMessage: (workspaceId, text) => sim.admin.sendCanvasMessage(workspaceId, text),
+    async close() {
+      await mf.dispose();
+      await platform.close();
+    },
+  };
+}
+
+async function mainDurable(once, log) {
+  const example = await startDurableExample({ log });
+  await example.startAll();
+  await example.whenOnline();
+  for (const id of example.workspaceIds) {
+    const ws = example.sim.admin.workspace(id);
+    log(
+      `workspace ${id.slice(0, 8)} status=${ws.status} live=${ws.live} url=${ws.url.replace(/[^/]+$/, '<capability>')}`,
+    );
+  }
+  for (const id of example.workspaceIds) {
+    const reply = await example.sendMessage(id, 'hello from the canvas');
+    log(
+      `canvas message to ${id.slice(0, 8)} -> HTTP ${reply.status}: ${JSON.stringify(reply.body?.result?.parts ?? reply.body)}`,
+    );
+    const status = await example.control(id, 'status');
+    log(
+      `status of ${id.slice(0, 8)}: running=${status.running} next alarm in ${Math.round((status.nextAlarmAt - Date.now()) / 1000)} s`,
+    );
+  }
+  if (once) {
+    await example.close();
+    return;
+  }
+  log('the objects heartbeat on their own alarms every 30 s (Ctrl-C to stop)');
+  process.once('SIGINT', async () => {
+    await example.close();
+    process.exit(0);
+  });
+}
+
 async function main() {
   const once = process.argv.includes('--once');
   const log = (line) => console.log(`[example] ${line}`);
+  if (process.argv.includes('--durable')) return mainDurable(once, log);
   const example = await startExample({ log });
   const show = () => {
     const ws = example.sim.admin.workspace(example.workspaceId);

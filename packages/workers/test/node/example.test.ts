@@ -1,5 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningExample, startExample } from '../../example/start-example.mjs';
+import { unstable_readConfig } from 'wrangler';
+import {
+  type RunningDurableExample,
+  type RunningExample,
+  startDurableExample,
+  startExample,
+} from '../../example/start-example.mjs';
 
 // The example worker, run the way `pnpm --filter @molecule-ai/agent-workers example` runs it:
 // the simulator on a real Node listener, the bundled worker in Miniflare (workerd), real HTTP both ways.
@@ -49,5 +56,60 @@ describe('the example worker in Miniflare against the simulator', () => {
     expect(JSON.parse((await kv.get(`molecule:loop:${example.workspaceId}`)) ?? 'null')).toMatchObject({
       stopped: null,
     });
+  });
+});
+
+// The Durable Object variant (`example -- --durable`): the same, with wrangler.durable.jsonc's
+// Durable Object binding, two workspaces in one Worker, and real alarms in workerd.
+describe('the Durable Object example in Miniflare against the simulator', () => {
+  let example: RunningDurableExample;
+
+  beforeAll(async () => {
+    example = await startDurableExample();
+  }, 60_000);
+
+  afterAll(async () => {
+    await example?.close();
+  });
+
+  it('declares the Durable Object binding and its SQLite migration in wrangler.durable.jsonc', () => {
+    const config = unstable_readConfig(
+      { config: fileURLToPath(new URL('../../example/wrangler.durable.jsonc', import.meta.url)) },
+      { hideWarnings: true },
+    );
+    expect(config.durable_objects.bindings).toEqual([{ name: 'AGENTS', class_name: 'MoleculeAgent' }]);
+    expect(config.migrations).toEqual([{ tag: 'v1', new_sqlite_classes: ['MoleculeAgent'] }]);
+  });
+
+  it('starts both agents from the cron; their first alarms register each workspace once', async () => {
+    expect((await example.startAll()).outcome).toBe('ok');
+    await example.whenOnline();
+    for (const id of example.workspaceIds) {
+      const ws = example.sim.admin.workspace(id);
+      expect(ws).toMatchObject({ status: 'online', live: true, liveTokens: 1 });
+      expect(ws?.url).toMatch(new RegExp(`^http://localhost:\\d+/a2a/${id}/[A-Za-z0-9_-]{43}$`));
+      const registers = example.sim.requests.filter(
+        (r) => r.path === '/registry/register' && (r.json as { id?: string }).id === id,
+      );
+      expect(registers.map((r) => r.status)).toEqual([200]);
+    }
+  });
+
+  it("answers each workspace's pushed message from its own object", async () => {
+    for (const id of example.workspaceIds) {
+      const reply = await example.sendMessage(id, 'hello');
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({
+        result: { parts: [{ kind: 'text', text: `echo from ${id.slice(0, 8)}: hello` }] },
+      });
+    }
+  });
+
+  it('reports each object running with its next alarm (heartbeat, /state) about 30 s ahead', async () => {
+    for (const id of example.workspaceIds) {
+      const status = await example.control(id, 'status');
+      expect(status).toMatchObject({ workspaceId: id, running: true, stopReason: null, registered: true });
+      expect((status.nextAlarmAt ?? 0) - Date.now()).toBeGreaterThan(20_000);
+    }
   });
 });
