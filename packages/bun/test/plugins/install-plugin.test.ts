@@ -190,6 +190,28 @@ describe('installPlugin on Bun against the platform simulator', () => {
     });
   });
 
+  it('setup.sh gets the proxy variables and what MOLECULE_SETUP_ENV names, never a token variable', async () => {
+    await platform.sim.admin.addPlugin('env-plugin', {
+      'setup.sh': 'echo "mode=$MODE proxy=$https_proxy token=$MOLECULE_ADMIN_TOKEN" > setup.log\n',
+    });
+    const token = await platform.sim.admin.mintToken(workspaceId);
+    const child = startBunScript(
+      fixturePath('plugin-installer'),
+      [platform.url, workspaceId, token, pluginsDir, 'env-plugin', join(temp.path, 'log')],
+      {
+        ...(process.env as Record<string, string>),
+        MOLECULE_SETUP_ENV: 'MODE=fast',
+        https_proxy: 'http://proxy.corp:3128',
+        MOLECULE_ADMIN_TOKEN: 'admin-secret',
+      },
+    );
+    const result = await child.done;
+    expect(result.exitCode).toBe(0);
+    expect(readTree(join(pluginsDir, 'env-plugin'))['setup.log']).toBe(
+      'mode=fast proxy=http://proxy.corp:3128 token=\n',
+    );
+  });
+
   it('a client without a workspace id needs pluginsDir or a sink', async () => {
     const { downloadPlugin, reportPluginInstall } = client;
     await expect(
