@@ -42,9 +42,11 @@ export async function runCli(
   }
   const view = pickView(options.json);
   try {
-    const outcome = options.worker
-      ? await (await import('./worker/run-worker-demo.js')).runWorkerDemo(options, view, signal)
-      : await runDemo(options, view, signal);
+    const outcome = options.durable
+      ? await (await import('./worker/run-durable-demo.js')).runDurableDemo(options, view, signal)
+      : options.worker
+        ? await (await import('./worker/run-worker-demo.js')).runWorkerDemo(options, view, signal)
+        : await runDemo(options, view, signal);
     view.finished(outcome);
     if (outcome.status === 'failed' && typeof outcome.data.stack === 'string' && !options.json) {
       process.stderr.write(`${outcome.data.stack}\n`);

@@ -28,6 +28,8 @@ export interface DemoOptions {
   verbose: boolean;
   /** Run the Workers example (Miniflare) instead of the Node/Bun agent. Simulator only. */
   worker: boolean;
+  /** With `worker`: the Durable Object variant (two workspaces, one object each, on alarms). */
+  durable: boolean;
   help: boolean;
   platform: PlatformChoice;
   /** `MOLECULE_TOKEN_DIR`: the token files' base directory. */
@@ -53,6 +55,8 @@ Options:
                    deleted, or Ctrl-C
   --worker         run the Workers package's example agent in Miniflare instead (simulator only;
                    what pnpm demo:worker does)
+  --durable        with --worker: the Durable Object variant (two workspaces in one Worker, one
+                   object each, running on alarms)
   --verbose        stack traces on failure
   -h, --help       this text
 
@@ -80,6 +84,7 @@ export function parseDemoOptions(
   let stay = false;
   let verbose = false;
   let worker = false;
+  let durable = false;
   let help = false;
   let recordFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -89,6 +94,7 @@ export function parseDemoOptions(
     else if (arg === '--stay') stay = true;
     else if (arg === '--verbose') verbose = true;
     else if (arg === '--worker') worker = true;
+    else if (arg === '--durable') durable = true;
     else if (arg === '-h' || arg === '--help') help = true;
     else if (arg === '--record' || arg.startsWith('--record=')) {
       const value = arg === '--record' ? argv[++i] : arg.slice('--record='.length);
@@ -117,6 +123,7 @@ export function parseDemoOptions(
         }
       : { kind: 'simulator' };
 
+  if (durable && !worker) throw new ConfigError('--durable is a variant of --worker: pass both');
   if (worker && platform.kind === 'platform') {
     throw new ConfigError(
       '--worker runs against the simulator only; to connect a Worker to a real platform, deploy it with wrangler (see packages/workers/README.md)',
@@ -135,6 +142,7 @@ export function parseDemoOptions(
     stay,
     verbose,
     worker,
+    durable,
     help,
     platform,
     tokenDir: nonEmpty(env.MOLECULE_TOKEN_DIR),

@@ -342,6 +342,29 @@ describe('pnpm demo:worker', () => {
     expect(await readdir(work)).toEqual(['requests.json']);
   });
 
+  it('--durable runs the Durable Object example: two workspaces, one object each, on alarms', async () => {
+    const run = await runDemoProcess(['--worker', '--durable', '--json'], { env: { TMPDIR: work } });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines[0]).toMatchObject({
+      type: 'start',
+      runtime: 'Cloudflare Worker, Durable Objects (Miniflare)',
+    });
+    const steps = lines.filter((line) => line.type === 'step');
+    expect(steps.map((s) => [s.id, s.status])).toEqual(
+      ['platform', 'start', 'canvas', 'alarms'].map((id) => [id, 'ok']),
+    );
+    const ids = stepById(lines, 'platform').data.workspaceIds as string[];
+    expect(ids).toHaveLength(2);
+    expect(stepById(lines, 'start').data).toEqual({ registers: 2, online: [true, true] });
+    expect(stepById(lines, 'canvas').data.replies).toEqual(
+      ids.map((id) => `echo from ${id.slice(0, 8)}: Hello, object!`),
+    );
+    expect(stepById(lines, 'alarms').data.running).toEqual([true, true]);
+    // Tokens and push capabilities stay inside the objects: nothing of that shape is printed.
+    expect(run.stdout + run.stderr).not.toMatch(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/);
+  });
+
   it('Ctrl-C while Miniflare starts: wrangler and Miniflare do not cut it short; exit 130, "stopped", nothing left', async () => {
     let signalled = false;
     const run = await runDemoProcess(['--worker', '--json'], {

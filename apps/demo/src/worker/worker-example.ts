@@ -23,7 +23,56 @@ export interface RunningWorkerExample {
   close(): Promise<void>;
 }
 
+/** The Durable Object variant: two workspaces in one Worker, one object each, on alarms. */
+export interface RunningDurableWorkerExample {
+  sim: PlatformSim;
+  platform: { url: string };
+  mf: { ready: Promise<URL> };
+  workspaceIds: string[];
+  crons: string[];
+  /** Fires the cron once: it starts every listed agent that is not running. */
+  startAll(): Promise<{ outcome: string; noRetry: boolean }>;
+  /** Resolves once every object's first alarm has finished (registered, heartbeated). */
+  whenOnline(timeoutMs?: number): Promise<void>;
+  /** `POST /agents/<id>/<op>` with the control secret: the object's status. */
+  control(
+    workspaceId: string,
+    op: 'start' | 'resume' | 'status',
+  ): Promise<{
+    running: boolean;
+    nextAlarmAt: number | null;
+    stopReason: string | null;
+    registered: boolean;
+  }>;
+  sendMessage(workspaceId: string, text: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
 type StartExample = (options?: { log?: (line: string) => void }) => Promise<RunningWorkerExample>;
+type StartDurableExample = (options?: {
+  log?: (line: string) => void;
+}) => Promise<RunningDurableWorkerExample>;
+
+/** Loads the Durable Object example's launcher (see {@link loadWorkerExample}). */
+export async function loadDurableWorkerExample(): Promise<StartDurableExample> {
+  const module = (await importLauncher()) as { startDurableExample?: StartDurableExample };
+  if (typeof module.startDurableExample !== 'function') {
+    throw new ConfigError('the Workers example launcher has no startDurableExample()');
+  }
+  return module.startDurableExample;
+}
+
+async function importLauncher(): Promise<unknown> {
+  const manifest = import.meta.resolve('@molecule-ai/agent-workers/package.json');
+  const launcher = new URL('example/start-example.mjs', manifest);
+  try {
+    return await import(launcher.href);
+  } catch (error) {
+    throw new ConfigError(`the Workers example could not be loaded from ${launcher.pathname}`, {
+      cause: error,
+    });
+  }
+}
 
 /**
  * Loads the example's launcher from the installed `@molecule-ai/agent-workers` package. The
