@@ -383,6 +383,12 @@ describe('pnpm demo:worker', () => {
     expect(await readdir(work)).toEqual([]);
   });
 
+  it('refuses --durable without --worker (usage error, exit 2)', async () => {
+    const run = await runDemoProcess(['--durable']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--durable is a variant of --worker/);
+  });
+
   it('refuses --worker with a real platform configured (usage error, exit 2)', async () => {
     const run = await runDemoProcess(['--worker'], {
       env: { MOLECULE_PLATFORM_URL: 'http://127.0.0.1:9', MOLECULE_WORKSPACE_ID: 'x' },
