@@ -13,7 +13,7 @@ import { HEADER } from '../http/headers.js';
 import { certainlyNotSent } from '../http/network-error.js';
 import { type HttpResponse, requireJsonBody, sendRequest } from '../http/request.js';
 import { cappedRetryAfter, MAX_RETRY_AFTER_MS, rawRetryAfter } from '../http/retry-after.js';
-import { apiPath, encodeSegment, parsePeerUrl } from '../http/url.js';
+import { apiPath, encodeSegment, parsePeerUrl, shownPeerPath } from '../http/url.js';
 import {
   type A2APart,
   type A2AResult,
@@ -216,14 +216,19 @@ async function callDirect(
 ): Promise<PeerReply | NotProcessed> {
   const url = parsePeerUrl(rawUrl);
   if (!url) return { notProcessed: 'its URL cannot be called' };
-  const source = `POST ${url.pathname} (peer ${targetId}, direct)`;
+  // The path (and a query, if any) is the peer's capability: errors and logs get only its start,
+  // and the whole value is scrubbed should the peer echo it back.
+  const shownPath = shownPeerPath(url.pathname);
+  ctx.secrets.add(url.pathname);
+  if (url.search.length > 1) ctx.secrets.add(url.search.slice(1));
+  const source = `POST ${url.origin}${shownPath} (peer ${targetId}, direct)`;
   let response: HttpResponse;
   try {
     response = await sendRequest(ctx.http, {
       method: 'POST',
       url: url.href,
       origin: url.origin,
-      path: url.pathname,
+      path: shownPath,
       headers: { [HEADER.contentType]: 'application/json', [HEADER.workspaceId]: ctx.workspaceId },
       json: request,
       timeoutMs: options.timeoutMs ?? ctx.timeouts.peer,
@@ -236,7 +241,7 @@ async function callDirect(
       throw new TimeoutError(
         `peer ${targetId} did not answer on its direct URL within ${options.timeoutMs ?? ctx.timeouts.peer} ms; ` +
           'not resent through the platform because it may have been delivered',
-        { method: 'POST', path: url.pathname, cause: error },
+        { method: 'POST', path: shownPath, cause: error },
       );
     }
     if (error instanceof ConnectionError) {

@@ -4,6 +4,7 @@ import { type HttpConfig, type HttpResponse, requireJsonBody, sendRequest } from
 import { platformUrlFor } from '../http/url.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { SecretScrubber } from '../util/secret-scrubber.js';
 import type { Timeouts } from './options.js';
 import type { PeerCache } from './peer-cache.js';
 import type { TokenCache } from './token-cache.js';
@@ -27,6 +28,8 @@ export interface ClientContext {
   agentCard: Record<string, unknown>;
   reportedUrl: string;
   peers: PeerCache;
+  /** Every secret the client holds (tokens, admin credentials, peers' capability paths), to scrub by value. */
+  secrets: SecretScrubber;
 }
 
 /** One call to the platform. */
@@ -49,6 +52,7 @@ export interface PlatformCall {
 export async function callPlatform(ctx: ClientContext, call: PlatformCall): Promise<HttpResponse> {
   const url = platformUrlFor(ctx.platformOrigin + ctx.basePath, call.path, call.query);
   const bearer = call.auth === 'token' ? (ctx.tokens.cached() ?? (await ctx.tokens.get())) : call.auth.bearer;
+  if (call.auth !== 'token') ctx.secrets.add(call.auth.bearer);
   const headers = buildHeaders(
     ctx.platformOrigin, // the URL was built from the platform base, so this is its origin
     { platformOrigin: ctx.platformOrigin, bearer, orgId: ctx.orgId, originHeader: ctx.originHeader },

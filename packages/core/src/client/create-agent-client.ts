@@ -8,6 +8,8 @@ import { silentLogger } from '../ports/logger.js';
 import type { A2APart } from '../schemas/a2a.js';
 import type { ActivityRow } from '../schemas/platform.js';
 import { checkDuration } from '../util/duration-limit.js';
+import { createScrubbingLogger } from '../util/scrubbing-logger.js';
+import { SecretScrubber } from '../util/secret-scrubber.js';
 import type { OutgoingMessage } from './a2a-envelope.js';
 import {
   type FetchActivityOptions,
@@ -138,7 +140,12 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
   const platformBase = parsePlatformUrl(options.platformUrl);
   const platformOrigin = platformBase.origin;
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const secrets = new SecretScrubber();
+  // Silent stays the very same object: the request path skips building debug fields for it.
+  const logger =
+    options.logger === undefined || options.logger === silentLogger
+      ? silentLogger
+      : createScrubbingLogger(options.logger, secrets);
   const globalFetch = globalThis.fetch;
   const fetchImpl: typeof fetch =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalFetch(input, init));
@@ -152,7 +159,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     basePath: basePathOf(platformBase),
     orgId,
     originHeader: resolveOriginHeader(options.origin, platformOrigin, orgId),
-    tokens: new TokenCache(options.tokenStore, options.workspaceId, options.token),
+    tokens: new TokenCache(options.tokenStore, options.workspaceId, options.token, secrets),
     http: {
       fetch: fetchImpl,
       clock,
@@ -172,6 +179,15 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
         : { name: `remote-agent-${options.workspaceId.slice(0, 8)}` },
     reportedUrl: options.reportedUrl || PLACEHOLDER_REPORTED_URL,
     peers: new PeerCache(ttl),
+    secrets,
+  };
+  // Every failure leaves the client scrubbed of the secrets it holds, whatever a server echoed.
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw secrets.error(error);
+    }
   };
   const platformUrl = platformOrigin + basePathOf(platformBase);
   return {
@@ -186,23 +202,23 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     set reportedUrl(url: string) {
       ctx.reportedUrl = url || PLACEHOLDER_REPORTED_URL;
     },
-    register: (o) => register(ctx, o),
-    heartbeat: (report, o) => heartbeat(ctx, report, o),
-    updateCard: (card, o) => updateCard(ctx, card, o),
-    pollState: (o) => pollState(ctx, o),
-    pullSecrets: (o) => pullSecrets(ctx, o),
-    getPeers: (o) => getPeers(ctx, o),
-    discoverPeer: (id, o) => discoverPeer(ctx, id, o),
+    register: (o) => guard(() => register(ctx, o)),
+    heartbeat: (report, o) => guard(() => heartbeat(ctx, report, o)),
+    updateCard: (card, o) => guard(() => updateCard(ctx, card, o)),
+    pollState: (o) => guard(() => pollState(ctx, o)),
+    pullSecrets: (o) => guard(() => pullSecrets(ctx, o)),
+    getPeers: (o) => guard(() => getPeers(ctx, o)),
+    discoverPeer: (id, o) => guard(() => discoverPeer(ctx, id, o)),
     invalidatePeer: (id) => invalidatePeer(ctx, id),
-    callPeer: (id, message, o) => callPeer(ctx, id, message, o),
-    delegate: (task, id, o) => delegate(ctx, task, id, o),
-    fetchActivity: (o) => fetchActivity(ctx, o),
-    fetchInbound: (o) => fetchInbound(ctx, o),
-    notify: (text, attachments, o) => notify(ctx, text, attachments, o),
-    sendMessage: (id, content, o) => sendMessage(ctx, id, content, o),
-    downloadPlugin: (name, o) => downloadPlugin(ctx, name, o),
-    reportPluginInstall: (name, o) => reportPluginInstall(ctx, name, o),
-    mintToken: (adminToken, o) => mintToken(ctx, adminToken, o),
+    callPeer: (id, message, o) => guard(() => callPeer(ctx, id, message, o)),
+    delegate: (task, id, o) => guard(() => delegate(ctx, task, id, o)),
+    fetchActivity: (o) => guard(() => fetchActivity(ctx, o)),
+    fetchInbound: (o) => guard(() => fetchInbound(ctx, o)),
+    notify: (text, attachments, o) => guard(() => notify(ctx, text, attachments, o)),
+    sendMessage: (id, content, o) => guard(() => sendMessage(ctx, id, content, o)),
+    downloadPlugin: (name, o) => guard(() => downloadPlugin(ctx, name, o)),
+    reportPluginInstall: (name, o) => guard(() => reportPluginInstall(ctx, name, o)),
+    mintToken: (adminToken, o) => guard(() => mintToken(ctx, adminToken, o)),
     toJSON: () => ({
       workspaceId: ctx.workspaceId,
       platformUrl,

@@ -118,6 +118,7 @@ export async function discoverPeer(
   const body = parseOrThrow(discoverBodySchema, requireJsonBody(response, source), source);
   const url = parsePeerUrl(body.url);
   if (!url) return null;
+  ctx.secrets.add(url.pathname); // a capability: never shown whole in an error or a log line
   ctx.peers.set(targetId, url.href, ctx.clock.now());
   return url.href;
 }

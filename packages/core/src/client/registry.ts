@@ -159,6 +159,7 @@ export async function mintToken(
   adminToken: string,
   options: CallOptions = {},
 ): Promise<{ token: string }> {
+  if (typeof adminToken === 'string') ctx.secrets.add(adminToken);
   if (typeof adminToken !== 'string' || !/^[\x21-\x7e]+$/.test(adminToken.trim())) {
     throw new ConfigError('mintToken needs a non-empty admin token without whitespace');
   }

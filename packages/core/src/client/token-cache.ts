@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { TokenStore } from '../ports/token-store.js';
+import type { SecretScrubber } from '../util/secret-scrubber.js';
 
 /** A bearer token is one line of visible ASCII; anything else would corrupt the header. */
 const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
@@ -22,11 +23,17 @@ export class TokenCache {
   readonly #store: TokenStore;
   readonly #workspaceId: string;
 
-  constructor(store: TokenStore, workspaceId: string, explicit?: string) {
+  readonly #secrets: SecretScrubber | undefined;
+
+  /** `secrets` learns every token this cache holds, so errors and logs can be scrubbed of it. */
+  constructor(store: TokenStore, workspaceId: string, explicit?: string, secrets?: SecretScrubber) {
     this.#store = store;
     this.#workspaceId = workspaceId;
-    if (explicit !== undefined && explicit.trim() !== '')
+    this.#secrets = secrets;
+    if (explicit !== undefined && explicit.trim() !== '') {
+      secrets?.add(explicit);
       this.#token = checkToken(explicit, 'the token option');
+    }
   }
 
   /** The token already in memory, without touching the store. */
@@ -39,12 +46,14 @@ export class TokenCache {
     if (this.#token !== undefined) return this.#token;
     const loaded = await this.#store.load(this.#workspaceId);
     if (loaded === null || loaded.trim() === '') return undefined;
+    this.#secrets?.add(loaded);
     this.#token = checkToken(loaded, `the ${this.#store.name} token store`);
     return this.#token;
   }
 
   /** Saves a token the platform just issued, to the store and to memory. */
   async set(token: string): Promise<void> {
+    this.#secrets?.add(token);
     const checked = checkToken(token, 'the platform');
     await this.#store.save(this.#workspaceId, checked);
     this.#token = checked;

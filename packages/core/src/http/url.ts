@@ -8,8 +8,15 @@ export function parsePlatformUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
-  } catch (cause) {
-    throw new ConfigError('platformUrl is not a valid URL', { cause });
+  } catch (error) {
+    // The host's error carries the input (`error.input` on Node), credentials and all: keep only
+    // what kind of failure it was.
+    const cause = new TypeError('Invalid URL');
+    if (error instanceof Error && 'code' in error)
+      Object.assign(cause, { code: (error as { code: unknown }).code });
+    throw new ConfigError('platformUrl is not a valid URL (it is not shown: it may contain credentials)', {
+      cause,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`platformUrl must use http or https, not ${url.protocol}`);
@@ -87,4 +94,16 @@ export function parsePeerUrl(raw: unknown): URL | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.username !== '' || url.password !== '') return null;
   return url;
+}
+
+/** Characters of a peer's path shown in errors and logs; the rest may be its capability secret. */
+export const SHOWN_PEER_PATH_CHARS = 8;
+
+/**
+ * A peer's path as errors and logs show it: the first {@link SHOWN_PEER_PATH_CHARS} characters and
+ * `…` (`/a2a/AbC…`). A push server's path is a capability (whoever knows it can send the agent
+ * messages), so it is treated as a credential; the origin is shown separately and in full.
+ */
+export function shownPeerPath(pathname: string): string {
+  return pathname.length > SHOWN_PEER_PATH_CHARS ? `${pathname.slice(0, SHOWN_PEER_PATH_CHARS)}…` : pathname;
 }

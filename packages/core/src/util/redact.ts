@@ -1,7 +1,8 @@
 /**
  * Masks credentials before anything reaches a log line or an error: header values of
  * `authorization`, `cookie`, `set-cookie`, `x-api-key` (and `proxy-authorization`), every value
- * whose key mentions a token, secret or password, bearer credentials and URL userinfo inside text.
+ * whose key mentions a token, secret, password, auth, credential, bearer, api key or cookie, bearer
+ * credentials and URL userinfo inside text. Known secret values are scrubbed by `SecretScrubber`.
  */
 
 /** What a masked value is replaced with. */
@@ -14,7 +15,8 @@ const SENSITIVE_HEADERS = new Set([
   'set-cookie',
   'x-api-key',
 ]);
-const SENSITIVE_KEY = /token|secret|password/i;
+/** Keys that name a credential: token, secret, password, auth (not author/authority), credential, bearer, api key, cookie. */
+const SENSITIVE_KEY = /token|secret|passw(?:or)?d|auth(?!or)|credential|bearer|api[-_]?key|cookie/i;
 const BEARER = /\b(Bearer|Basic|Token)(\s+)[^\s"',;]+/gi;
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi;
 const MAX_DEPTH = 8;
