@@ -24,7 +24,7 @@ function encodingsOf(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const uri = encodeURIComponent(secret);
   forms.add(uri);
-  forms.add(uri.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  forms.add(uri.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
   forms.add(new URLSearchParams({ v: secret }).toString().slice(2));
   forms.add(JSON.stringify(secret).slice(1, -1));
   const b64 = base64(secret);

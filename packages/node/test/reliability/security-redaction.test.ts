@@ -35,7 +35,7 @@ function forms(secret: string): string[] {
     secret,
     secret.slice(0, 20),
     encodeURIComponent(secret),
-    encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
     Buffer.from(secret).toString('base64'),
   ];
 }
