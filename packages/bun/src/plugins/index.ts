@@ -2,5 +2,13 @@
 // fchmod, fsync of files and directories, rename, symlink, opendir, utimes for the lock heartbeat),
 // which Bun implements exactly; the Bun tests run the core's PluginSink contract and real installs
 // against it. So it is re-exported rather than copied. setup.sh runs through createBunProcessRunner.
-export { createFsPluginSink, type FsPluginSinkOptions, hashPluginDirectory } from '@molecule-ai/agent-node';
+export {
+  createFsPluginSink,
+  createSandboxedRunner,
+  type FsPluginSinkOptions,
+  hashPluginDirectory,
+  type SandboxedRunner,
+  type SandboxedRunnerOptions,
+  type SetupSandboxOptions,
+} from '@molecule-ai/agent-node';
 export { type BunInstallPluginOptions, installPlugin } from './install-plugin.js';

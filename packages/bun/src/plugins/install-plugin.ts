@@ -7,7 +7,12 @@ import {
   type PluginSink,
   type ProcessRunner,
 } from '@molecule-ai/agent-core';
-import { createFsPluginSink, defaultPluginsDirectory } from '@molecule-ai/agent-node';
+import {
+  createFsPluginSink,
+  defaultPluginsDirectory,
+  type SetupSandboxOptions,
+  withSetupSandbox,
+} from '@molecule-ai/agent-node';
 import { createBunProcessRunner } from '../process/bun-process-runner.js';
 
 /**
@@ -26,6 +31,14 @@ export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sin
   sink?: PluginSink;
   /** Default: `createBunProcessRunner()`. */
   runner?: ProcessRunner;
+  /**
+   * Run `setup.sh` in a bubblewrap sandbox (Linux): without the token folder (`MOLECULE_TOKEN_DIR`
+   * or `~/.molecule`, or the `hide` list), without the agent's `/proc`, and with everything it
+   * started killed when it exits. When bubblewrap is missing or cannot run, the install fails
+   * with a ConfigError before anything is downloaded. Default false (`MOLECULE_SETUP_SANDBOX=1`
+   * turns it on).
+   */
+  sandbox?: boolean | SetupSandboxOptions | undefined;
 }
 
 function setupEnvFromVariable(value: string | undefined): string[] | undefined {
@@ -49,25 +62,26 @@ function defaultPluginsDirectoryOf(client: BunInstallPluginOptions['client']): s
  * The core's `installPlugin` with Bun defaults: downloads the plugin from the platform as a
  * stream, checks every archive entry against the core's safety policy and byte caps, stages it
  * under `pluginsDir`, verifies the manifest hash, swaps it in atomically, runs its `setup.sh` with
- * `Bun.spawn` (own process group, killed whole at the timeout, an allow-listed environment built
- * by the core from `process.env`: never the workspace token) and reports the install.
+ * `Bun.spawn` (own process group, killed whole at the timeout and when it exits, an allow-listed
+ * environment built by the core from `process.env`: never the workspace token; in a bubblewrap
+ * sandbox with `sandbox`) and reports the install.
  *
  * @example
  * const result = await installPlugin({ client, name: 'my-plugin', pluginsDir: './plugins' });
  * console.log(result.path);
  */
-export function installPlugin(options: BunInstallPluginOptions): Promise<InstallPluginResult> {
-  const { pluginsDir, sink, runner, ...rest } = options;
-  let target: PluginSink;
-  try {
-    target = sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function installPlugin(options: BunInstallPluginOptions): Promise<InstallPluginResult> {
+  const { pluginsDir, sink, runner, sandbox, ...rest } = options;
+  const target: PluginSink =
+    sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
+  const setupRunner = await withSetupSandbox(runner ?? createBunProcessRunner(), {
+    sandbox,
+    runSetup: rest.runSetup,
+  });
   return installPluginWithPorts({
     ...rest,
     sink: target,
-    runner: runner ?? createBunProcessRunner(),
+    runner: setupRunner,
     hostEnv: options.hostEnv ?? process.env,
     // MOLECULE_SETUP_ENV: the same comma-separated NAME[=VALUE] list as the CLI's --setup-env.
     setupEnv: rest.setupEnv ?? setupEnvFromVariable(process.env.MOLECULE_SETUP_ENV),

@@ -3,3 +3,11 @@ export { installPlugin, type NodeInstallPluginOptions } from './install-plugin.j
 export { createNodeGunzip } from './node-gunzip.js';
 export { createNodeProcessRunner, type NodeProcessRunnerOptions } from './node-process-runner.js';
 export { hashPluginDirectory } from './plugin-directory-hash.js';
+export {
+  createSandboxedRunner,
+  defaultSandboxHiddenPaths,
+  type SandboxedRunner,
+  type SandboxedRunnerOptions,
+  type SetupSandboxOptions,
+  withSetupSandbox,
+} from './sandboxed-runner.js';

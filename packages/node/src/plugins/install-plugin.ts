@@ -11,6 +11,7 @@ import { defaultPluginsDirectory } from '../stores/paths.js';
 import { createFsPluginSink } from './fs-plugin-sink.js';
 import { createNodeGunzip } from './node-gunzip.js';
 import { createNodeProcessRunner } from './node-process-runner.js';
+import { type SetupSandboxOptions, withSetupSandbox } from './sandboxed-runner.js';
 
 /** Options of the Node {@link installPlugin}: core's, with the Node ports filled in. */
 export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner' | 'client'> {
@@ -25,6 +26,14 @@ export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'si
   sink?: PluginSink;
   /** Default: `createNodeProcessRunner()`. */
   runner?: ProcessRunner;
+  /**
+   * Run `setup.sh` in a bubblewrap sandbox (Linux): without the token folder (`MOLECULE_TOKEN_DIR`
+   * or `~/.molecule`, or the `hide` list), without the agent's `/proc`, and with everything it
+   * started killed when it exits. When bubblewrap is missing or cannot run, the install fails
+   * with a ConfigError before anything is downloaded. Default false (`MOLECULE_SETUP_SANDBOX=1`
+   * turns it on).
+   */
+  sandbox?: boolean | SetupSandboxOptions | undefined;
 }
 
 function setupEnvFromVariable(value: string | undefined): string[] | undefined {
@@ -49,18 +58,18 @@ function defaultPluginsDirectoryOf(client: NodeInstallPluginOptions['client']): 
  * sink, the process-group runner, `node:zlib` gunzip and `process.env` as the host environment
  * that `setup.sh`'s allow-list is applied to. Everything can still be overridden.
  */
-export function installPlugin(options: NodeInstallPluginOptions): Promise<InstallPluginResult> {
-  const { pluginsDir, sink, runner, ...rest } = options;
-  let target: PluginSink;
-  try {
-    target = sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function installPlugin(options: NodeInstallPluginOptions): Promise<InstallPluginResult> {
+  const { pluginsDir, sink, runner, sandbox, ...rest } = options;
+  const target =
+    sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
+  const setupRunner = await withSetupSandbox(runner ?? createNodeProcessRunner(), {
+    sandbox,
+    runSetup: rest.runSetup,
+  });
   return installPluginWithPorts({
     ...rest,
     sink: target,
-    runner: runner ?? createNodeProcessRunner(),
+    runner: setupRunner,
     decompress: rest.decompress ?? createNodeGunzip(),
     hostEnv: rest.hostEnv ?? process.env,
     // MOLECULE_SETUP_ENV: the same comma-separated NAME[=VALUE] list as the CLI's --setup-env.

@@ -228,5 +228,5 @@ describe('two installer processes at once', () => {
       await serverA.close();
       await serverB.close();
     }
-  });
+  }, 30_000);
 });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { installPlugin, type PluginInstallProgress } from '@molecule-ai/agent-core';
 import { createFsPluginSink } from '../../plugins/fs-plugin-sink.js';
 import { createNodeProcessRunner } from '../../plugins/node-process-runner.js';
+import { withSetupSandbox } from '../../plugins/sandboxed-runner.js';
 import { defaultMoleculeDirectory, workspaceDirectory } from '../../stores/paths.js';
 import type { Command } from '../command.js';
 import { createCliClient } from '../create-cli-client.js';
@@ -35,7 +36,8 @@ directory (default <token-dir>/<workspace-id>/plugins/<name>). Every archive ent
 sha256 in its plugin.yaml, before it replaces the old version, which stays until the new one is
 complete. Then setup.sh runs with PATH, HOME, the locale, the proxy variables (HTTP_PROXY,
 HTTPS_PROXY, NO_PROXY, any case) and what --setup-env names, never a Molecule token, and the install is
-reported to the platform. A progress bar is shown on a terminal, plain lines otherwise (stderr).
+reported to the platform. setup.sh runs as your user: with --sandbox (Linux, bubblewrap) it cannot see
+the token folder or this process, and nothing it starts survives it. A progress bar is shown on a terminal, plain lines otherwise (stderr).
 
 Exit 1 when the download, a check or the hash fails (nothing is changed), or when setup.sh fails
 (the plugin stays installed).`,
@@ -72,6 +74,13 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
     },
     { name: 'skip-setup', kind: 'boolean', env: 'MOLECULE_SKIP_SETUP', description: 'do not run setup.sh' },
     {
+      name: 'sandbox',
+      kind: 'boolean',
+      env: 'MOLECULE_SETUP_SANDBOX',
+      description:
+        'run setup.sh in a bubblewrap sandbox (Linux): no token folder, no access to this process, nothing left running; fails if bwrap is missing',
+    },
+    {
       name: 'skip-report',
       kind: 'boolean',
       env: 'MOLECULE_SKIP_REPORT',
@@ -97,6 +106,13 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
         'plugins',
       );
 
+    const tokenDir = settings.path('token-dir') ?? defaultMoleculeDirectory();
+    // Checked before anything is downloaded: a missing bubblewrap never means running unsandboxed.
+    const runner = await withSetupSandbox(createNodeProcessRunner(), {
+      sandbox: settings.boolean('sandbox') ? { hide: [tokenDir] } : false,
+      runSetup,
+    });
+
     const progress = createProgressReporter(io.stderr);
     const result = await (async () => {
       try {
@@ -104,7 +120,7 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
           client,
           name,
           sink: createFsPluginSink({ pluginsDir }),
-          runner: createNodeProcessRunner(),
+          runner,
           hostEnv: process.env,
           setupEnv: settings.list('setup-env'),
           runSetup,
