@@ -1,3 +1,4 @@
+export * from './http/index.js';
 export * from './loops/index.js';
 export * from './plugins/index.js';
 export * from './push/index.js';

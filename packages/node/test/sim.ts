@@ -5,6 +5,7 @@ import { type AgentClient, type AgentClientOptions, createAgentClient } from '@m
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { createPlatformSim, type PlatformSim, type PlatformSimOptions } from '@molecule-ai/platform-sim';
 import { startPlatformServer } from '@molecule-ai/platform-sim/node';
+import { sharedHttpTransport } from '../src/http/undici-transport.js';
 
 export interface SimHarness {
   sim: PlatformSim;
@@ -43,6 +44,8 @@ export async function createAgent(
     workspaceId: created.id,
     platformUrl: harness.url,
     tokenStore: createMemoryTokenStore({ [created.id]: token }),
+    // Node's default transport unless the test brings its own fetch (e.g. a virtual clock's).
+    transport: clientOptions.fetch === undefined ? sharedHttpTransport() : undefined,
     ...clientOptions,
   });
   if (register) await client.register();

@@ -233,7 +233,6 @@ async function callDirect(
       json: request,
       timeoutMs: options.timeoutMs ?? ctx.timeouts.peer,
       signal: options.signal,
-      redirect: 'manual',
       retry: false,
     });
   } catch (error) {

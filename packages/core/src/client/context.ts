@@ -72,11 +72,11 @@ export async function callPlatform(ctx: ClientContext, call: PlatformCall): Prom
     idempotent: call.idempotent,
     signal: call.signal,
     stream: call.stream,
-    // Never followed: fetch would carry the org header, Origin and the body (and, with fetch
-    // implementations that keep it, the bearer) to wherever a redirect points, and the foreign
-    // answer would pass for the platform's (a "paused" state stops the loop). The routes the SDK
-    // calls never redirect, so a 3xx surfaces as an ApiError with its status.
-    redirect: 'manual',
+    // Redirects are never followed (a transport answers a 3xx as it is): following would carry the
+    // org header, Origin and the body (and, with fetch implementations that keep it, the bearer) to
+    // wherever a redirect points, and the foreign answer would pass for the platform's (a "paused"
+    // state stops the loop). The routes the SDK calls never redirect, so a 3xx surfaces as an
+    // ApiError with its status.
   });
 }
 

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { createFetchTransport } from '../http/fetch-transport.js';
 import { resolveOriginHeader } from '../http/headers.js';
 import { resolveRetryPolicy } from '../http/retry-policy.js';
 import { basePathOf, encodeSegment, parsePlatformUrl } from '../http/url.js';
@@ -146,9 +147,15 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     options.logger === undefined || options.logger === silentLogger
       ? silentLogger
       : createScrubbingLogger(options.logger, secrets);
+  if (options.transport !== undefined && options.fetch !== undefined) {
+    throw new ConfigError('pass either transport or fetch, not both');
+  }
   const globalFetch = globalThis.fetch;
-  const fetchImpl: typeof fetch =
-    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalFetch(input, init));
+  const transport =
+    options.transport ??
+    createFetchTransport(
+      options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalFetch(input, init)),
+    );
   const orgId = options.orgId || undefined;
   const ttl = options.peerCacheTtlMs ?? DEFAULT_PEER_CACHE_TTL_MS;
   if (!Number.isFinite(ttl) || ttl < 0) throw new ConfigError('peerCacheTtlMs must be a non-negative number');
@@ -161,7 +168,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     originHeader: resolveOriginHeader(options.origin, platformOrigin, orgId),
     tokens: new TokenCache(options.tokenStore, options.workspaceId, options.token, secrets),
     http: {
-      fetch: fetchImpl,
+      transport,
       clock,
       random: options.random ?? systemRandom,
       logger,

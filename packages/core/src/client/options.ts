@@ -1,5 +1,6 @@
 import type { RetryOption } from '../http/retry-policy.js';
 import type { Clock, Random } from '../ports/clock.js';
+import type { HttpTransport } from '../ports/http-transport.js';
 import type { Logger } from '../ports/logger.js';
 import type { TokenStore } from '../ports/token-store.js';
 
@@ -62,8 +63,16 @@ export interface AgentClientOptions {
   origin?: string | null;
   /** A token to use instead of (and before) the store's; it is not written to the store. */
   token?: string;
-  /** Default: the global fetch. */
-  fetch?: typeof fetch;
+  /**
+   * A fetch implementation to send requests with (e.g. a platform simulator's handler in tests).
+   * Default: the global fetch. Not together with `transport`.
+   */
+  fetch?: typeof fetch | undefined;
+  /**
+   * How requests are sent. Default: over `fetch`. The Node and Bun packages pass their own (Node: a
+   * keep-alive undici pool shared by every client of the process). Not together with `fetch`.
+   */
+  transport?: HttpTransport | undefined;
   clock?: Clock;
   random?: Random;
   logger?: Logger;

@@ -2,6 +2,7 @@ import { InvalidResponseError, TimeoutError } from '../errors.js';
 import { failWhenIdle } from '../http/idle-timeout.js';
 import { requireJsonBody } from '../http/request.js';
 import { apiPath, encodeSegment } from '../http/url.js';
+import type { ResponseHeaders } from '../ports/http-transport.js';
 import { statusBodySchema } from '../schemas/platform.js';
 import { parseOrThrow, parseOrUndefined } from '../schemas/validate.js';
 import {
@@ -25,7 +26,7 @@ export interface PluginDownloadResponse {
   body: ReadableStream<Uint8Array>;
   /** From `Content-Length`, or `null` when absent or invalid. */
   contentLength: number | null;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** `X-Plugin-Name`, when sent. */
   pluginName: string | null;
   /** `X-Plugin-Source` (normalised `scheme://spec`), when sent. */
@@ -48,7 +49,7 @@ export interface PluginInstallReport {
   reason: string | undefined;
 }
 
-function contentLengthOf(headers: Headers): number | null {
+function contentLengthOf(headers: ResponseHeaders): number | null {
   const raw = headers.get('content-length');
   if (raw === null || !/^\d{1,15}$/.test(raw.trim())) return null;
   return Number(raw.trim());

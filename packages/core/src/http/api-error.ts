@@ -12,6 +12,7 @@ import {
   ServerError,
   UnprocessableEntityError,
 } from '../errors.js';
+import type { ResponseHeaders } from '../ports/http-transport.js';
 import { redact, redactText } from '../util/redact.js';
 import { cappedRetryAfter, rawRetryAfter } from './retry-after.js';
 
@@ -21,7 +22,7 @@ export interface FailedResponse {
   method: string;
   /** The request path, without query string. */
   path: string;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** Parsed JSON, or text, or `undefined` for an empty body. */
   body: unknown;
   /** Now, for a `Retry-After` HTTP date on a 429. */

@@ -1,4 +1,3 @@
-import { InvalidResponseError } from '../errors.js';
 import { readCappedStream } from '../util/read-capped-stream.js';
 
 /** What a response body turned out to be. */
@@ -18,23 +17,18 @@ export function describeByteCap(bytes: number): string {
 }
 
 /**
- * Reads a whole body, refusing more than `maxBytes` (a hostile server cannot exhaust memory).
- * The bytes counted are the DECODED ones: fetch inflates gzip and br transparently, so a declared
- * `Content-Length` counts compressed bytes and says nothing about what reaches memory. Reading
- * stops (and the stream is cancelled) as soon as the cap is passed.
- * Must be called while the attempt's signal is live, so a stalled body times out.
+ * Reads a whole body as UTF-8, refusing more than `maxBytes` (a hostile server cannot exhaust
+ * memory): `null` once the cap is passed. The bytes counted are the DECODED ones: fetch inflates
+ * gzip and br transparently, so a declared `Content-Length` counts compressed bytes and says
+ * nothing about what reaches memory. Reading stops (and the stream is cancelled) as soon as the
+ * cap is passed. Must be called while the attempt's signal is live, so a
+ * stalled body times out.
  */
-export async function readBodyText(response: Response, maxBytes: number, source: string): Promise<string> {
+export async function readBodyText(response: Response, maxBytes: number): Promise<string | null> {
   const body = response.body;
   if (body === null) return '';
   const bytes = await readCappedStream(body, maxBytes);
-  if (bytes === undefined) {
-    throw new InvalidResponseError(
-      `${source}: the response body is larger than the cap of ${describeByteCap(maxBytes)} (${maxBytes} bytes, counted after decompression)`,
-      { source, issues: [`body: more than ${maxBytes} bytes`] },
-    );
-  }
-  return new TextDecoder().decode(bytes);
+  return bytes === undefined ? null : new TextDecoder().decode(bytes);
 }
 
 /**
@@ -42,7 +36,9 @@ export async function readBodyText(response: Response, maxBytes: number, source:
  * `JSON.parse` (TenantGuard 404s and CORS 403s have no body); text that is not JSON stays text.
  */
 export function parseBodyText(text: string): ParsedBody {
-  if (text.trim() === '') return { kind: 'empty', value: undefined };
+  // JSON bodies start with `{` or `[` almost always: skip the whitespace scan of trim() for them.
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b && text.trim() === '') return { kind: 'empty', value: undefined };
   try {
     return { kind: 'json', value: JSON.parse(text) };
   } catch {

@@ -1,4 +1,3 @@
-import { createFetch, FetchError } from 'ofetch';
 import {
   AbortError,
   ConfigError,
@@ -8,14 +7,16 @@ import {
   TimeoutError,
 } from '../errors.js';
 import { type Clock, MAX_TIMER_DELAY_MS, type Random } from '../ports/clock.js';
+import type { HttpTransport, ResponseHeaders, TransportResponse } from '../ports/http-transport.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
+import { readCappedStream } from '../util/read-capped-stream.js';
 import { redactText } from '../util/redact.js';
-import { type BodyKind, parseBodyText, readBodyText } from './body.js';
+import { type BodyKind, describeByteCap, parseBodyText } from './body.js';
 import { type AttemptOutcome, type RetryPolicy, retryDelay } from './retry-policy.js';
 
 /** What every request needs from the client. */
 export interface HttpConfig {
-  fetch: typeof fetch;
+  transport: HttpTransport;
   clock: Clock;
   random: Random;
   logger: Logger;
@@ -43,7 +44,6 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** Return the 2xx body as a stream instead of reading it. */
   stream?: boolean;
-  redirect?: RequestRedirect;
   /** `false` turns retries off for this request whatever the policy says. */
   retry?: boolean;
 }
@@ -51,7 +51,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   ok: boolean;
-  headers: Headers;
+  headers: ResponseHeaders;
   bodyKind: BodyKind;
   /** Parsed JSON, text, or `undefined` (always read unless this is a 2xx in stream mode). */
   body: unknown;
@@ -119,7 +119,8 @@ function classifyFailure(
   attempt: AttemptSignal,
 ): AbortError | TimeoutError | ConnectionError | MoleculeError {
   if (error instanceof MoleculeError) return error;
-  const cause = error instanceof FetchError ? (error.cause ?? error) : error; // FetchError's message has the URL
+  // fetch wraps the network error in a TypeError("fetch failed") whose cause says what happened.
+  const cause = error;
   const path = request.path;
   const where = `${request.method} ${path}`;
   if (request.signal?.aborted) {
@@ -140,18 +141,6 @@ function classifyFailure(
   });
 }
 
-const clients = new WeakMap<typeof fetch, ReturnType<typeof createFetch>>();
-
-/** One ofetch instance per fetch implementation. */
-function ofetchFor(fetchImpl: typeof fetch): ReturnType<typeof createFetch> {
-  let client = clients.get(fetchImpl);
-  if (!client) {
-    client = createFetch({ fetch: fetchImpl });
-    clients.set(fetchImpl, client);
-  }
-  return client;
-}
-
 async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Promise<void> {
   try {
     await config.clock.sleep(ms, request.signal);
@@ -160,8 +149,15 @@ async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Prom
   }
 }
 
+/** Reads the error body of a streamed request (capped) as text. */
+async function readStreamedErrorText(stream: ReadableStream<Uint8Array> | null): Promise<string | null> {
+  if (stream === null) return '';
+  const bytes = await readCappedStream(stream, STREAM_ERROR_BODY_BYTES);
+  return bytes === undefined ? null : new TextDecoder().decode(bytes);
+}
+
 /**
- * Sends one logical request: attempts through ofetch (its own retry and timeout off), a fresh
+ * Sends one logical request: attempts through the transport (one attempt each, no redirects), a fresh
  * timeout per attempt, the body read inside the attempt, retries decided by the pure policy and
  * slept through the injected clock. Non-2xx answers are returned, not thrown: the endpoint decides
  * what a status means. Throws AbortError, TimeoutError, ConnectionError or InvalidResponseError.
@@ -170,7 +166,8 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
   if (!(request.timeoutMs > 0) || !Number.isFinite(request.timeoutMs)) {
     throw new ConfigError(`timeout must be a positive number of milliseconds, got ${request.timeoutMs}`);
   }
-  const $fetch = ofetchFor(config.fetch);
+  const transport = config.transport;
+  const read = request.stream ? 'stream' : 'text';
   const body =
     request.json === undefined ? undefined : new TextEncoder().encode(JSON.stringify(request.json));
   const idempotent = request.idempotent ?? request.method === 'GET';
@@ -187,15 +184,14 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
       config.logger.debug('http request', { method: request.method, url: describeUrl(request), attempt });
     }
     try {
-      const raw = await $fetch.raw(request.url, {
+      const raw: TransportResponse = await transport.send({
         method: request.method,
+        url: request.url,
         headers: request.headers,
         body,
         signal: live.signal,
-        redirect: request.redirect ?? 'follow',
-        retry: false,
-        ignoreResponseError: true,
-        responseType: 'stream',
+        read,
+        maxBodyBytes: config.maxResponseBytes,
       });
       const ok = raw.status >= 200 && raw.status < 300;
       if (request.stream && ok) {
@@ -210,8 +206,15 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
           attempts: attempt,
         };
       } else {
-        const limit = request.stream ? STREAM_ERROR_BODY_BYTES : config.maxResponseBytes;
-        const parsed = parseBodyText(await readBodyText(raw, limit, source));
+        const text = request.stream ? await readStreamedErrorText(raw.body) : raw.text;
+        if (text === null) {
+          const limit = request.stream ? STREAM_ERROR_BODY_BYTES : config.maxResponseBytes;
+          throw new InvalidResponseError(
+            `${source}: the response body is larger than the cap of ${describeByteCap(limit)} (${limit} bytes, counted after decompression)`,
+            { source, issues: [`body: more than ${limit} bytes`] },
+          );
+        }
+        const parsed = parseBodyText(text);
         response = {
           status: raw.status,
           ok,

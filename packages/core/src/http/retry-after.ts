@@ -1,3 +1,5 @@
+import type { ResponseHeaders } from '../ports/http-transport.js';
+
 /**
  * Reading a server's "wait this long" headers. Every value comes from the network, so anything
  * that is not a sane, non-negative number (or a future HTTP date) is ignored, never thrown:
@@ -47,13 +49,13 @@ export function parseRetryAfterValue(value: string | null | undefined, nowMs: nu
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** {@link parseRetryAfter} capped at {@link MAX_RETRY_AFTER_MS}: what errors expose. */
-export function cappedRetryAfter(headers: Headers, nowMs: number): number | undefined {
+export function cappedRetryAfter(headers: ResponseHeaders, nowMs: number): number | undefined {
   const ms = parseRetryAfter(headers, nowMs);
   return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 /** The raw `Retry-After-Ms` / `Retry-After` header as the server sent it (cut to 100 characters). */
-export function rawRetryAfter(headers: Headers): string | undefined {
+export function rawRetryAfter(headers: ResponseHeaders): string | undefined {
   const raw = headers.get('retry-after-ms') ?? headers.get('retry-after');
   return raw === null ? undefined : raw.slice(0, 100);
 }
@@ -62,7 +64,7 @@ export function rawRetryAfter(headers: Headers): string | undefined {
  * The server-requested delay of a response in milliseconds: `Retry-After-Ms` (float ms) when it
  * is sane, else `Retry-After` (see {@link parseRetryAfterValue}), else `undefined`.
  */
-export function parseRetryAfter(headers: Headers, nowMs: number): number | undefined {
+export function parseRetryAfter(headers: ResponseHeaders, nowMs: number): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null) {
     const parsed = parseDecimal(ms.trim());

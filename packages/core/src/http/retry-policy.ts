@@ -1,4 +1,5 @@
 import type { Random } from '../ports/clock.js';
+import type { ResponseHeaders } from '../ports/http-transport.js';
 import { checkDuration } from '../util/duration-limit.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -77,7 +78,7 @@ export function resolveRetryPolicy(option: RetryOption | undefined): RetryPolicy
 
 /** How one attempt ended, as far as retrying is concerned. */
 export type AttemptOutcome =
-  | { kind: 'status'; status: number; headers: Headers }
+  | { kind: 'status'; status: number; headers: ResponseHeaders }
   | { kind: 'network' }
   | { kind: 'timeout' };
 

@@ -1,4 +1,5 @@
 import { ApiError, isMoleculeError } from '../errors.js';
+import type { ResponseHeaders } from '../ports/http-transport.js';
 import { silentLogger } from '../ports/logger.js';
 import { runPluginInstall } from './install-plugin-archive.js';
 import type {
@@ -11,7 +12,7 @@ import type {
 export interface PluginDownload {
   body: ReadableStream<Uint8Array>;
   contentLength: number | null;
-  headers: Headers;
+  headers: ResponseHeaders;
 }
 
 /** What the platform said to the install report (the core client's `PluginInstallReport`). */

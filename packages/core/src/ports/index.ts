@@ -1,5 +1,11 @@
 export { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 export type { CursorState, CursorStore } from './cursor-store.js';
+export type {
+  HttpTransport,
+  ResponseHeaders,
+  TransportRequest,
+  TransportResponse,
+} from './http-transport.js';
 export { type Logger, type LogLevel, silentLogger } from './logger.js';
 export type { PluginSink, StagedFile, StagingArea } from './plugin-sink.js';
 export type { ProcessRunner, RunOptions, RunResult } from './process-runner.js';

@@ -1,5 +1,10 @@
 export { testCursorStore } from './cursor-store-contract.js';
 export { assert, ContractAssertionError, type TestApi } from './harness.js';
+export {
+  type HttpTransportContractSubject,
+  type ServedHandler,
+  testHttpTransport,
+} from './http-transport-contract.js';
 export { createMemoryCursorStore } from './memory-cursor-store.js';
 export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } from './memory-plugin-sink.js';
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';

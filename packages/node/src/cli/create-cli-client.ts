@@ -1,4 +1,5 @@
 import { type AgentClient, createAgentClient, type Logger, type TokenStore } from '@molecule-ai/agent-core';
+import { sharedHttpTransport } from '../http/undici-transport.js';
 import { resolveAgentCard, resolveWorkspaceTokens, type WorkspaceTokens } from './agent-settings.js';
 import type { Settings } from './settings.js';
 
@@ -31,6 +32,7 @@ export function createCliClient(
     tokenStore,
     agentCard: resolveAgentCard(settings, tokens.workspaceId),
     logger,
+    transport: sharedHttpTransport(),
     ...(orgId === undefined ? {} : { orgId }),
     ...(origin === undefined ? {} : { origin }),
     ...(reportedUrl === undefined ? {} : { reportedUrl }),

@@ -5,6 +5,7 @@ import {
   type Logger,
   type TokenStore,
 } from '@molecule-ai/agent-core';
+import { sharedHttpTransport } from '../http/undici-transport.js';
 import { createFileTokenStore } from './file-token-store.js';
 
 /** Options of {@link recoverToken}: an existing client, or what is needed to build one. */
@@ -66,7 +67,8 @@ export async function recoverToken(options: RecoverTokenOptions): Promise<Recove
     tokenStore: store,
     ...(options.orgId === undefined ? {} : { orgId: options.orgId }),
     ...(options.origin === undefined ? {} : { origin: options.origin }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    fetch: options.fetch,
+    transport: options.fetch === undefined ? sharedHttpTransport() : undefined,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const { token } = await client.mintToken(

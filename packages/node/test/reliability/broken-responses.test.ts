@@ -14,6 +14,7 @@ import {
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import type { Fault } from '@molecule-ai/platform-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import { type Agent, createAgent, leakedSecrets, rejectionOf, type SimHarness, startSim } from './helpers.js';
 
 let harness: SimHarness;
@@ -33,6 +34,7 @@ beforeEach(() => {
 function client(extra: Partial<AgentClientOptions> = {}): AgentClient {
   return createAgentClient({
     workspaceId: agent.id,
+    transport: sharedHttpTransport(), // the Node default
     platformUrl: harness.url,
     tokenStore: createMemoryTokenStore({ [agent.id]: agent.token }),
     ...extra,

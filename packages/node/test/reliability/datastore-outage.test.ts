@@ -12,6 +12,7 @@ import {
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import type { FaultRule } from '@molecule-ai/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import { runAgentLoop } from '../../src/loops/index.js';
 import {
   type Agent,
@@ -40,6 +41,7 @@ const STRICT_CALLS = [
 function clientOf(h: SimHarness, agent: Agent, clock: VirtualClock, retry: 'default' | 'wide'): AgentClient {
   return createAgentClient({
     workspaceId: agent.id,
+    transport: sharedHttpTransport(), // the Node default
     platformUrl: h.url,
     tokenStore: createMemoryTokenStore({ [agent.id]: agent.token }),
     clock,

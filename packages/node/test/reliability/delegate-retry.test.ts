@@ -4,6 +4,7 @@
 import { type AgentClient, ConnectionError, createAgentClient } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import {
   type Agent,
   createAgent,
@@ -40,6 +41,7 @@ function client(retry: 'default' | 'wide'): { client: AgentClient; clock: Virtua
     clock,
     client: createAgentClient({
       workspaceId: source.id,
+      transport: sharedHttpTransport(), // the Node default
       platformUrl: harness.url,
       tokenStore: createMemoryTokenStore({ [source.id]: source.token }),
       clock,

@@ -13,6 +13,7 @@ import {
 } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import {
   type Agent,
   createAgent,
@@ -54,6 +55,7 @@ beforeEach(async () => {
   peerAgent = await createAgent(harness, { orgId: ORG, reportedUrl: peer.url });
   client = createAgentClient({
     workspaceId: caller.id,
+    transport: sharedHttpTransport(), // the Node default
     platformUrl: harness.url,
     tokenStore: createMemoryTokenStore({ [caller.id]: caller.token }),
     orgId: ORG,
@@ -178,6 +180,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
   it('a body over the response cap → InvalidResponseError, nothing re-sent', async () => {
     const small = createAgentClient({
       workspaceId: caller.id,
+      transport: sharedHttpTransport(), // the Node default
       platformUrl: harness.url,
       tokenStore: createMemoryTokenStore({ [caller.id]: caller.token }),
       orgId: ORG,

@@ -5,6 +5,7 @@
 import { ApiError, createAgentClient } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import { runHeartbeatLoop } from '../../src/loops/index.js';
 import {
   type Agent,
@@ -38,6 +39,7 @@ afterEach(async () => {
 function client() {
   return createAgentClient({
     workspaceId: agent.id,
+    transport: sharedHttpTransport(), // the Node default
     platformUrl: harness.url,
     tokenStore: createMemoryTokenStore({ [agent.id]: agent.token }),
     orgId: ORG,

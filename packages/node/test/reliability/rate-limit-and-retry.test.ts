@@ -12,6 +12,7 @@ import {
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import type { Fault, FaultRule } from '@molecule-ai/platform-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import { runHeartbeatLoop } from '../../src/loops/index.js';
 import {
   type Agent,
@@ -48,6 +49,7 @@ function client(extra: Partial<AgentClientOptions> = {}): { client: AgentClient;
     clock,
     client: createAgentClient({
       workspaceId: agent.id,
+      transport: sharedHttpTransport(), // the Node default
       platformUrl: harness.url,
       tokenStore: createMemoryTokenStore({ [agent.id]: agent.token }),
       clock,

@@ -1,0 +1,5 @@
+export {
+  createUndiciTransport,
+  sharedHttpTransport,
+  type UndiciTransportOptions,
+} from './undici-transport.js';

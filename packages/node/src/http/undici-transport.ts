@@ -1,0 +1,232 @@
+import type {
+  HttpTransport,
+  ResponseHeaders,
+  TransportRequest,
+  TransportResponse,
+} from '@molecule-ai/agent-core';
+import { Agent, type Dispatcher } from 'undici';
+
+/** Options of {@link createUndiciTransport}. */
+export interface UndiciTransportOptions {
+  /**
+   * Most open connections per origin (the platform, each peer). Requests beyond it wait for a free
+   * connection (the wait counts against their timeout). Default 32.
+   */
+  connections?: number | undefined;
+  /** How long an idle connection is kept open, in ms. Default 4000 (shorter when the server says so). */
+  keepAliveTimeoutMs?: number | undefined;
+  /** Send through this dispatcher instead (e.g. an undici `ProxyAgent`); the options above are then unused. */
+  dispatcher?: Dispatcher | undefined;
+}
+
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+/** Case-insensitive reads over undici's parsed headers (lower-case names); nothing is copied. */
+class HeaderView implements ResponseHeaders {
+  readonly #headers: RawHeaders;
+  constructor(headers: RawHeaders) {
+    this.#headers = headers;
+  }
+  get(name: string): string | null {
+    const key = name.toLowerCase();
+    if (!Object.hasOwn(this.#headers, key)) return null;
+    const value = this.#headers[key];
+    if (value === undefined) return null;
+    return typeof value === 'string' ? value : value.join(', ');
+  }
+}
+
+function decodeUtf8(chunks: Buffer[], size: number): string {
+  const text =
+    chunks.length === 1
+      ? chunks[0]!.toString('utf8')
+      : chunks.length === 0
+        ? ''
+        : Buffer.concat(chunks, size).toString('utf8');
+  // fetch's text() drops a byte order mark; do the same so both transports hand over equal text.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The cap was passed: the connection is dropped (the rest of the body is never read). */
+class BodyCapPassed extends Error {}
+
+/**
+ * One attempt over undici's dispatcher API: the body is collected as raw buffers (text mode) or
+ * handed over as a web stream with backpressure (stream mode), with no fetch Response, Headers or
+ * stream objects built on the hot path.
+ */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  readonly #request: TransportRequest;
+  readonly #resolve: (response: TransportResponse) => void;
+  readonly #reject: (error: unknown) => void;
+  #controller: Dispatcher.DispatchController | undefined;
+  #settled = false;
+  #status = 0;
+  #headers: RawHeaders = {};
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #done = false;
+  readonly #onAbort = (): void => this.#abort(this.#request.signal.reason);
+
+  constructor(
+    request: TransportRequest,
+    resolve: (response: TransportResponse) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#request = request;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    request.signal.addEventListener('abort', this.#onAbort);
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#request.signal.removeEventListener('abort', this.#onAbort);
+  }
+
+  #abort(reason: unknown): void {
+    const error = reason instanceof Error ? reason : new Error('aborted', { cause: reason });
+    // Settle at once, even while the request still waits for a connection.
+    if (!this.#settled) {
+      this.#settled = true;
+      this.#reject(error);
+    } else if (this.#stream !== undefined && !this.#done) {
+      this.#stream.error(error);
+    }
+    this.#finish();
+    this.#controller?.abort(error);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#done) controller.abort(new Error('aborted'));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (statusCode < 200) return; // 1xx: the real answer follows
+    this.#status = statusCode;
+    this.#headers = headers;
+    if (this.#request.read !== 'stream' || this.#settled) return;
+    const body = new ReadableStream<Uint8Array>({
+      start: (stream) => {
+        this.#stream = stream;
+      },
+      pull: () => {
+        if (controller.paused) controller.resume();
+      },
+      cancel: (reason) => {
+        this.#finish();
+        controller.abort(reason instanceof Error ? reason : new Error('body cancelled', { cause: reason }));
+      },
+    });
+    this.#settled = true;
+    this.#resolve({ status: statusCode, headers: new HeaderView(headers), text: null, body });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#done) return;
+    const stream = this.#stream;
+    if (stream !== undefined) {
+      stream.enqueue(chunk);
+      if ((stream.desiredSize ?? 0) <= 0) controller.pause();
+      return;
+    }
+    this.#size += chunk.length;
+    if (this.#size > this.#request.maxBodyBytes) {
+      controller.abort(new BodyCapPassed());
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.#done) return;
+    this.#finish();
+    if (this.#stream !== undefined) {
+      this.#stream.close();
+      return;
+    }
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve({
+      status: this.#status,
+      headers: new HeaderView(this.#headers),
+      text: decodeUtf8(this.#chunks, this.#size),
+      body: null,
+    });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#done) return;
+    this.#finish();
+    if (error instanceof BodyCapPassed && !this.#settled) {
+      this.#settled = true;
+      this.#resolve({ status: this.#status, headers: new HeaderView(this.#headers), text: null, body: null });
+      return;
+    }
+    if (!this.#settled) {
+      this.#settled = true;
+      this.#reject(error);
+    } else {
+      this.#stream?.error(error);
+    }
+  }
+}
+
+/**
+ * The Node transport: undici's dispatcher (the HTTP client Node's own fetch is built on) without
+ * the fetch layer, keep-alive connections pooled per origin, at most `connections` of them each.
+ * Timeouts, retries and redirects stay the client's decision: undici's own timeouts are off and a
+ * 3xx is answered as it is.
+ */
+export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connections ?? 32,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+      // The client's per-attempt timeout (and, for downloads, its idle timeout) governs instead.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  return {
+    send(request: TransportRequest): Promise<TransportResponse> {
+      return new Promise<TransportResponse>((resolve, reject) => {
+        if (request.signal.aborted) {
+          const reason = request.signal.reason;
+          reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
+          return;
+        }
+        const url = new URL(request.url);
+        const handler = new AttemptHandler(request, resolve, reject);
+        dispatcher.dispatch(
+          {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: request.method,
+            headers: request.headers,
+            body: request.body ?? null,
+          },
+          handler,
+        );
+      });
+    },
+  };
+}
+
+let shared: HttpTransport | undefined;
+
+/**
+ * The one transport every client of this package uses unless told otherwise: a keep-alive pool per
+ * origin shared by all clients of the process, so a thousand agents in one process share a few
+ * dozen connections to their platform. Created on first use.
+ */
+export function sharedHttpTransport(): HttpTransport {
+  shared ??= createUndiciTransport();
+  return shared;
+}
