@@ -45,6 +45,11 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   }
 }
 
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 function bodyOf(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> {
   if (body === null) throw new ContractAssertionError('expected a body stream, got null');
   return body;
@@ -180,6 +185,27 @@ export function testHttpTransport(api: TestApi, subject: HttpTransportContractSu
           assert.equal(chunked.text, null, 'over the cap without Content-Length');
           const fits = await transport.send(request(`${url}/sized`, { maxBodyBytes: big.length }));
           assert.equal(fits.text?.length, big.length, 'exactly at the cap');
+        },
+      );
+    });
+
+    api.it('undoes a gzip content coding; the cap counts decoded bytes', async () => {
+      const text = `{"pad":"${' '.repeat(200_000)}"}`;
+      const gzipped = await gzip(text);
+      await withServer(
+        subject,
+        () =>
+          new Response(gzipped, {
+            headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' },
+          }),
+        async (url) => {
+          const transport = subject.makeTransport();
+          const whole = await transport.send(request(url));
+          assert.equal(whole.text, text, 'decoded text');
+          const capped = await transport.send(request(url, { maxBodyBytes: 100_000 }));
+          assert.equal(capped.text, null, 'a small compressed body that inflates past the cap');
+          const streamed = await transport.send(request(url, { read: 'stream' }));
+          assert.equal(await readAll(bodyOf(streamed.body)), text, 'decoded stream');
         },
       );
     });

@@ -1,3 +1,12 @@
+import { Duplex } from 'node:stream';
+import {
+  brotliDecompressSync,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzipSync,
+  inflateSync,
+} from 'node:zlib';
 import type {
   HttpTransport,
   ResponseHeaders,
@@ -45,6 +54,57 @@ function decodeUtf8(chunks: Buffer[], size: number): string {
         : Buffer.concat(chunks, size).toString('utf8');
   // fetch's text() drops a byte order mark; do the same so both transports hand over equal text.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The content codings of a response, in the order to undo them, or `null` when there is nothing
+ * to undo or a coding is unknown (then the body is handed over as it came, as fetch does).
+ */
+function contentCodings(headers: RawHeaders): string[] | null {
+  const value = headers['content-encoding'];
+  if (value === undefined) return null;
+  const codings = (typeof value === 'string' ? value : value.join(','))
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return null;
+  const known = ['gzip', 'x-gzip', 'deflate', 'br'];
+  return codings.every((coding) => known.includes(coding)) ? codings.reverse() : null;
+}
+
+/**
+ * Undoes the codings of a whole body, producing at most `maxBytes` (undici, unlike fetch, does not
+ * decode; the client caps DECODED bytes, so a small compressed bomb must not slip past the cap).
+ * Returns `null` past the cap. Bounded work: the input is capped and so is the output.
+ */
+function decodeWhole(body: Buffer, codings: string[], maxBytes: number): Buffer | null {
+  let bytes = body;
+  try {
+    for (const coding of codings) {
+      const options = { maxOutputLength: Math.max(1, maxBytes) };
+      bytes =
+        coding === 'br'
+          ? brotliDecompressSync(bytes, options)
+          : coding === 'deflate'
+            ? inflateSync(bytes, options)
+            : gunzipSync(bytes, options);
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return null;
+    throw error;
+  }
+  return bytes.length > maxBytes ? null : bytes;
+}
+
+/** A web stream of the body with its codings undone. */
+function decodeStream(body: ReadableStream<Uint8Array>, codings: string[]): ReadableStream<Uint8Array> {
+  let stream = body;
+  for (const coding of codings) {
+    const decoder =
+      coding === 'br' ? createBrotliDecompress() : coding === 'deflate' ? createInflate() : createGunzip();
+    stream = stream.pipeThrough(Duplex.toWeb(decoder) as ReadableWritablePair<Uint8Array, Uint8Array>);
+  }
+  return stream;
 }
 
 /** The cap was passed: the connection is dropped (the rest of the body is never read). */
@@ -125,7 +185,13 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       },
     });
     this.#settled = true;
-    this.#resolve({ status: statusCode, headers: new HeaderView(headers), text: null, body });
+    const codings = contentCodings(headers);
+    this.#resolve({
+      status: statusCode,
+      headers: new HeaderView(headers),
+      text: null,
+      body: codings === null ? body : decodeStream(body, codings),
+    });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -153,12 +219,21 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     }
     if (this.#settled) return;
     this.#settled = true;
-    this.#resolve({
-      status: this.#status,
-      headers: new HeaderView(this.#headers),
-      text: decodeUtf8(this.#chunks, this.#size),
-      body: null,
-    });
+    const codings = contentCodings(this.#headers);
+    let text: string | null;
+    if (codings === null) {
+      text = decodeUtf8(this.#chunks, this.#size);
+    } else {
+      let decoded: Buffer | null;
+      try {
+        decoded = decodeWhole(Buffer.concat(this.#chunks, this.#size), codings, this.#request.maxBodyBytes);
+      } catch (error) {
+        this.#reject(error); // corrupt compressed data, as fetch reports it: a failed body read
+        return;
+      }
+      text = decoded === null ? null : decodeUtf8([decoded], decoded.length);
+    }
+    this.#resolve({ status: this.#status, headers: new HeaderView(this.#headers), text, body: null });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
