@@ -84,17 +84,28 @@ export interface ReadTrustedFileOptions {
 /**
  * The text of `path`, or `null` when it does not exist, read without ever blocking: the file is
  * opened with O_NONBLOCK (a FIFO planted under the name would otherwise hang the open until a
- * writer appears) and checked with `fstat` on the open descriptor, so what is checked is what is
- * read. Anything but a regular file, and by default a file owned by someone else or writable by
+ * writer appears) and O_NOFOLLOW (a symbolic link is refused), and checked with `fstat` on the
+ * open descriptor, so what is checked is what is read. Anything but a regular file, and by default a file owned by someone else or writable by
  * others, is refused with a {@link ConfigError} that says what to remove or fix.
  */
 export async function readTrustedFile(path: string, options: ReadTrustedFileOptions): Promise<string | null> {
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
+    handle = await open(
+      path,
+      constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | (constants.O_NOCTTY ?? 0),
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (code === 'ELOOP') {
+      // O_NOFOLLOW on a symbolic link: whoever made it chose what the SDK would read.
+      throw new ConfigError(
+        `refusing the ${options.what} ${path}: it is a symbolic link, not a regular file; remove it ` +
+          '(the SDK only ever writes regular files there)',
+        { cause: error },
+      );
+    }
     throw pathError(error, path) ?? error;
   }
   try {
