@@ -151,6 +151,7 @@ export class SimAdmin {
   async expireLiveness(id: string): Promise<void> {
     const w = this.ws(id);
     w.livenessExpiresAt = this.core.now();
+    this.core.noteExpiry(w.livenessExpiresAt);
     this.core.sweepLiveness();
   }
 

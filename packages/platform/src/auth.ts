@@ -110,7 +110,7 @@ export async function adminAuth(ctx: RequestContext): Promise<SimResponse | null
   if (await isOrgToken(ctx.core, tok)) return null;
   if (admin !== '') return errorResponse(401, 'invalid admin auth token');
   const hash = await sha256Hex(tok);
-  const row = ctx.core.store.tokens.find((t) => t.hash === hash && t.revokedAt === null);
+  const row = ctx.core.store.liveTokenByHash(hash);
   const ws = row ? ctx.core.store.workspaces.get(row.workspaceId) : undefined;
   return ws && ws.status !== 'removed' ? null : errorResponse(401, 'invalid admin auth token');
 }

@@ -53,7 +53,7 @@ export class SimCore {
   /** `wsauth.IssueToken`: stores hash + prefix, returns the plaintext once. */
   async mintToken(workspaceId: string): Promise<string> {
     const plaintext = newTokenPlaintext(this.random);
-    this.store.tokens.push({
+    this.store.addToken({
       id: this.newId(),
       workspaceId,
       hash: await sha256Hex(plaintext),
@@ -72,7 +72,7 @@ export class SimCore {
   async validateToken(workspaceId: string, token: string): Promise<boolean> {
     if (!token) return false;
     const hash = await sha256Hex(token);
-    const row = this.store.tokens.find((t) => t.hash === hash && t.revokedAt === null);
+    const row = this.store.liveTokenByHash(hash);
     if (!row) return false;
     const ws = this.store.workspaces.get(row.workspaceId);
     if (!ws || ws.status === 'removed') return false;
@@ -92,14 +92,31 @@ export class SimCore {
    */
   sweepLiveness(): void {
     const now = this.now();
+    // Runs on every request: skip the walk over every workspace until the earliest expiry is due.
+    if (now < this.nextExpiryAt) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const ws of this.store.workspaces.values()) {
       if (ws.livenessExpiresAt !== null && ws.livenessExpiresAt <= now) {
         ws.livenessExpiresAt = null;
         if (!['removed', 'paused', 'hibernated'].includes(ws.status)) ws.status = 'offline';
       }
       if (ws.internalUrl && ws.internalUrl.expiresAt <= now) ws.internalUrl = null;
+      if (ws.livenessExpiresAt !== null && ws.livenessExpiresAt < next) next = ws.livenessExpiresAt;
+      if (ws.internalUrl && ws.internalUrl.expiresAt < next) next = ws.internalUrl.expiresAt;
     }
+    this.nextExpiryAt = next;
   }
+
+  /**
+   * Tells the liveness sweep about a new expiry time (a liveness key or a URL cache entry set);
+   * expiries pushed later need no call.
+   */
+  noteExpiry(at: number): void {
+    if (at < this.nextExpiryAt) this.nextExpiryAt = at;
+  }
+
+  /** The earliest liveness or URL-cache expiry not yet swept (a lower bound). */
+  private nextExpiryAt: number = Number.NEGATIVE_INFINITY;
 
   /** Inserts an `activity_logs` row (`LogActivity`). */
   writeActivity(row: Omit<ActivityRow, 'id' | 'createdAtMicros'>): ActivityRow {
@@ -149,6 +166,6 @@ export class SimCore {
     ws.livenessExpiresAt = null;
     ws.internalUrl = null;
     const now = this.now();
-    for (const t of this.store.tokens) if (t.workspaceId === ws.id && t.revokedAt === null) t.revokedAt = now;
+    for (const t of this.store.liveTokens(ws.id)) t.revokedAt = now;
   }
 }

@@ -56,6 +56,11 @@ export interface PlatformSimOptions {
   allowPlaceholderUrl?: boolean;
   /** How the A2A proxy reaches agents' registered URLs. Default: the global `fetch`. */
   pushFetch?: typeof fetch;
+  /**
+   * Keep every request in `sim.requests` (default `true`). `false` for long runs with many agents
+   * (benchmarks, soak tests): the list would grow without bound and recording costs time per request.
+   */
+  recordRequests?: boolean;
   /** Time source in epoch milliseconds. Default `Date.now`. */
   clock?: { now(): number };
   /** Makes ids, tokens and fault decisions deterministic. */

@@ -48,7 +48,7 @@ export interface PlatformSim {
   readonly adminToken: string;
   /** The admin API. */
   readonly admin: SimAdmin;
-  /** Every platform request seen so far (admin `/admin/sim/*` calls excluded), oldest first. */
+  /** Every platform request seen so far (admin `/admin/sim/*` calls excluded), oldest first; empty with `recordRequests: false`. */
   readonly requests: readonly RecordedRequest[];
   /** Forgets the recorded requests. */
   clearRequests(): void;
@@ -127,6 +127,7 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
   const faults = new FaultEngine(faultRandom);
   faults.setPlan(options.faults);
   const requests: RecordedRequest[] = [];
+  const recording = options.recordRequests !== false;
   let seq = 0;
 
   for (const [name, files] of Object.entries(options.plugins ?? {}))
@@ -191,27 +192,30 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
     const ip = info?.ip ?? 'unknown';
     const method = request.method.toUpperCase();
     const selection = faults.select(method, path ?? url.pathname);
-    const text = new TextDecoder().decode(body);
-    const record: RecordedRequest = {
-      seq: ++seq,
-      at: core.now(),
-      method,
-      path: path ?? url.pathname,
-      query: recordQuery(url.searchParams),
-      rawQuery: url.search.replace(/^\?/, ''),
-      headers: recordHeaders(request.headers),
-      body: text,
-      ip,
-      status: 0,
-      responseHeaders: {},
-      faults: selection.labels,
-    };
-    try {
-      record.json = JSON.parse(text);
-    } catch {
-      // not JSON
+    let record: RecordedRequest | null = null;
+    if (recording) {
+      const text = new TextDecoder().decode(body);
+      record = {
+        seq: ++seq,
+        at: core.now(),
+        method,
+        path: path ?? url.pathname,
+        query: recordQuery(url.searchParams),
+        rawQuery: url.search.replace(/^\?/, ''),
+        headers: recordHeaders(request.headers),
+        body: text,
+        ip,
+        status: 0,
+        responseHeaders: {},
+        faults: selection.labels,
+      };
+      try {
+        record.json = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      requests.push(record);
     }
-    requests.push(record);
     await applyPreFaults(selection.faults);
     let res: SimResponse;
     if (path === null) {
@@ -236,11 +240,14 @@ export function createPlatformSim(options: PlatformSimOptions = {}): PlatformSim
       res = await handle(ctx, selection);
     }
     res = await applyPostFaults(res, selection.faults);
-    record.status = res.status;
-    record.responseHeaders = {};
-    res.headers.forEach((v, k) => {
-      record.responseHeaders[k] = v;
-    });
+    if (record) {
+      record.status = res.status;
+      const responseHeaders: Record<string, string> = {};
+      res.headers.forEach((v, k) => {
+        responseHeaders[k] = v;
+      });
+      record.responseHeaders = responseHeaders;
+    }
     return toWebResponse(res);
   }
 

@@ -142,9 +142,31 @@ export class Store {
     return c ? this.workspaces.get(c) : undefined;
   }
 
+  /** Token rows by hash and by workspace: every authenticated request looks one up. */
+  private readonly tokensByHash: Map<string, TokenRow[]> = new Map();
+  private readonly tokensByWorkspace: Map<string, TokenRow[]> = new Map();
+
+  /** Adds a token row (the only way rows enter `tokens`, so the indexes stay complete). */
+  addToken(row: TokenRow): void {
+    this.tokens.push(row);
+    for (const [index, key] of [
+      [this.tokensByHash, row.hash],
+      [this.tokensByWorkspace, row.workspaceId],
+    ] as const) {
+      const list = index.get(key);
+      if (list) list.push(row);
+      else index.set(key, [row]);
+    }
+  }
+
+  /** The live (unrevoked) token row with this hash, if any. */
+  liveTokenByHash(hash: string): TokenRow | undefined {
+    return this.tokensByHash.get(hash)?.find((t) => t.revokedAt === null);
+  }
+
   /** Live (unrevoked) tokens of a workspace. */
   liveTokens(workspaceId: string): TokenRow[] {
-    return this.tokens.filter((t) => t.workspaceId === workspaceId && t.revokedAt === null);
+    return (this.tokensByWorkspace.get(workspaceId) ?? []).filter((t) => t.revokedAt === null);
   }
 
   /** Ids of every descendant of a workspace (children first, depth-first). */

@@ -74,6 +74,7 @@ export async function register(ctx: RequestContext): Promise<SimResponse> {
   }
   ws.livenessExpiresAt = now + LIVENESS_TTL_MS;
   ws.internalUrl = { url, expiresAt: now + URL_CACHE_TTL_MS };
+  core.noteExpiry(ws.livenessExpiresAt);
   core.events.emit(canonical);
 
   const body: Record<string, unknown> = { status: 'registered' };
