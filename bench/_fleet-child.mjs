@@ -2,6 +2,7 @@
 // { platformUrl, workspaces: [{ id, token }], observeMs, startSpreadMs } over IPC, runs one agent
 // loop per workspace with the SDK's defaults (poll 5 s, heartbeat 30 s, state 30 s, Node's shared
 // transport, a memory cursor store) and reports memory, CPU and heartbeat regularity.
+import { setMaxListeners } from 'node:events';
 import { createAgentClient, runAgentLoop } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { sharedHttpTransport } from '@molecule-ai/agent-node';
@@ -36,6 +37,7 @@ process.once('message', async ({ platformUrl, workspaces, observeMs, startSpread
   let handled = 0;
   const runs = new Array(count);
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // one stop signal shared by every loop of the fleet
   const logger = {
     debug() {},
     info() {},

@@ -6,7 +6,6 @@
 // (the harness: Miniflare's dispatch of the event). KV reads and writes are inside the figure:
 // Miniflare runs KV in the same workerd process.
 import { readdirSync, readFileSync } from 'node:fs';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { createPlatformSim } from '@molecule-ai/platform-sim';
 import { startPlatformServer } from '@molecule-ai/platform-sim/node';
 import { percentile } from './_helpers.mjs';
@@ -156,7 +155,8 @@ export async function run({ quick, log }) {
       busy.push(processCpuMs(pid) - before);
     }
     const handled = Number(await (await worker.fetch('http://worker/')).text());
-    if (handled < busyRounds * 100) throw new Error(`expected ${busyRounds * 100} messages handled, got ${handled}`);
+    if (handled < busyRounds * 100)
+      throw new Error(`expected ${busyRounds * 100} messages handled, got ${handled}`);
     const busyMs = Math.max(0, percentile(busy, 50) - harnessMs);
     log(
       `idle tick ${idleMs.toFixed(2)} ms CPU (raw ${percentile(idle, 50).toFixed(2)}, harness ${harnessMs.toFixed(2)}); ` +
