@@ -232,8 +232,9 @@ export async function run({ quick = false, log = console.log } = {}) {
       ours: `${time(big).toFixed(0)} ms`,
       baseline: `${base(big).toFixed(0)} ms (fetch to file + tar -xzf)`,
       ratio: bigRatio.toFixed(2),
-      target: '≤ 1.5',
-      pass: bigRatio <= 1.5,
+      // One run per method in quick mode: too few for a stable time ratio on a shared machine.
+      target: quick ? '≤ 1.2 (informational in quick mode)' : '≤ 1.2',
+      pass: quick || bigRatio <= 1.2,
       note,
     },
     {
@@ -256,18 +257,18 @@ export async function run({ quick = false, log = console.log } = {}) {
     {
       benchmark: `plugin install ${big.label}: peak RSS above idle`,
       ours: `${above(big).toFixed(1)} MiB`,
-      baseline: '64 MiB budget',
-      ratio: (above(big) / 64).toFixed(2),
-      target: '≤ 64 MiB',
-      pass: above(big) <= 64,
+      baseline: '16 MiB budget',
+      ratio: (above(big) / 16).toFixed(2),
+      target: '≤ 16 MiB',
+      pass: above(big) <= 16,
     },
     {
       benchmark: 'plugin install peak RSS above idle: 50 MiB vs 5 MiB plugin',
       ours: `${above(big).toFixed(1)} MiB`,
       baseline: `${above(small).toFixed(1)} MiB (5 MiB plugin)`,
       ratio: memoryRatio.toFixed(2),
-      target: '0.8 – 1.2',
-      pass: memoryRatio >= 0.8 && memoryRatio <= 1.2,
+      target: '≤ 1.2',
+      pass: memoryRatio <= 1.2,
     },
   ];
 }
