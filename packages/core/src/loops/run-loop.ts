@@ -79,9 +79,8 @@ export interface AgentLoopOptions<Client extends AgentLoopClient = AgentLoopClie
   concurrency?: number;
 }
 
-function yieldToHost(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+/** Zero-delay steps in a row that may run on microtasks before one yields a whole macrotask. */
+const STEPS_PER_HOST_YIELD = 32;
 
 /** Runs steps of `context` until a stop; `signal` (the caller's) stops it drained. */
 function startRunner(context: AgentStepContext, signal: AbortSignal | undefined): LoopRun {
@@ -96,8 +95,16 @@ function startRunner(context: AgentStepContext, signal: AbortSignal | undefined)
   const decide = (state: LoopAction['state'], event: LoopEvent): LoopAction =>
     nextLoopAction(state, event, { policy, now: clock.now(), random });
 
+  // A zero-delay step (the next message of a fetched batch, the next page of a backlog) goes on at
+  // once; every STEPS_PER_HOST_YIELD of them the loop lets timers and I/O run. A macrotask on every
+  // step would cost the 1 ms setTimeout clamp per message when draining a backlog.
+  let zeroDelaySteps = 0;
   async function sleep(delayMs: number, waitForSlot: boolean): Promise<void> {
-    if (delayMs <= 0 && !waitForSlot) return yieldToHost();
+    if (delayMs <= 0 && !waitForSlot) {
+      zeroDelaySteps++;
+      if (zeroDelaySteps % STEPS_PER_HOST_YIELD !== 0) return;
+      return new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const sleeper = new AbortController();
     const wake = (): void => sleeper.abort();
     controller.signal.addEventListener('abort', wake, { once: true });
