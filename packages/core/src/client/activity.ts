@@ -76,7 +76,7 @@ export async function fetchActivity(
   return out;
 }
 
-/** Options of {@link fetchInbound}: those of {@link fetchActivity}, with the Python SDK's defaults. */
+/** Options of `AgentClient.fetchInbound`: those of `AgentClient.fetchActivity`, with the Python SDK's defaults. */
 export interface FetchInboundOptions extends FetchActivityOptions {
   /** Default `a2a_receive` (messages to this agent). */
   type?: string;
