@@ -128,6 +128,8 @@ function reject(message: string, rule: string, entry: string): never {
 
 /** C0 and C1 controls, DEL. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** All ASCII: already in NFC, no need to ask ICU. */
+const ASCII = /^[\u0000-\u007f]*$/;
 const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
 const DOT_SEGMENT = /(?:^|\/)\.(?:\/|$)/;
 /** Segments of more than 85 UTF-16 units: only those can pass 255 UTF-8 bytes. */
@@ -348,7 +350,7 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
       }
 
       // NFC never joins across a "/", so the normalised name splits into each segment's form.
-      const normalised = path.normalize('NFC');
+      const normalised = ASCII.test(path) ? path : path.normalize('NFC');
       const slash = path.lastIndexOf('/');
       const keySlash = normalised.lastIndexOf('/');
       const name = path.slice(slash + 1);

@@ -148,7 +148,7 @@ export async function runPluginInstall(
         ...(signal ? { signal } : {}),
         ...(options.decompress ? { decompress: options.decompress } : {}),
       });
-      const yielder = createEventLoopYielder(options.clock ?? systemClock, { everySteps: 256, everyMs: 20 });
+      const yielder = createEventLoopYielder(options.clock ?? systemClock, { everySteps: 256, everyMs: 10 });
       const entries = readTarEntries(tar, {
         maxMetadataBytes: limits.maxMetadataBytes,
         maxMetadataTotalBytes: limits.maxMetadataTotalBytes,

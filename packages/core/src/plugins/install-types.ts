@@ -90,7 +90,7 @@ export interface InstallPluginArchiveOptions {
   logger?: Logger;
   signal?: AbortSignal;
   /**
-   * Decides when the install lets other work run (every 256 entries or 20 ms, whichever first), so
+   * Decides when the install lets other work run (every 256 headers or 10 ms, whichever first), so
    * that timers and sockets never wait long behind a big archive. Default: the system clock.
    */
   clock?: Clock | undefined;

@@ -189,6 +189,8 @@ export async function* readTarEntries(
   let metadataTotal = 0;
   const globals = new GlobalPax();
   let localPax: Record<string, string> | null = null;
+  /** Whether the pending `x` records name any GNU sparse keyword (most entries: no). */
+  let localSparse = false;
   let longName: string | null = null;
   let longLink: string | null = null;
   let current: { state: BodyState; padding: number; path: string } | null = null;
@@ -247,6 +249,7 @@ export async function* readTarEntries(
       if (raw.typeflag === 'x' || raw.typeflag === 'X') {
         const records = parsePaxRecords(await readMetadata(raw.size, 'PAX header'));
         localPax = localPax === null ? records : Object.assign(localPax, records);
+        if (!localSparse) for (const key in records) if (key.startsWith(SPARSE_PREFIX)) localSparse = true;
         continue;
       }
       if (raw.typeflag === 'g') {
@@ -273,12 +276,15 @@ export async function* readTarEntries(
       let type: TarEntryType = TYPES[raw.typeflag] ?? 'unknown';
       // Old (V7) archives mark directories as regular files whose name ends with a slash.
       if (raw.typeflag === '\0' && path.endsWith('/')) type = 'directory';
-      if (type === 'file' && hasSparseRecords(globals, local)) type = 'sparse';
+      if (type === 'file' && (localSparse || globals.sparse.size > 0) && hasSparseRecords(globals, local)) {
+        type = 'sparse';
+      }
       const paxSize = pax('size');
       const size = paxSize === undefined ? raw.size : parsePaxInteger(paxSize, 'size');
       const linkTarget =
         type === 'symlink' || type === 'hardlink' ? (pax('linkpath') ?? longLink ?? raw.linkname) : null;
       localPax = null;
+      localSparse = false;
       longName = null;
       longLink = null;
 
