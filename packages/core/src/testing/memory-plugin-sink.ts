@@ -100,8 +100,19 @@ export function createMemoryPluginSink(): MemoryPluginSink {
       };
       // From the deepest parent up, stopping at the first that exists (its own parents do too):
       // a deep name costs its length, not its depth squared.
+      let lastParent = '';
       const ensureParents = (path: string): void => {
-        for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+        const parentEnd = path.lastIndexOf('/');
+        if (
+          parentEnd > 0 &&
+          path.length > lastParent.length &&
+          path.startsWith(lastParent) &&
+          path[lastParent.length] === '/' &&
+          parentEnd === lastParent.length
+        )
+          return; // same folder as the previous entry: its parents exist
+        if (parentEnd > 0) lastParent = path.slice(0, parentEnd);
+        for (let end = parentEnd; end > 0; end = path.lastIndexOf('/', end - 1)) {
           const parent = path.slice(0, end);
           if (tree.has(parent)) break;
           tree.set(parent, { kind: 'directory', mode: 0o755 });
