@@ -133,6 +133,24 @@ export function testHttpTransport(api: TestApi, subject: HttpTransportContractSu
       );
     });
 
+    api.it('never sends a fragment; an origin-only URL asks for /', async () => {
+      const paths: string[] = [];
+      await withServer(
+        subject,
+        (req) => {
+          const url = new URL(req.url);
+          paths.push(url.pathname + url.search);
+          return new Response('ok');
+        },
+        async (url) => {
+          const transport = subject.makeTransport();
+          await transport.send(request(`${url}/p?q=1#fragment`));
+          await transport.send(request(url));
+          assert.deepEqual(paths, ['/p?q=1', '/'], 'paths the server saw');
+        },
+      );
+    });
+
     api.it('answers a 3xx as it is and never follows it', async () => {
       const paths: string[] = [];
       await withServer(

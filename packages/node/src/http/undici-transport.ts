@@ -254,6 +254,26 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 }
 
 /**
+ * Origin and path + query of an absolute URL. The client hands over normalised hrefs (built from
+ * `URL` objects), so slicing the string is enough on the hot path; anything unusual (userinfo, a
+ * fragment, no path) goes through the URL parser.
+ */
+function splitUrl(url: string): { origin: string; path: string } {
+  const authority = url.indexOf('//') + 2;
+  const pathStart = url.indexOf('/', authority);
+  if (
+    authority < 2 ||
+    pathStart === -1 ||
+    url.includes('#') ||
+    url.lastIndexOf('@', pathStart) >= authority
+  ) {
+    const parsed = new URL(url);
+    return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+  }
+  return { origin: url.slice(0, pathStart), path: url.slice(pathStart) };
+}
+
+/**
  * The Node transport: undici's dispatcher (the HTTP client Node's own fetch is built on) without
  * the fetch layer, keep-alive connections pooled per origin, at most `connections` of them each.
  * Timeouts, retries and redirects stay the client's decision: undici's own timeouts are off and a
@@ -277,12 +297,12 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
           reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
           return;
         }
-        const url = new URL(request.url);
+        const { origin, path } = splitUrl(request.url);
         const handler = new AttemptHandler(request, resolve, reject);
         dispatcher.dispatch(
           {
-            origin: url.origin,
-            path: url.pathname + url.search,
+            origin,
+            path,
             method: request.method,
             headers: request.headers,
             body: request.body ?? null,
