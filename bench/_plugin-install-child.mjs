@@ -18,8 +18,8 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { installPluginArchive } from '@molecule-ai/agent-core';
-import { createFsPluginSink, createNodeGunzip } from '@molecule-ai/agent-node';
+import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
+import { createFsPluginSink, createZlibGunzip } from '@molecule-ai/agent-node';
 
 const [mode, ...args] = process.argv.slice(2);
 
@@ -61,7 +61,7 @@ if (mode === 'serve') {
     name: 'bench',
     sink: createFsPluginSink({ pluginsDir, durable: durable === '1' }),
     runSetup: false,
-    ...(mode === 'ours' ? { decompress: createNodeGunzip() } : {}),
+    ...(mode === 'ours' ? { decompress: createZlibGunzip() } : {}),
     contentLength: Number(response.headers.get('content-length')),
   });
   const ms = performance.now() - started;

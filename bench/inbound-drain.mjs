@@ -9,7 +9,9 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createAgentClient, createPollDelivery, runAgentLoop } from '@molecule-ai/agent-core';
+import { createAgentClient } from '@molecule-ai/agent-core';
+import { createPollDelivery } from '@molecule-ai/agent-core/inbound';
+import { runAgentLoopWithPorts } from '@molecule-ai/agent-core/loops';
 import { createMemoryCursorStore, createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { sharedHttpTransport } from '@molecule-ai/agent-node';
 import { percentile } from './_helpers.mjs';
@@ -50,7 +52,7 @@ async function loopDrain(client, limit, expected) {
     resolveDone = resolve;
   });
   const delivery = createPollDelivery({ client, limit, cursorStore: createMemoryCursorStore() });
-  const run = runAgentLoop(
+  const run = runAgentLoopWithPorts(
     () => {
       handled++;
       if (handled === expected) resolveDone();
@@ -160,7 +162,7 @@ export async function run({ quick = false, log = () => {} } = {}) {
       target: quick ? `≤ ${threshold} (informational in quick mode)` : `≤ ${threshold}`,
       pass: quick || result.pass,
       note:
-        'runAgentLoop with its poll delivery, a no-op handler and the cursor saved (memory store) after each message, ' +
+        'runAgentLoopWithPorts with its poll delivery, a no-op handler and the cursor saved (memory store) after each message, ' +
         "over Node's default transport, versus paging the same rows with bare fetch + JSON.parse; the simulator in its own process. " +
         `${result.rounds} rounds of raw, loop, loop, raw after a 500-message warm-up; ratio = median of the per-round ratios ` +
         `(spread ${result.ratioSpread}; runs: raw ${result.runs.raw.join('/')} ms, loop ${result.runs.loop.join('/')} ms; ` +
@@ -181,7 +183,7 @@ function resultsSection(result) {
     '| path | time | per message |',
     '| --- | --- | --- |',
     `| raw \`fetch\` + \`JSON.parse\` of the same rows (baseline) | ${result.baselineMs.toFixed(0)} ms | ${((result.baselineMs * 1000) / result.messages).toFixed(1)} µs |`,
-    `| \`runAgentLoop\` poll delivery, no-op handler, cursor saved after each message (memory store) | ${result.subjectMs.toFixed(0)} ms | ${((result.subjectMs * 1000) / result.messages).toFixed(1)} µs |`,
+    `| \`runAgentLoopWithPorts\` poll delivery, no-op handler, cursor saved after each message (memory store) | ${result.subjectMs.toFixed(0)} ms | ${((result.subjectMs * 1000) / result.messages).toFixed(1)} µs |`,
     '',
     `Ratio ${result.ratio.toFixed(2)} (threshold ≤ ${result.threshold}): **${result.pass ? 'pass' : 'FAIL'}**. Client CPU-time ratio (this process's user + system; the simulator runs in its own process) ${result.cpuRatio.toFixed(2)}. Load average at the end: ${loadavg()[0].toFixed(1)}.`,
     '',

@@ -41,7 +41,8 @@ async function bundleChild(outdir) {
     target: 'node20',
     outfile,
     alias: {
-      '@molecule-ai/agent-core': join(repo, 'packages/core/src/index.ts'),
+      // A folder, so that the subpaths (`@molecule-ai/agent-core/plugins`, ...) resolve to their index.ts.
+      '@molecule-ai/agent-core': join(repo, 'packages/core/src'),
       '@molecule-ai/agent-node': join(repo, 'packages/node/src/plugins/index.ts'),
     },
     logLevel: 'warning',
@@ -244,7 +245,7 @@ export async function run({ quick = false, log = console.log } = {}) {
       ratio: (webTime / base(big)).toFixed(2),
       target: 'informational',
       pass: true,
-      note: 'What a runtime without a faster gunzip gets (Bun, or Node without createNodeGunzip): DecompressionStream emits 16 KiB chunks through a Web Streams adapter.',
+      note: 'What a runtime without a faster gunzip gets (Bun, or Node without createZlibGunzip): DecompressionStream emits 16 KiB chunks through a Web Streams adapter.',
     },
     {
       benchmark: `plugin install ${small.label}: time`,

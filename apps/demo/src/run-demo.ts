@@ -5,17 +5,13 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AbortError,
-  type CallPeerResult,
-  type LoopExit,
-  type PluginInstallProgress,
-} from '@molecule-ai/agent-core';
+import { AbortError, type CallPeerResult } from '@molecule-ai/agent-core';
+import type { LoopExit } from '@molecule-ai/agent-core/loops';
+import type { PluginInstallProgress } from '@molecule-ai/agent-core/plugins';
 import { defaultMoleculeDirectory } from '@molecule-ai/agent-node';
 import { waitForDelegationResult } from './agent/delegation-result.js';
 import { createDemoAgent, type DemoAgent } from './agent/demo-agent.js';
 import { type HelperAgent, startHelperAgent } from './agent/helper-agent.js';
-import { type AgentRuntime, loadRuntime } from './agent/runtime.js';
 import { Cleanup } from './cleanup.js';
 import { maskPushUrl, quote, shortId } from './display.js';
 import type { DemoOptions } from './options.js';
@@ -107,16 +103,15 @@ export async function runDemo(
   const started = Date.now();
   const runner = new StepRunner(view, signal);
   const cleanup = new Cleanup();
-  let runtime: AgentRuntime | undefined;
   let embedded: EmbeddedPlatform | null = null;
   const data: Record<string, unknown> = {};
   let status: DemoOutcome['status'] = 'ok';
   let message = '';
 
   try {
-    runtime = await loadRuntime();
     const mode = options.platform.kind === 'simulator' ? 'simulator' : 'platform';
-    view.intro({ mode, runtime: runtime.name });
+    // The agent's code is the same on both: `#agent-runtime` resolves to the runtime's package.
+    view.intro({ mode, runtime: 'Bun' in globalThis ? 'bun' : 'node' });
     const pluginsDir = await mkdtemp(join(tmpdir(), 'molecule-demo-plugins-'));
     cleanup.add('remove the plugins folder', () => rm(pluginsDir, { recursive: true, force: true }));
     let tokenDir = options.tokenDir;
@@ -129,10 +124,10 @@ export async function runDemo(
     tokenDir ??= defaultMoleculeDirectory();
 
     await (options.platform.kind === 'simulator'
-      ? runAgainstSimulator(runner, cleanup, runtime, tokenDir, pluginsDir, signal, (p) => {
+      ? runAgainstSimulator(runner, cleanup, tokenDir, pluginsDir, signal, (p) => {
           embedded = p;
         })
-      : runAgainstPlatform(options, runner, cleanup, runtime, tokenDir, pluginsDir, signal));
+      : runAgainstPlatform(options, runner, cleanup, tokenDir, pluginsDir, signal));
     message = `Demo complete: ${runner.steps.length} steps`;
   } catch (error) {
     ({ status, message } = runner.endedBy(error));
@@ -165,7 +160,6 @@ export async function runDemo(
 async function runAgainstSimulator(
   runner: StepRunner,
   cleanup: Cleanup,
-  runtime: AgentRuntime,
   tokenDir: string,
   pluginsDir: string,
   signal: AbortSignal,
@@ -204,7 +198,6 @@ async function runAgainstSimulator(
         workspaceId: helperId,
         tokenDir,
         publicOrigin,
-        runtime,
         heartbeatIntervalMs: SIM_LOOP.heartbeatIntervalMs,
         statePollIntervalMs: 500,
       },
@@ -223,7 +216,6 @@ async function runAgainstSimulator(
     tokenDir,
     pluginsDir,
     publicOrigin,
-    runtime,
     ...SIM_LOOP,
   });
   cleanup.add('close the agent', () => agent.close());
@@ -343,7 +335,6 @@ async function runAgainstPlatform(
   options: DemoOptions,
   runner: StepRunner,
   cleanup: Cleanup,
-  runtime: AgentRuntime,
   tokenDir: string,
   pluginsDir: string,
   signal: AbortSignal,
@@ -371,7 +362,6 @@ async function runAgainstPlatform(
     pluginsDir,
     publicOrigin: options.publicOrigin,
     pushPort: options.pushPort,
-    runtime,
     ...REAL_LOOP,
     // With --stay, messages from the canvas or peers show up under the waiting step.
     ...(options.stay ? { onActivity: (line: string) => runner.output(line) } : {}),

@@ -1,7 +1,6 @@
 // agent.ts: run it with `bun agent.ts`
 
-import { createFileTokenStore, runAgentLoop } from '@molecule-ai/agent-bun';
-import { createAgentClient } from '@molecule-ai/agent-core';
+import { createAgentClient, createFileTokenStore, runAgentLoop } from '@molecule-ai/agent-bun';
 
 const client = createAgentClient({
   platformUrl: Bun.env.MOLECULE_PLATFORM_URL!,

@@ -1,7 +1,11 @@
 // push-agent.ts: the platform pushes each message to this Bun.serve endpoint. Run it with `bun push-agent.ts`.
 
-import { createFileTokenStore, runAgentLoop, startPushDelivery } from '@molecule-ai/agent-bun';
-import { createAgentClient } from '@molecule-ai/agent-core';
+import {
+  createAgentClient,
+  createFileTokenStore,
+  runAgentLoop,
+  startPushDelivery,
+} from '@molecule-ai/agent-bun';
 
 // Bun.serve on 127.0.0.1 under an unguessable path. publicOrigin is how the platform reaches this
 // machine (your tunnel or reverse proxy in front of the port); `{port}` stands for the bound port.

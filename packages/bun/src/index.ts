@@ -1,3 +1,4 @@
+export * from './core-exports.js';
 export * from './loops/index.js';
 export * from './plugins/index.js';
 export * from './process/index.js';

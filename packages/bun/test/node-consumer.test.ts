@@ -20,27 +20,36 @@ describe('the built package seen from Node', () => {
   it('imports under Node without touching Bun, and the Node-compatible stores work there', () => {
     const { exitCode, stdout, stderr } = runNode(`
       import * as bun from '@molecule-ai/agent-bun';
+      import * as core from '@molecule-ai/agent-core';
       import { mkdtempSync } from 'node:fs';
       import { tmpdir } from 'node:os';
       import { join } from 'node:path';
       const store = bun.createFileTokenStore({ directory: mkdtempSync(join(tmpdir(), 'node-consumer-')) });
       await store.save('ws', 'tok');
-      console.log(JSON.stringify({ runtime: typeof Bun, names: Object.keys(bun).sort(), loaded: await store.load('ws') }));
+      const names = Object.keys(bun);
+      console.log(JSON.stringify({
+        runtime: typeof Bun,
+        own: names.filter((name) => !(name in core)).sort(),
+        missingFromCore: Object.keys(core).filter((name) => bun[name] !== core[name]),
+        loaded: await store.load('ws'),
+      }));
     `);
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.runtime).toBe('undefined');
     expect(report.loaded).toBe('tok');
-    expect(report.names).toEqual([
+    // The core's main entry is re-exported as is, so a Bun agent imports from this package only.
+    expect(report.missingFromCore).toEqual([]);
+    expect(report.own).toEqual([
       'CURSOR_FILE_NAME',
       'TOKEN_FILE_NAME',
       'WORKSPACE_TOKEN_ENV',
-      'createBunProcessRunner',
       'createEnvTokenStore',
       'createFileCursorStore',
       'createFileTokenStore',
       'createFsPluginSink',
+      'createProcessRunner',
       'defaultMoleculeDirectory',
       'hashPluginDirectory',
       'installPlugin',
@@ -54,10 +63,10 @@ describe('the built package seen from Node', () => {
 
   it('Bun-only functions called from Node reject with UnsupportedError, not "Bun is not defined"', () => {
     const { exitCode, stdout } = runNode(`
-      import { createBunProcessRunner, startPushServer } from '@molecule-ai/agent-bun';
+      import { createProcessRunner, startPushServer } from '@molecule-ai/agent-bun';
       const errors = [];
       await startPushServer({ onMessage: () => 'x' }).catch((e) => errors.push([e.name, e.code, e.message]));
-      await createBunProcessRunner().run({ argv: ['true'], cwd: '/', env: {}, timeoutMs: 1000 })
+      await createProcessRunner().run({ argv: ['true'], cwd: '/', env: {}, timeoutMs: 1000 })
         .catch((e) => errors.push([e.name, e.code, e.message]));
       console.log(JSON.stringify(errors));
     `);

@@ -1,3 +1,4 @@
+export * from './core-exports.js';
 export { ADOPTED_STOP_REASON } from './durable/adopt-from-kv.js';
 export type {
   AgentDurableObjectClass,

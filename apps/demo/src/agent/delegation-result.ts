@@ -1,4 +1,5 @@
-import { type AgentClient, systemClock, TimeoutError } from '@molecule-ai/agent-core';
+import { type AgentClient, TimeoutError } from '@molecule-ai/agent-core';
+import { systemClock } from '@molecule-ai/agent-core/ports';
 
 /** How a delegation ended, read from the platform's `delegation` activity rows. */
 export interface DelegationResult {

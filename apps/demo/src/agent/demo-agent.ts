@@ -3,20 +3,23 @@
  * token store, a push endpoint, a message handler, plugins, peers and the agent loop. Nothing
  * here knows about the terminal view or the simulator.
  */
+// The one runtime-specific line: `#agent-runtime` is `@molecule-ai/agent-node` under Node and
+// `@molecule-ai/agent-bun` under Bun (package.json `imports`); both export the same names.
 import {
   type AgentClient,
   type AgentHandlerContext,
   ConfigError,
   createAgentClient,
+  createFileTokenStore,
   type InboundMessage,
   type InstallPluginResult,
   installPlugin,
   type LoopExit,
   type PluginInstallProgress,
   runAgentLoop,
-} from '@molecule-ai/agent-core';
-import { createFileTokenStore, createFsPluginSink, type NodePushDelivery } from '@molecule-ai/agent-node';
-import type { AgentRuntime } from './runtime.js';
+  type StartedPushDelivery,
+  startPushDelivery,
+} from '#agent-runtime';
 
 /** What the agent tells the platform about itself (stored as-is, shown in the canvas and to peers). */
 export const DEMO_AGENT_CARD: { name: string } & Record<string, unknown> = {
@@ -50,7 +53,6 @@ export interface DemoAgentOptions {
   publicOrigin: string;
   /** Push server port; 0 picks a free one. */
   pushPort?: number;
-  runtime: AgentRuntime;
   /** Loop cadence; short in the demo so that a pause or delete is noticed at once. */
   heartbeatIntervalMs: number;
   statePollIntervalMs: number;
@@ -109,7 +111,7 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
     ...(options.orgId ? { orgId: options.orgId } : {}),
   });
   const memory = { secrets: {} as Record<string, string>, plugins: [] as string[], messages: 0 };
-  let push: NodePushDelivery | null = null;
+  let push: StartedPushDelivery | null = null;
 
   // One handler for every message, whoever sent it: the returned text is the reply.
   async function onMessage(
@@ -136,9 +138,9 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
 
     async connect(signal) {
       // Pushed messages arrive on an unguessable capability path of this server.
-      const delivery = await options.runtime.startPushDelivery({
+      const delivery = await startPushDelivery({
         publicOrigin: options.publicOrigin,
-        ...(options.pushPort ? { port: options.pushPort } : {}),
+        port: options.pushPort,
       });
       try {
         client.reportedUrl = delivery.url;
@@ -161,15 +163,13 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
       const result = await installPlugin({
         client,
         name,
-        sink: createFsPluginSink({ pluginsDir: options.pluginsDir }),
-        runner: options.runtime.createProcessRunner(),
+        pluginsDir: options.pluginsDir,
         // setup.sh sees PATH, HOME and the like, plus exactly what is passed here: never the token.
-        ...(greeting ? { env: { DEMO_GREETING: greeting } } : {}),
-        hostEnv: process.env,
+        env: greeting ? { DEMO_GREETING: greeting } : {},
         setupTimeoutMs: 30_000,
-        ...(signal ? { signal } : {}),
-        ...(onProgress ? { onProgress } : {}),
-        ...(onOutput ? { onOutput } : {}),
+        signal,
+        onProgress,
+        onOutput,
       });
       memory.plugins.push(name);
       return result;
@@ -185,8 +185,10 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
         delivery,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         statePollIntervalMs: options.statePollIntervalMs,
-        ...(options.backoffMaxMs ? { backoffMaxMs: options.backoffMaxMs } : {}),
-        ...(signal ? { signal } : {}),
+        backoffMaxMs: options.backoffMaxMs,
+        signal,
+        // The demo handles Ctrl-C itself (it cleans up the workspaces it made).
+        stopSignals: [],
       });
     },
 

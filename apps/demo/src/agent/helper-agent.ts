@@ -2,15 +2,16 @@
  * The second demo agent: a minimal push-only agent that answers messages and delegated tasks.
  * It is what the demo agent discovers, calls and delegates to.
  */
+// `#agent-runtime` is `@molecule-ai/agent-node` under Node and `@molecule-ai/agent-bun` under Bun.
 import {
   type AgentClient,
   createAgentClient,
+  createFileTokenStore,
   type InboundMessage,
   type LoopExit,
   runAgentLoop,
-} from '@molecule-ai/agent-core';
-import { createFileTokenStore } from '@molecule-ai/agent-node';
-import type { AgentRuntime } from './runtime.js';
+  startPushDelivery,
+} from '#agent-runtime';
 
 /** Settings of {@link startHelperAgent}. */
 export interface HelperAgentOptions {
@@ -18,7 +19,6 @@ export interface HelperAgentOptions {
   workspaceId: string;
   tokenDir: string;
   publicOrigin: string;
-  runtime: AgentRuntime;
   heartbeatIntervalMs: number;
   statePollIntervalMs: number;
 }
@@ -56,7 +56,7 @@ export async function startHelperAgent(
       skills: [{ id: 'research', name: 'Research', description: 'Looks things up', tags: ['demo'] }],
     },
   });
-  const delivery = await options.runtime.startPushDelivery({ publicOrigin: options.publicOrigin });
+  const delivery = await startPushDelivery({ publicOrigin: options.publicOrigin });
   let handled = 0;
   const stopper = new AbortController();
   let exit: Promise<LoopExit>;
@@ -75,6 +75,7 @@ export async function startHelperAgent(
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         statePollIntervalMs: options.statePollIntervalMs,
         signal: stopper.signal,
+        stopSignals: [],
       },
     ).done;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { computePluginManifestHash } from '@molecule-ai/agent-core';
+import { computePluginManifestHash } from '@molecule-ai/agent-core/plugins';
 
 /** The plugin the embedded platform serves: a few skills, a word list and a setup.sh. */
 export const DEMO_PLUGIN_NAME = 'hello-tools';

@@ -59,7 +59,7 @@ export async function runWorkerDemo(
         summary: `simulator on ${running.platform.url}; the worker runs in Miniflare on ${origin}`,
         details: [
           `workspace ${running.workspaceId} (external)`,
-          `cron ${running.crons.join(', ')}: one step of the agent loop per tick`,
+          `cron ${running.crons.join(', ')}: one tick of the agent loop per trigger`,
         ],
         data: { url: running.platform.url, workspaceId: running.workspaceId, crons: running.crons },
       };

@@ -1,25 +1,24 @@
+import { ConfigError } from '@molecule-ai/agent-core';
 import {
-  ConfigError,
-  type InstallPluginOptions,
   type InstallPluginResult,
-  installPlugin as installPluginWithPorts,
+  type InstallPluginWithPortsOptions,
+  installPluginWithPorts,
   type PluginInstallClient,
-  type PluginSink,
-  type ProcessRunner,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/plugins';
+import type { PluginSink, ProcessRunner } from '@molecule-ai/agent-core/ports';
 import {
   createFsPluginSink,
   defaultPluginsDirectory,
   type SetupSandboxOptions,
   withSetupSandbox,
 } from '@molecule-ai/agent-node';
-import { createBunProcessRunner } from '../process/bun-process-runner.js';
+import { createProcessRunner } from '../process/process-runner.js';
 
 /**
  * Options of the Bun {@link installPlugin}: the core's, where the sink, the runner and the host
  * environment have Bun defaults.
  */
-export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner' | 'client'> {
+export interface InstallPluginOptions extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
   /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
   client: PluginInstallClient & { readonly workspaceId?: string | undefined };
   /**
@@ -29,7 +28,7 @@ export interface BunInstallPluginOptions extends Omit<InstallPluginOptions, 'sin
   pluginsDir?: string;
   /** Default: `createFsPluginSink({ pluginsDir })`. */
   sink?: PluginSink;
-  /** Default: `createBunProcessRunner()`. */
+  /** Default: `createProcessRunner()`. */
   runner?: ProcessRunner;
   /**
    * Run `setup.sh` in a bubblewrap sandbox (Linux): without the token folder (`MOLECULE_TOKEN_DIR`
@@ -70,11 +69,11 @@ function defaultPluginsDirectoryOf(client: BunInstallPluginOptions['client']): s
  * const result = await installPlugin({ client, name: 'my-plugin', pluginsDir: './plugins' });
  * console.log(result.path);
  */
-export async function installPlugin(options: BunInstallPluginOptions): Promise<InstallPluginResult> {
+export async function installPlugin(options: InstallPluginOptions): Promise<InstallPluginResult> {
   const { pluginsDir, sink, runner, sandbox, ...rest } = options;
   const target: PluginSink =
     sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
-  const setupRunner = await withSetupSandbox(runner ?? createBunProcessRunner(), {
+  const setupRunner = await withSetupSandbox(runner ?? createProcessRunner(), {
     sandbox,
     runSetup: rest.runSetup,
   });

@@ -1,1 +1,1 @@
-export { type BunProcessRunnerOptions, createBunProcessRunner } from './bun-process-runner.js';
+export { createProcessRunner, type ProcessRunnerOptions } from './process-runner.js';

@@ -1,4 +1,8 @@
-export { type BunPushDelivery, type BunPushDeliveryOptions, startPushDelivery } from './push-delivery.js';
+export {
+  type StartedPushDelivery,
+  type StartPushDeliveryOptions,
+  startPushDelivery,
+} from './push-delivery.js';
 export {
   type FetchHandler,
   type PushServer,

@@ -2,15 +2,15 @@ import {
   type PushDeliveryOptions,
   type ServedPushDelivery,
   servePushDelivery,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/inbound';
 import { type PushServer, type PushServerOptions, startPushServer } from './push-server.js';
 
 /** Options of {@link startPushDelivery} (Bun): the delivery's and the server's. */
-export type BunPushDeliveryOptions = PushDeliveryOptions &
+export type StartPushDeliveryOptions = PushDeliveryOptions &
   Omit<PushServerOptions, 'handler' | 'onMessage' | 'path' | 'maxBodyBytes'>;
 
 /** A push delivery served by a Bun push server. */
-export type BunPushDelivery = ServedPushDelivery<PushServer>;
+export type StartedPushDelivery = ServedPushDelivery<PushServer>;
 
 /**
  * Starts a `Bun.serve` push server for a push delivery: give the result to
@@ -25,6 +25,8 @@ export type BunPushDelivery = ServedPushDelivery<PushServer>;
  * await client.register();
  * await runAgentLoop((message) => `echo: ${message.text}`, { client, delivery });
  */
-export async function startPushDelivery(options: BunPushDeliveryOptions = {}): Promise<BunPushDelivery> {
+export async function startPushDelivery(
+  options: StartPushDeliveryOptions = {},
+): Promise<StartedPushDelivery> {
   return servePushDelivery(options, startPushServer);
 }

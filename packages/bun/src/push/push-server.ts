@@ -1,19 +1,19 @@
+import { ConfigError } from '@molecule-ai/agent-core';
+import { DEFAULT_MAX_PUSH_BODY_BYTES } from '@molecule-ai/agent-core/a2a';
 import {
-  ConfigError,
   createPushRequestGate,
-  DEFAULT_MAX_PUSH_BODY_BYTES,
   PUSH_SERVER_DEFAULTS,
   type PushServer,
   type PushServerBaseOptions,
   pushServerHandler,
   pushServerMaxConcurrent,
   pushServerUrl,
-  silentLogger,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/inbound';
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import { requireBun } from '../require-bun.js';
 import { withBodyDeadline } from './body-deadline.js';
 
-export type { FetchHandler, PushServer } from '@molecule-ai/agent-core';
+export type { FetchHandler, PushServer } from '@molecule-ai/agent-core/inbound';
 
 /** Options of {@link startPushServer} (Bun). Give either `handler` or `onMessage`. */
 export interface PushServerOptions extends PushServerBaseOptions {

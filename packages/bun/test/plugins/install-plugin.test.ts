@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import {
   type AgentClient,
   ConfigError,
-  computePluginManifestHash,
   createAgentClient,
   IntegrityError,
-  installPluginArchive,
   NotFoundError,
   UnsafeArchiveError,
 } from '@molecule-ai/agent-core';
+import { computePluginManifestHash, installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import {
   buildTestTar,
   createMemoryTokenStore,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'bun:test';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { ConfigError, createA2AHandler, JSON_RPC_ERROR } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import { createA2AHandler, JSON_RPC_ERROR } from '@molecule-ai/agent-core/a2a';
 import { type PushServer, startPushServer } from '../../src/index.js';
 
 const servers: PushServer[] = [];

@@ -1,16 +1,13 @@
-export {
-  type A2AHandler,
-  type A2AHandlerOptions,
-  buildA2AReply,
-  createA2AHandler,
-  DEFAULT_MAX_PUSH_BODY_BYTES,
-  type PushHandlerContext,
-} from './a2a-handler.js';
+/**
+ * `@molecule-ai/agent-core/inbound`: how messages reach a handler. Poll delivery (the activity
+ * feed), push delivery (a host's HTTP server), the dispatcher that runs the handler and routes its
+ * reply, the pieces every push server shares, and the task report a heartbeat carries.
+ */
+
 export { createCapabilityPath, normalisePath } from './capability-path.js';
 export type { FeedMode } from './feed-order.js';
 export type { DeliveryRunOptions, DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';
 export type { InboundDeliveryKind, InboundMessage, InboundSource } from './inbound-message.js';
-export { JSON_RPC_ERROR, jsonRpcError, jsonRpcResult } from './json-rpc.js';
 export {
   createMessageDispatcher,
   type DispatchOptions,
@@ -52,7 +49,6 @@ export {
   pushServerMaxConcurrent,
   pushServerUrl,
 } from './push-server.js';
-export { type CappedBody, readCappedBody } from './read-capped-body.js';
 export {
   type PeerReplyOptions,
   type ReplyClient,

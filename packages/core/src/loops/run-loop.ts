@@ -7,8 +7,8 @@ import type { CursorStore } from '../ports/cursor-store.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
 import { checkDuration } from '../util/duration-limit.js';
-import { type AgentStepContext, performTick } from './agent-step.js';
-import { createAgentStepContext } from './agent-step-context.js';
+import { type AgentTickContext, performTick } from './agent-tick.js';
+import { createAgentTickContext } from './agent-tick-context.js';
 import type { LoopClient } from './loop-client.js';
 import { type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
 import { initialLoopState } from './loop-state.js';
@@ -53,8 +53,8 @@ export interface LoopOptions {
   logger?: Logger;
 }
 
-/** Options of {@link runHeartbeatLoop}. */
-export interface HeartbeatLoopOptions extends LoopOptions {
+/** Options of {@link runHeartbeatLoopWithPorts}. */
+export interface HeartbeatLoopWithPortsOptions extends LoopOptions {
   client: LoopClient;
 }
 
@@ -66,8 +66,9 @@ export interface AgentHandlerContext<Client = AgentLoopClient> extends HandlerCo
 /** The client parts the agent loop uses. */
 export type AgentLoopClient = LoopClient & ActivityFeedClient & ReplyClient;
 
-/** Options of {@link runAgentLoop}. */
-export interface AgentLoopOptions<Client extends AgentLoopClient = AgentLoopClient> extends LoopOptions {
+/** Options of {@link runAgentLoopWithPorts}. */
+export interface AgentLoopWithPortsOptions<Client extends AgentLoopClient = AgentLoopClient>
+  extends LoopOptions {
   client: Client;
   /** How messages arrive. Default: a poll delivery on `client` with `cursorStore`. */
   delivery?: InboundDelivery;
@@ -83,14 +84,14 @@ export interface AgentLoopOptions<Client extends AgentLoopClient = AgentLoopClie
 const STEPS_PER_HOST_YIELD = 32;
 
 /** Runs steps of `context` until a stop; `signal` (the caller's) stops it drained. */
-function startRunner(context: AgentStepContext, signal: AbortSignal | undefined): LoopRun {
+function startRunner(context: AgentTickContext, signal: AbortSignal | undefined): LoopRun {
   const { policy, clock, random, delivery, dispatcher } = context;
   const logger = context.logger ?? silentLogger;
   const controller = new AbortController();
   const onExternalAbort = (): void => controller.abort();
   if (signal?.aborted) controller.abort();
   else signal?.addEventListener('abort', onExternalAbort, { once: true });
-  const step: AgentStepContext = { ...context, signal: controller.signal };
+  const step: AgentTickContext = { ...context, signal: controller.signal };
 
   const decide = (state: LoopAction['state'], event: LoopEvent): LoopAction =>
     nextLoopAction(state, event, { policy, now: clock.now(), random });
@@ -189,7 +190,7 @@ function policyOf(options: LoopOptions, deliveryIntervalMs: number | null): Loop
  * aborts, or `maxIterations` ticks ran. Backs off with jitter while the platform is unreachable.
  * Resolves with a typed {@link LoopExit} (Python returned the server's raw status).
  */
-export function runHeartbeatLoop(options: HeartbeatLoopOptions): LoopRun {
+export function runHeartbeatLoopWithPorts(options: HeartbeatLoopWithPortsOptions): LoopRun {
   return startRunner(
     {
       client: options.client,
@@ -207,16 +208,16 @@ export function runHeartbeatLoop(options: HeartbeatLoopOptions): LoopRun {
 
 /**
  * Runs the agent: heartbeats, delivers inbound messages to `handler` (poll by default, or the
- * given delivery), sends replies, and watches `/state`; stops like {@link runHeartbeatLoop}.
+ * given delivery), sends replies, and watches `/state`; stops like {@link runHeartbeatLoopWithPorts}.
  *
  * Handlers run `concurrency` at a time; one that throws is logged and its message is done (not
  * retried forever). A returned string is the reply: a canvas user gets a `notify`, a peer an
  * A2A message through the proxy, a pushed request its JSON-RPC response; an empty or whitespace
  * string sends nothing. `stop()` (or the signal) ends the loop after in-flight handlers finish.
  */
-export function runAgentLoop<Client extends AgentLoopClient>(
+export function runAgentLoopWithPorts<Client extends AgentLoopClient>(
   handler: MessageHandler<AgentHandlerContext<Client>>,
-  options: AgentLoopOptions<Client>,
+  options: AgentLoopWithPortsOptions<Client>,
 ): LoopRun {
   const logger = options.logger ?? silentLogger;
   const { client } = options;
@@ -229,7 +230,7 @@ export function runAgentLoop<Client extends AgentLoopClient>(
       ...(options.cursorStore ? { cursorStore: options.cursorStore } : {}),
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
     });
-  const context = createAgentStepContext<AgentHandlerContext<Client>>({
+  const context = createAgentTickContext<AgentHandlerContext<Client>>({
     client,
     replyClient: client,
     handler,

@@ -3,7 +3,7 @@ import { AbortError, ConnectionError, isMoleculeError, UnsafeArchiveError } from
 /**
  * Turns a gzip byte stream into the decompressed bytes. It must read its input only as fast as its
  * output is read (so memory stays flat) and should error on corrupt input. The default is
- * {@link decompressWithDecompressionStream}; a host may pass a faster one (Node: `createNodeGunzip`).
+ * {@link decompressWithDecompressionStream}; a host may pass a faster one (Node: `createZlibGunzip`).
  */
 export type Decompressor = (gzip: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
 

@@ -9,8 +9,8 @@ import { createArchivePolicy } from './archive-policy.js';
 import { gunzipWithLimits } from './gunzip.js';
 import type {
   InstallPluginArchiveOptions,
+  InstallPluginResult,
   PluginInstallPhase,
-  PluginInstallResult,
   SetupResult,
 } from './install-types.js';
 import {
@@ -52,7 +52,7 @@ export interface PluginArchiveSource {
 export async function installPluginArchive(
   archive: ReadableStream<Uint8Array>,
   options: InstallPluginArchiveOptions,
-): Promise<PluginInstallResult> {
+): Promise<InstallPluginResult> {
   let opened = false;
   try {
     return await runPluginInstall(async () => {
@@ -81,7 +81,7 @@ export async function installPluginArchive(
 export async function runPluginInstall(
   openArchive: () => Promise<PluginArchiveSource>,
   options: InstallPluginArchiveOptions,
-): Promise<PluginInstallResult> {
+): Promise<InstallPluginResult> {
   const { name, sink, runner, signal } = options;
   const logger = options.logger ?? silentLogger;
   assertPluginName(name);
@@ -133,7 +133,7 @@ export async function runPluginInstall(
     const counts = { files: 0, directories: 0, symlinks: 0 };
     let installedPath: string;
     let manifestSha256: string | null = null;
-    let verifiedWith: PluginInstallResult['verifiedWith'] = null;
+    let verifiedWith: InstallPluginResult['verifiedWith'] = null;
     let hasSetup = false;
     try {
       report('download');
@@ -254,6 +254,8 @@ export async function runPluginInstall(
       bytes: progress.bytesWritten,
       compressedBytes: progress.bytesDownloaded,
       setup,
+      source: null,
+      report: null,
     };
   } finally {
     await release();

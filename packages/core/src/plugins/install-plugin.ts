@@ -4,8 +4,9 @@ import { silentLogger } from '../ports/logger.js';
 import { runPluginInstall } from './install-plugin-archive.js';
 import type {
   InstallPluginArchiveOptions,
+  InstallPluginResult,
   PluginInstallProgress,
-  PluginInstallResult,
+  PluginReportOutcome,
 } from './install-types.js';
 
 /** A streamed plugin download, as the core client returns it. */
@@ -32,29 +33,13 @@ export interface PluginInstallClient {
   ): Promise<PluginInstallReportAnswer>;
 }
 
-/** Options of {@link installPlugin}: the archive pipeline's options plus where to get the plugin from. */
-export interface InstallPluginOptions extends Omit<InstallPluginArchiveOptions, 'contentLength'> {
+/** Options of {@link installPluginWithPorts}: the archive pipeline's options plus where to get the plugin from. */
+export interface InstallPluginWithPortsOptions extends Omit<InstallPluginArchiveOptions, 'contentLength'> {
   client: PluginInstallClient;
   /** `local://<name>` (the platform's default), `github://owner/repo#ref`, or a bare name. */
   source?: string;
   /** Tell the platform about the install afterwards (default true, like the Python SDK). */
   reportToPlatform?: boolean;
-}
-
-/** How telling the platform went. The install itself stands either way. */
-export type PluginReportOutcome =
-  | { status: 'recorded' }
-  /** The platform cannot record installs for a remote workspace (its `POST /plugins` answers 503). */
-  | { status: 'not-supported'; httpStatus: number }
-  /** Anything else went wrong (logged as a warning). */
-  | { status: 'failed'; httpStatus: number | null; error: string };
-
-/** What {@link installPlugin} did. */
-export interface InstallPluginResult extends PluginInstallResult {
-  /** The source the plugin came from, as the platform named it (`X-Plugin-Source`) or as asked for. */
-  source: string | null;
-  /** `null` when `reportToPlatform` was false. */
-  report: PluginReportOutcome | null;
 }
 
 /**
@@ -66,7 +51,9 @@ export interface InstallPluginResult extends PluginInstallResult {
  * running` for every remote workspace (it tries to copy the plugin into a Docker container), which
  * comes back as `{ status: 'not-supported' }`; other failures are logged and returned as `failed`.
  */
-export async function installPlugin(options: InstallPluginOptions): Promise<InstallPluginResult> {
+export async function installPluginWithPorts(
+  options: InstallPluginWithPortsOptions,
+): Promise<InstallPluginResult> {
   const { client, source, signal } = options;
   const logger = options.logger ?? silentLogger;
   let platformSource: string | null = source ?? null;

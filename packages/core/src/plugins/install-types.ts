@@ -78,7 +78,7 @@ export interface InstallPluginArchiveOptions {
   hostEnv?: Readonly<Record<string, string | undefined>>;
   /**
    * How to gunzip. Default: `DecompressionStream('gzip')`, available on every runtime. On Node,
-   * `createNodeGunzip()` from `@molecule-ai/agent-node` does the same with roughly half the CPU
+   * `createZlibGunzip()` from `@molecule-ai/agent-node` does the same with roughly half the CPU
    * (larger output chunks). The byte caps are enforced around it either way.
    */
   decompress?: Decompressor;
@@ -96,8 +96,16 @@ export interface InstallPluginArchiveOptions {
   clock?: Clock | undefined;
 }
 
+/** How telling the platform about an install went. The install itself stands either way. */
+export type PluginReportOutcome =
+  | { status: 'recorded' }
+  /** The platform cannot record installs for a remote workspace (its `POST /plugins` answers 503). */
+  | { status: 'not-supported'; httpStatus: number }
+  /** Anything else went wrong (logged as a warning). */
+  | { status: 'failed'; httpStatus: number | null; error: string };
+
 /** What an install did. */
-export interface PluginInstallResult {
+export interface InstallPluginResult {
   name: string;
   /** Absolute path of the installed plugin. */
   path: string;
@@ -116,4 +124,11 @@ export interface PluginInstallResult {
   compressedBytes: number;
   /** `null` when there was no `setup.sh` or `runSetup` was false. A failed setup does not undo the install. */
   setup: SetupResult | null;
+  /**
+   * The source the plugin came from, as the platform named it (`X-Plugin-Source`) or as asked for;
+   * `null` for an archive installed without the platform.
+   */
+  source: string | null;
+  /** How the platform took the install report; `null` when none was sent. */
+  report: PluginReportOutcome | null;
 }

@@ -1,3 +1,9 @@
+/**
+ * `@molecule-ai/agent-core/ports`: the small async interfaces through which a host provides what
+ * the core may not touch (token and cursor storage, a plugin file sink, child processes, time,
+ * randomness, logging), and the defaults that need no host.
+ */
+
 export { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 export type { CursorState, CursorStore } from './cursor-store.js';
 export type {

@@ -1,4 +1,11 @@
+/**
+ * `@molecule-ai/agent-core/testing`: helpers for tests of agents and of ports. In-memory ports,
+ * the port contract suites (run against any implementation under vitest, `bun test` or workerd),
+ * test archives, and a fake clock.
+ */
+
 export { testCursorStore } from './cursor-store-contract.js';
+export { createFakeClock, type FakeClock, type FakeClockOptions } from './fake-clock.js';
 export { assert, ContractAssertionError, type TestApi } from './harness.js';
 export {
   type HttpTransportContractSubject,

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createA2AHandler,
-  createCapabilityPath,
-  type InboundMessage,
-  JSON_RPC_ERROR,
-  type PushHandlerContext,
-} from '../../src/inbound/index.js';
+import { createA2AHandler, JSON_RPC_ERROR, type PushHandlerContext } from '../../src/a2a/index.js';
+import { createCapabilityPath, type InboundMessage } from '../../src/inbound/index.js';
 import type { Logger } from '../../src/ports/logger.js';
 
 const ORIGIN = 'http://agent.test';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createMessageDispatcher,
-  createPushDelivery,
-  type InboundMessage,
-  JSON_RPC_ERROR,
-} from '../../src/inbound/index.js';
+import { JSON_RPC_ERROR } from '../../src/a2a/index.js';
+import { createMessageDispatcher, createPushDelivery, type InboundMessage } from '../../src/inbound/index.js';
 import { deferred, settle } from './helpers.js';
 
 function post(path: string, text: string, id: string): Request {

@@ -13,13 +13,13 @@ import {
   type LoopContext,
   type LoopPolicy,
   type LoopState,
-  loopRetryDelay,
   nextLoopAction,
   observeState,
   observeStateError,
   resolveLoopPolicy,
   type TickOutcome,
 } from '../../src/loops/index.js';
+import { loopRetryDelay } from '../../src/loops/next-loop-action.js';
 
 const T0 = 1_700_000_000_000;
 const ok = { ok: true } as const;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../src/client/index.js';
 import type { DeliveryRunResult, InboundDelivery, InboundMessage } from '../../src/inbound/index.js';
 import { createPollDelivery } from '../../src/inbound/index.js';
-import { runAgentLoop } from '../../src/loops/index.js';
+import { runAgentLoopWithPorts } from '../../src/loops/index.js';
 import { createMemoryCursorStore, createMemoryTokenStore } from '../../src/testing/index.js';
 import { recordingLogger } from '../helpers/logger.js';
 import { deferred } from '../inbound/helpers.js';
@@ -54,7 +54,7 @@ const heartbeats = (harness: SimHarness) =>
     .map((r) => r.json as Record<string, unknown>);
 
 describe.each(['server', 'cursor'] as const)(
-  'runAgentLoop against the %s activity feed (ports of test_inbound run_agent_loop_*)',
+  'runAgentLoopWithPorts against the %s activity feed (ports of test_inbound run_agent_loop_*)',
   (feed) => {
     let harness: SimHarness;
     let agent: ConnectedAgent;
@@ -70,7 +70,7 @@ describe.each(['server', 'cursor'] as const)(
       const delivery = countingDelivery(createPollDelivery({ client: agent.client }));
       const clock = steppingClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
-      const exit = await runAgentLoop(() => undefined, { client: agent.client, delivery, clock });
+      const exit = await runAgentLoopWithPorts(() => undefined, { client: agent.client, delivery, clock });
       expect(exit.reason).toBe('paused');
       expect(delivery.stops).toBe(1);
     });
@@ -83,7 +83,7 @@ describe.each(['server', 'cursor'] as const)(
         token: harness.sim.adminToken,
       });
       await harness.sim.admin.delete(agent.id);
-      const exit = await runAgentLoop(() => undefined, { client: admin, clock: steppingClock() });
+      const exit = await runAgentLoopWithPorts(() => undefined, { client: admin, clock: steppingClock() });
       expect(exit.reason).toBe('deleted');
     });
 
@@ -92,12 +92,14 @@ describe.each(['server', 'cursor'] as const)(
       clock.onSleep = async (_ms, index) => {
         if (index === 0) await harness.sim.admin.delete(agent.id);
       };
-      expect((await runAgentLoop(() => undefined, { client: agent.client, clock })).reason).toBe('revoked');
+      expect((await runAgentLoopWithPorts(() => undefined, { client: agent.client, clock })).reason).toBe(
+        'revoked',
+      );
     });
 
     it('run_agent_loop_max_iterations: 3 ticks → 3 polls and 3 heartbeats when the intervals are equal', async () => {
       const delivery = countingDelivery(createPollDelivery({ client: agent.client, intervalMs: 5_000 }));
-      const exit = await runAgentLoop(() => undefined, {
+      const exit = await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         delivery,
         clock: steppingClock(),
@@ -111,7 +113,11 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('run_agent_loop_default_delivery_is_poll', async () => {
-      await runAgentLoop(() => undefined, { client: agent.client, clock: steppingClock(), maxIterations: 1 });
+      await runAgentLoopWithPorts(() => undefined, {
+        client: agent.client,
+        clock: steppingClock(),
+        maxIterations: 1,
+      });
       expect(countRequests(harness.sim, 'GET', `/workspaces/${agent.id}/activity`)).toBe(1);
     });
 
@@ -121,13 +127,15 @@ describe.each(['server', 'cursor'] as const)(
       });
       const clock = steppingClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
-      expect((await runAgentLoop(() => undefined, { client: agent.client, clock })).reason).toBe('paused');
+      expect((await runAgentLoopWithPorts(() => undefined, { client: agent.client, clock })).reason).toBe(
+        'paused',
+      );
     });
 
     it('run_agent_loop_swallows_delivery_exception: still reaches "paused"', async () => {
       const clock = steppingClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
-      const exit = await runAgentLoop(() => undefined, {
+      const exit = await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         delivery: failingDelivery(),
         clock,
@@ -159,7 +167,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('run_agent_loop_uses_min_of_intervals: sleeps the poll interval, heartbeats only when due, no sleep after the last tick', async () => {
       const clock = steppingClock();
-      await runAgentLoop(() => undefined, {
+      await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         clock,
         maxIterations: 2,
@@ -173,7 +181,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('run_agent_loop_calls_task_supplier', async () => {
-      await runAgentLoop(() => undefined, {
+      await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         clock: steppingClock(),
         maxIterations: 1,
@@ -183,7 +191,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('run_agent_loop_swallows_task_supplier_exception: heartbeat with "" and 0', async () => {
-      await runAgentLoop(() => undefined, {
+      await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         clock: steppingClock(),
         maxIterations: 1,
@@ -198,7 +206,7 @@ describe.each(['server', 'cursor'] as const)(
       await sendCanvasMessages(harness.sim, agent.id, 1, 'translate this');
       const gate = deferred();
       const clock = steppingClock();
-      const run = runAgentLoop(() => gate.promise.then(() => 'done'), {
+      const run = runAgentLoopWithPorts(() => gate.promise.then(() => 'done'), {
         client: agent.client,
         clock,
         heartbeatIntervalMs: 5_000,
@@ -216,7 +224,10 @@ describe.each(['server', 'cursor'] as const)(
     it('a canvas message reaches the handler and its reply appears as a notify', async () => {
       await sendCanvasMessages(harness.sim, agent.id, 2, 'hello');
       const clock = steppingClock();
-      const run = runAgentLoop((message) => `echo: ${message.text}`, { client: agent.client, clock });
+      const run = runAgentLoopWithPorts((message) => `echo: ${message.text}`, {
+        client: agent.client,
+        clock,
+      });
       await until(() => harness.sim.admin.notifications(agent.id).length === 2);
       expect((await run.stop()).reason).toBe('aborted');
       expect(harness.sim.admin.notifications(agent.id).map((n) => n.message)).toEqual([
@@ -230,7 +241,7 @@ describe.each(['server', 'cursor'] as const)(
       let running = 0;
       let peak = 0;
       const allIn = deferred();
-      const run = runAgentLoop(
+      const run = runAgentLoopWithPorts(
         async () => {
           running++;
           peak = Math.max(peak, running);
@@ -251,7 +262,7 @@ describe.each(['server', 'cursor'] as const)(
       const store = createMemoryCursorStore();
       const entered = deferred();
       const gate = deferred();
-      const run = runAgentLoop(
+      const run = runAgentLoopWithPorts(
         async () => {
           entered.resolve();
           await gate.promise;
@@ -281,7 +292,7 @@ describe.each(['server', 'cursor'] as const)(
         .sendMessage(agent.id, 'ping', { role: 'user', contextId: 'ctx-42' })
         .catch(() => undefined);
       const inbound: InboundMessage[] = [];
-      const run = runAgentLoop(
+      const run = runAgentLoopWithPorts(
         (message) => {
           inbound.push(message);
           return message.source === 'peer_agent' ? `pong to ${message.sourceId}` : undefined;
@@ -308,7 +319,7 @@ describe.each(['server', 'cursor'] as const)(
   },
 );
 
-describe('runAgentLoop: backlog drain (cursor feed)', { timeout: 30_000 }, () => {
+describe('runAgentLoopWithPorts: backlog drain (cursor feed)', { timeout: 30_000 }, () => {
   it('drains 250 queued messages in full batches without sleeping an interval between them', async () => {
     const harness = await startSim({ activityFeed: 'cursor' });
     try {
@@ -317,7 +328,7 @@ describe('runAgentLoop: backlog drain (cursor feed)', { timeout: 30_000 }, () =>
       const handled: InboundMessage[] = [];
       const clock = steppingClock();
       let sleptBeforeLast = -1;
-      const run = runAgentLoop(
+      const run = runAgentLoopWithPorts(
         (message) => {
           handled.push(message);
           if (handled.length === 250) sleptBeforeLast = clock.completed.length;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../src/client/index.js';
-import { runHeartbeatLoop } from '../../src/loops/index.js';
+import { runHeartbeatLoopWithPorts } from '../../src/loops/index.js';
 import { createMemoryTokenStore } from '../../src/testing/index.js';
 import { recordingLogger } from '../helpers/logger.js';
 import {
@@ -16,7 +16,7 @@ const HEARTBEAT = '/registry/heartbeat';
 const state = (agent: ConnectedAgent) => `/workspaces/${agent.id}/state`;
 
 describe.each(['server', 'cursor'] as const)(
-  'runHeartbeatLoop against the %s activity feed (ports of test_remote_agent run_loop_*)',
+  'runHeartbeatLoopWithPorts against the %s activity feed (ports of test_remote_agent run_loop_*)',
   (feed) => {
     let harness: SimHarness;
     beforeEach(async () => {
@@ -29,7 +29,7 @@ describe.each(['server', 'cursor'] as const)(
     it('run_loop_exits_on_max_iterations: 3 heartbeats, 3 state polls, and no sleep after the last one (Python slept)', async () => {
       const agent = await connectAgent(harness);
       const clock = steppingClock();
-      const exit = await runHeartbeatLoop({ client: agent.client, clock, maxIterations: 3 });
+      const exit = await runHeartbeatLoopWithPorts({ client: agent.client, clock, maxIterations: 3 });
       expect(exit).toEqual({ reason: 'max-iterations', iterations: 3, lastStatus: 'online' });
       expect(countRequests(harness.sim, 'POST', HEARTBEAT)).toBe(3);
       expect(countRequests(harness.sim, 'GET', state(agent))).toBe(3);
@@ -39,7 +39,7 @@ describe.each(['server', 'cursor'] as const)(
     it('maxIterations 0 returns before any I/O', async () => {
       const agent = await connectAgent(harness);
       const before = harness.sim.requests.length;
-      expect((await runHeartbeatLoop({ client: agent.client, maxIterations: 0 })).reason).toBe(
+      expect((await runHeartbeatLoopWithPorts({ client: agent.client, maxIterations: 0 })).reason).toBe(
         'max-iterations',
       );
       expect(harness.sim.requests.length).toBe(before);
@@ -49,7 +49,7 @@ describe.each(['server', 'cursor'] as const)(
       const agent = await connectAgent(harness);
       const clock = steppingClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
-      const exit = await runHeartbeatLoop({ client: agent.client, clock });
+      const exit = await runHeartbeatLoopWithPorts({ client: agent.client, clock });
       expect(exit.reason).toBe('paused');
       expect(countRequests(harness.sim, 'POST', HEARTBEAT)).toBe(2);
       expect(countRequests(harness.sim, 'GET', state(agent))).toBe(2);
@@ -65,7 +65,7 @@ describe.each(['server', 'cursor'] as const)(
         token: harness.sim.adminToken,
       });
       await harness.sim.admin.delete(agent.id);
-      const exit = await runHeartbeatLoop({ client: admin, clock: steppingClock() });
+      const exit = await runHeartbeatLoopWithPorts({ client: admin, clock: steppingClock() });
       expect(exit).toMatchObject({ reason: 'deleted', iterations: 1, lastStatus: 'removed' });
       expect(countRequests(harness.sim, 'GET', state(agent))).toBe(1);
     });
@@ -73,7 +73,7 @@ describe.each(['server', 'cursor'] as const)(
     it('a real delete is a persistent 401 on /state: exits "revoked" (Python looped forever)', async () => {
       const agent = await connectAgent(harness);
       const clock = steppingClock();
-      const exit = runHeartbeatLoop({ client: agent.client, clock, revokedAfterUnauthorized: 3 });
+      const exit = runHeartbeatLoopWithPorts({ client: agent.client, clock, revokedAfterUnauthorized: 3 });
       clock.onSleep = async (_ms, index) => {
         if (index === 0) await harness.sim.admin.delete(agent.id);
       };
@@ -89,7 +89,11 @@ describe.each(['server', 'cursor'] as const)(
       harness.sim.setFaults({
         rules: [{ method: 'POST', path: HEARTBEAT, count: 2, fault: { type: 'reset' } }],
       });
-      const exit = await runHeartbeatLoop({ client: agent.client, clock: steppingClock(), maxIterations: 6 });
+      const exit = await runHeartbeatLoopWithPorts({
+        client: agent.client,
+        clock: steppingClock(),
+        maxIterations: 6,
+      });
       expect(exit.reason).toBe('max-iterations');
       const statuses = harness.sim.requests.filter((r) => r.path === HEARTBEAT).map((r) => r.status);
       expect(statuses.slice(0, 3)).toEqual([0, 0, 200]);
@@ -97,7 +101,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('run_loop_task_supplier_reported: the supplier values reach the heartbeat as integers', async () => {
       const agent = await connectAgent(harness);
-      await runHeartbeatLoop({
+      await runHeartbeatLoopWithPorts({
         client: agent.client,
         clock: steppingClock(),
         maxIterations: 1,
@@ -149,7 +153,12 @@ describe.each(['server', 'cursor'] as const)(
       const agent = await connectAgent(harness);
       await harness.close();
       const clock = steppingClock();
-      const exit = await runHeartbeatLoop({ client: agent.client, clock, maxIterations: 5, random: () => 1 });
+      const exit = await runHeartbeatLoopWithPorts({
+        client: agent.client,
+        clock,
+        maxIterations: 5,
+        random: () => 1,
+      });
       expect(exit.reason).toBe('max-iterations');
       // Each failure doubles the wait from the 30 s interval up to the 60 s cap (random() = 1: top of the jitter range).
       expect(clock.sleeps).toEqual([30_000, 60_000, 60_000, 60_000]);
@@ -159,16 +168,16 @@ describe.each(['server', 'cursor'] as const)(
     it('stop() ends the loop with "aborted"; an aborted signal does too', async () => {
       const agent = await connectAgent(harness);
       const clock = steppingClock();
-      const run = runHeartbeatLoop({ client: agent.client, clock });
+      const run = runHeartbeatLoopWithPorts({ client: agent.client, clock });
       clock.onSleep = () => {
         void run.stop();
       };
       expect((await run).reason).toBe('aborted');
       const controller = new AbortController();
       controller.abort();
-      expect((await runHeartbeatLoop({ client: agent.client, signal: controller.signal })).reason).toBe(
-        'aborted',
-      );
+      expect(
+        (await runHeartbeatLoopWithPorts({ client: agent.client, signal: controller.signal })).reason,
+      ).toBe('aborted');
     });
   },
 );

@@ -1,7 +1,7 @@
 export { type ProcessSignalOptions, stopOnProcessSignals } from './process-signals.js';
 export {
-  type NodeAgentLoopOptions,
-  type NodeHeartbeatLoopOptions,
+  type AgentLoopOptions,
+  type HeartbeatLoopOptions,
   runAgentLoop,
   runHeartbeatLoop,
 } from './run-loops.js';

@@ -1,4 +1,4 @@
-import type { LoopRun } from '@molecule-ai/agent-core';
+import type { LoopRun } from '@molecule-ai/agent-core/loops';
 
 /** Options of {@link stopOnProcessSignals} and the Node loops. */
 export interface ProcessSignalOptions {

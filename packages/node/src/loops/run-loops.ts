@@ -1,21 +1,21 @@
+import type { MessageHandler } from '@molecule-ai/agent-core';
 import {
   type AgentHandlerContext,
   type AgentLoopClient,
-  type AgentLoopOptions,
-  type HeartbeatLoopOptions,
+  type AgentLoopWithPortsOptions,
+  type HeartbeatLoopWithPortsOptions,
   type LoopRun,
-  type MessageHandler,
-  runAgentLoop as runCoreAgentLoop,
-  runHeartbeatLoop as runCoreHeartbeatLoop,
-} from '@molecule-ai/agent-core';
+  runAgentLoopWithPorts as runCoreAgentLoop,
+  runHeartbeatLoopWithPorts as runCoreHeartbeatLoop,
+} from '@molecule-ai/agent-core/loops';
 import { type ProcessSignalOptions, stopOnProcessSignals } from './process-signals.js';
 
 /** Options of the Node {@link runAgentLoop}: core's, plus process signal handling. */
-export type NodeAgentLoopOptions<Client extends AgentLoopClient = AgentLoopClient> =
-  AgentLoopOptions<Client> & ProcessSignalOptions;
+export type AgentLoopOptions<Client extends AgentLoopClient = AgentLoopClient> =
+  AgentLoopWithPortsOptions<Client> & ProcessSignalOptions;
 
 /** Options of the Node {@link runHeartbeatLoop}. */
-export type NodeHeartbeatLoopOptions = HeartbeatLoopOptions & ProcessSignalOptions;
+export type HeartbeatLoopOptions = HeartbeatLoopWithPortsOptions & ProcessSignalOptions;
 
 /**
  * Core's `runAgentLoop`, with SIGINT and SIGTERM wired to `stop()`: in-flight handlers finish,
@@ -24,16 +24,16 @@ export type NodeHeartbeatLoopOptions = HeartbeatLoopOptions & ProcessSignalOptio
  */
 export function runAgentLoop<Client extends AgentLoopClient>(
   handler: MessageHandler<AgentHandlerContext<Client>>,
-  options: NodeAgentLoopOptions<Client>,
+  options: AgentLoopOptions<Client>,
 ): LoopRun {
   const { stopSignals, onSignal, ...core } = options;
-  const run = runCoreAgentLoop(handler, core as AgentLoopOptions<Client>);
+  const run = runCoreAgentLoop(handler, core as AgentLoopWithPortsOptions<Client>);
   stopOnProcessSignals(run, { ...(stopSignals ? { stopSignals } : {}), ...(onSignal ? { onSignal } : {}) });
   return run;
 }
 
 /** Core's `runHeartbeatLoop`, with SIGINT and SIGTERM wired to `stop()` (see {@link runAgentLoop}). */
-export function runHeartbeatLoop(options: NodeHeartbeatLoopOptions): LoopRun {
+export function runHeartbeatLoop(options: HeartbeatLoopOptions): LoopRun {
   const { stopSignals, onSignal, ...core } = options;
   const run = runCoreHeartbeatLoop(core);
   stopOnProcessSignals(run, { ...(stopSignals ? { stopSignals } : {}), ...(onSignal ? { onSignal } : {}) });

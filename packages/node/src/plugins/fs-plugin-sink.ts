@@ -1,6 +1,8 @@
 import { mkdir, readdir, readlink, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { assertPluginName, ConfigError, type PluginSink } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import { assertPluginName } from '@molecule-ai/agent-core/plugins';
+import type { PluginSink } from '@molecule-ai/agent-core/ports';
 import { acquireFileLock } from '../stores/file-lock.js';
 import { assertPathLength, pathError } from '../stores/path-error.js';
 import { assertTrustedDirectory } from '../stores/trusted-path.js';

@@ -24,7 +24,8 @@ import {
   symlink,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type StagedFile, type StagingArea, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { UnsafeArchiveError } from '@molecule-ai/agent-core';
+import type { StagedFile, StagingArea } from '@molecule-ai/agent-core/ports';
 import { pathError } from '../stores/path-error.js';
 
 /** Files up to this size are collected and written behind while the archive streams on. */

@@ -1,8 +1,8 @@
 export { createFsPluginSink, type FsPluginSinkOptions } from './fs-plugin-sink.js';
-export { installPlugin, type NodeInstallPluginOptions } from './install-plugin.js';
-export { createNodeGunzip } from './node-gunzip.js';
-export { createNodeProcessRunner, type NodeProcessRunnerOptions } from './node-process-runner.js';
+export { type InstallPluginOptions, installPlugin } from './install-plugin.js';
 export { hashPluginDirectory } from './plugin-directory-hash.js';
+export { createProcessRunner, type ProcessRunnerOptions } from './process-runner.js';
+export { createZlibGunzip } from './zlib-gunzip.js';
 export {
   createSandboxedRunner,
   defaultSandboxHiddenPaths,

@@ -1,20 +1,19 @@
+import { ConfigError } from '@molecule-ai/agent-core';
 import {
-  ConfigError,
-  type InstallPluginOptions,
   type InstallPluginResult,
-  installPlugin as installPluginWithPorts,
+  type InstallPluginWithPortsOptions,
+  installPluginWithPorts,
   type PluginInstallClient,
-  type PluginSink,
-  type ProcessRunner,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/plugins';
+import type { PluginSink, ProcessRunner } from '@molecule-ai/agent-core/ports';
 import { defaultPluginsDirectory } from '../stores/paths.js';
 import { createFsPluginSink } from './fs-plugin-sink.js';
-import { createNodeGunzip } from './node-gunzip.js';
-import { createNodeProcessRunner } from './node-process-runner.js';
+import { createZlibGunzip } from './zlib-gunzip.js';
+import { createProcessRunner } from './process-runner.js';
 import { type SetupSandboxOptions, withSetupSandbox } from './sandboxed-runner.js';
 
 /** Options of the Node {@link installPlugin}: core's, with the Node ports filled in. */
-export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'sink' | 'runner' | 'client'> {
+export interface InstallPluginOptions extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
   /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
   client: PluginInstallClient & { readonly workspaceId?: string | undefined };
   /**
@@ -24,7 +23,7 @@ export interface NodeInstallPluginOptions extends Omit<InstallPluginOptions, 'si
   pluginsDir?: string;
   /** Default: `createFsPluginSink({ pluginsDir })`. */
   sink?: PluginSink;
-  /** Default: `createNodeProcessRunner()`. */
+  /** Default: `createProcessRunner()`. */
   runner?: ProcessRunner;
   /**
    * Run `setup.sh` in a bubblewrap sandbox (Linux): without the token folder (`MOLECULE_TOKEN_DIR`
@@ -58,11 +57,11 @@ function defaultPluginsDirectoryOf(client: NodeInstallPluginOptions['client']): 
  * sink, the process-group runner, `node:zlib` gunzip and `process.env` as the host environment
  * that `setup.sh`'s allow-list is applied to. Everything can still be overridden.
  */
-export async function installPlugin(options: NodeInstallPluginOptions): Promise<InstallPluginResult> {
+export async function installPlugin(options: InstallPluginOptions): Promise<InstallPluginResult> {
   const { pluginsDir, sink, runner, sandbox, ...rest } = options;
   const target =
     sink ?? createFsPluginSink({ pluginsDir: pluginsDir ?? defaultPluginsDirectoryOf(rest.client) });
-  const setupRunner = await withSetupSandbox(runner ?? createNodeProcessRunner(), {
+  const setupRunner = await withSetupSandbox(runner ?? createProcessRunner(), {
     sandbox,
     runSetup: rest.runSetup,
   });
@@ -70,7 +69,7 @@ export async function installPlugin(options: NodeInstallPluginOptions): Promise<
     ...rest,
     sink: target,
     runner: setupRunner,
-    decompress: rest.decompress ?? createNodeGunzip(),
+    decompress: rest.decompress ?? createZlibGunzip(),
     hostEnv: rest.hostEnv ?? process.env,
     // MOLECULE_SETUP_ENV: the same comma-separated NAME[=VALUE] list as the CLI's --setup-env.
     setupEnv: rest.setupEnv ?? setupEnvFromVariable(process.env.MOLECULE_SETUP_ENV),

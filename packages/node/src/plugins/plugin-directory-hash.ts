@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { computePluginManifestHash, type ManifestFile } from '@molecule-ai/agent-core';
+import { computePluginManifestHash, type ManifestFile } from '@molecule-ai/agent-core/plugins';
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');

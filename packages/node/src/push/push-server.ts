@@ -8,11 +8,11 @@ import {
   pushServerHandler,
   pushServerMaxConcurrent,
   pushServerUrl,
-  silentLogger,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/inbound';
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import { toWebRequest, writeWebResponse } from './node-request.js';
 
-export type { FetchHandler, PushServer } from '@molecule-ai/agent-core';
+export type { FetchHandler, PushServer } from '@molecule-ai/agent-core/inbound';
 
 /** Options of {@link startPushServer}. Give either `handler` or `onMessage`. */
 export interface PushServerOptions extends PushServerBaseOptions {

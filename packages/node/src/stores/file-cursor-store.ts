@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { type CursorState, type CursorStore, silentLogger } from '@molecule-ai/agent-core';
+import type { CursorState, CursorStore } from '@molecule-ai/agent-core';
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import { createLockedWriter, type FileStoreOptions } from './locked-writer.js';
 import { defaultMoleculeDirectory, workspaceDirectory } from './paths.js';
 import { readStoreFile } from './read-store-file.js';

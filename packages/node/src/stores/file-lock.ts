@@ -2,15 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, open, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import {
-  AbortError,
-  type Clock,
-  type Logger,
-  type Random,
-  silentLogger,
-  systemClock,
-  systemRandom,
-} from '@molecule-ai/agent-core';
+import { AbortError, type Clock, type Logger, type Random } from '@molecule-ai/agent-core';
+import { silentLogger, systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
 import { removeOrphanTempFiles, tempPathFor } from './atomic-file.js';
 import { mayBeAlive } from './process-alive.js';
 import { readTrustedFile } from './trusted-path.js';

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, silentLogger, type TokenStore } from '@molecule-ai/agent-core';
+import { ConfigError, type TokenStore } from '@molecule-ai/agent-core';
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import { createLockedWriter, type FileStoreOptions } from './locked-writer.js';
 import { defaultMoleculeDirectory, workspaceDirectory } from './paths.js';
 import { readStoreFile } from './read-store-file.js';

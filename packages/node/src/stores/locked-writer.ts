@@ -1,13 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  type Clock,
-  type Logger,
-  type Random,
-  silentLogger,
-  systemClock,
-  systemRandom,
-} from '@molecule-ai/agent-core';
+import type { Clock, Logger, Random } from '@molecule-ai/agent-core';
+import { silentLogger, systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
 import { removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { pathError } from './path-error.js';

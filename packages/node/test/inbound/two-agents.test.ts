@@ -1,16 +1,16 @@
 import {
   AuthenticationError,
   createAgentClient,
-  createPushDelivery,
   type InboundMessage,
-  JSON_RPC_ERROR,
-  type LoopRun,
   PeerRejectedError,
   PeerUnreachableError,
   PermissionDeniedError,
   ServerError,
   TimeoutError,
 } from '@molecule-ai/agent-core';
+import { JSON_RPC_ERROR } from '@molecule-ai/agent-core/a2a';
+import { createPushDelivery } from '@molecule-ai/agent-core/inbound';
+import type { LoopRun } from '@molecule-ai/agent-core/loops';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';

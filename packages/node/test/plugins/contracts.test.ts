@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { testPluginSink, testProcessRunner } from '@molecule-ai/agent-core/testing';
 import { afterAll, describe, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
-import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
+import { createProcessRunner } from '../../src/plugins/process-runner.js';
 import { makeTempDir, readTree } from './helpers.js';
 
 const removals: (() => void)[] = [];
@@ -24,9 +24,9 @@ describe('createFsPluginSink', () => {
   }));
 });
 
-describe('createNodeProcessRunner', () => {
+describe('createProcessRunner', () => {
   testProcessRunner({ describe, it }, async () => ({
-    runner: createNodeProcessRunner({ killGraceMs: 300 }),
+    runner: createProcessRunner({ killGraceMs: 300 }),
     cwd: freshDir(),
     path: process.env.PATH ?? '/usr/bin:/bin',
   }));

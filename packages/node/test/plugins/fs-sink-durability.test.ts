@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { installPluginArchive } from '@molecule-ai/agent-core';
+import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';

@@ -215,7 +215,8 @@ export function installChildScript(): Promise<string> {
       target: 'node20',
       outfile,
       alias: {
-        '@molecule-ai/agent-core': join(repoRoot, 'packages/core/src/index.ts'),
+        // A folder, so that the subpaths (`@molecule-ai/agent-core/plugins`, ...) resolve to their index.ts.
+        '@molecule-ai/agent-core': join(repoRoot, 'packages/core/src'),
       },
       logLevel: 'silent',
     });

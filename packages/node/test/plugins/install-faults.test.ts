@@ -3,13 +3,8 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  AbortError,
-  ConnectionError,
-  type InstallPluginOptions,
-  installPlugin,
-  UnsafeArchiveError,
-} from '@molecule-ai/agent-core';
+import { AbortError, ConnectionError, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { type InstallPluginWithPortsOptions, installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
 import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import type { Fault } from '@molecule-ai/platform-sim';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -34,7 +29,7 @@ beforeEach(async () => {
   pluginsDir = join(realpathSync(root.dir), 'plugins');
   harness.sim.setFaults(undefined);
   await harness.sim.admin.addPlugin('demo', { 'version.txt': 'v1' });
-  await installPlugin(options());
+  await installPluginWithPorts(options());
   const files: Record<string, string> = { 'version.txt': 'v2' };
   for (let i = 0; i < 50; i++) files[`data/${i}.txt`] = `${i}`.repeat(5000) + Math.random();
   await harness.sim.admin.addPlugin('demo', files);
@@ -44,7 +39,7 @@ afterEach(() => {
   root.remove();
 });
 
-function options(extra: Partial<InstallPluginOptions> = {}): InstallPluginOptions {
+function options(extra: Partial<InstallPluginWithPortsOptions> = {}): InstallPluginWithPortsOptions {
   return {
     client: agent.client,
     name: 'demo',
@@ -60,15 +55,15 @@ function onDownload(fault: Fault): void {
   });
 }
 
-async function failsKeepingV1(extra: Partial<InstallPluginOptions> = {}): Promise<unknown> {
-  const error = await installPlugin(options(extra)).catch((e: unknown) => e);
+async function failsKeepingV1(extra: Partial<InstallPluginWithPortsOptions> = {}): Promise<unknown> {
+  const error = await installPluginWithPorts(options(extra)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(Error);
   expect(readTree(join(pluginsDir, 'demo'))).toEqual({ 'version.txt': 'v1' });
   expect(listDir(pluginsDir)).toEqual(['demo']);
   return error;
 }
 
-describe('installPlugin with a faulty platform', () => {
+describe('installPluginWithPorts with a faulty platform', () => {
   it('a connection that breaks mid-body: ConnectionError, v1 kept', async () => {
     onDownload({ type: 'stream-error', afterBytes: 200 });
     expect(await failsKeepingV1()).toBeInstanceOf(ConnectionError);
@@ -125,7 +120,7 @@ describe('installPlugin with a faulty platform', () => {
     harness.sim.setFaults({
       rules: [{ method: 'POST', path: '/workspaces/:id/plugins', fault: { type: 'status', status: 500 } }],
     });
-    const result = await installPlugin(options());
+    const result = await installPluginWithPorts(options());
     expect(result.report).toMatchObject({ status: 'failed', httpStatus: 500 });
     expect(readTree(join(pluginsDir, 'demo'))['version.txt']).toBe('v2');
   });

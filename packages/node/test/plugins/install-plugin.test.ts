@@ -3,18 +3,17 @@
 // test_remote_agent.py, with fixed behaviour named where this SDK differs.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { NotFoundError, UnsafeArchiveError } from '@molecule-ai/agent-core';
 import {
   computePluginManifestHash,
-  type InstallPluginOptions,
-  installPlugin,
+  type InstallPluginWithPortsOptions,
   installPluginArchive,
-  NotFoundError,
-  UnsafeArchiveError,
-} from '@molecule-ai/agent-core';
+  installPluginWithPorts,
+} from '@molecule-ai/agent-core/plugins';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
 import { installPlugin as installPluginOnNode } from '../../src/plugins/install-plugin.js';
-import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
+import { createProcessRunner } from '../../src/plugins/process-runner.js';
 import { createAgent, type SimHarness, startSim } from '../sim.js';
 import { listDir, makeTempDir, readTree, serveBytes } from './helpers.js';
 
@@ -35,14 +34,14 @@ beforeEach(() => {
 afterEach(() => root.remove());
 
 function installOptions(
-  client: InstallPluginOptions['client'],
-  extra: Partial<InstallPluginOptions> = {},
-): InstallPluginOptions {
+  client: InstallPluginWithPortsOptions['client'],
+  extra: Partial<InstallPluginWithPortsOptions> = {},
+): InstallPluginWithPortsOptions {
   return {
     client,
     name: 'demo',
     sink: createFsPluginSink({ pluginsDir }),
-    runner: createNodeProcessRunner(),
+    runner: createProcessRunner(),
     hostEnv: process.env,
     ...extra,
   };
@@ -57,12 +56,12 @@ const demoFiles = {
   'empty/': '',
 };
 
-describe('installPlugin against the platform simulator (test_remote_agent install rows)', () => {
+describe('installPluginWithPorts against the platform simulator (test_remote_agent install rows)', () => {
   it('install_plugin_unpacks_into_per_workspace_dir: download with Bearer, files installed, no .staging-* left, report POSTed', async () => {
     await harness.sim.admin.addPlugin('demo', demoFiles);
     const agent = await createAgent(harness);
     const before = harness.sim.requests.length;
-    const result = await installPlugin(installOptions(agent.client));
+    const result = await installPluginWithPorts(installOptions(agent.client));
     expect(result.path).toBe(join(pluginsDir, 'demo'));
     expect(readTree(result.path)).toEqual({
       'dir with spaces': '<dir>',
@@ -93,7 +92,7 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
     await harness.sim.admin.addGithubPlugin('acme/my-plugin', 'v1', { 'README.md': 'from github\n' });
     const agent = await createAgent(harness);
     const before = harness.sim.requests.length;
-    const result = await installPlugin(
+    const result = await installPluginWithPorts(
       installOptions(agent.client, { name: 'my-plugin', source: 'github://acme/my-plugin#v1' }),
     );
     const download = harness.sim.requests
@@ -107,9 +106,9 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
   it('install_plugin_overwrites_existing: old files removed, new files present', async () => {
     const agent = await createAgent(harness);
     await harness.sim.admin.addPlugin('demo', { 'old.txt': 'old', 'shared.txt': 'v1' });
-    await installPlugin(installOptions(agent.client));
+    await installPluginWithPorts(installOptions(agent.client));
     await harness.sim.admin.addPlugin('demo', { 'new.txt': 'new', 'shared.txt': 'v2' });
-    const result = await installPlugin(installOptions(agent.client));
+    const result = await installPluginWithPorts(installOptions(agent.client));
     expect(readTree(result.path)).toEqual({ 'new.txt': 'new', 'shared.txt': 'v2' });
   });
 
@@ -118,7 +117,7 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
     await harness.sim.admin.addPlugin('demo', {
       'setup.sh': { content: 'echo "setup ran in $(pwd -P)" > setup.log\n', mode: 0o644 },
     });
-    const result = await installPlugin(installOptions(agent.client));
+    const result = await installPluginWithPorts(installOptions(agent.client));
     expect(result.setup).toMatchObject({ ok: true, exitCode: 0 });
     // The plugin is a link to its version folder, which is where setup.sh really runs.
     expect(readTree(result.path)['setup.log']).toBe(`setup ran in ${realpathSync(result.path)}\n`);
@@ -127,7 +126,7 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
   it('install_plugin_skips_setup_when_disabled', async () => {
     const agent = await createAgent(harness);
     await harness.sim.admin.addPlugin('demo', { 'setup.sh': 'touch setup.log\n' });
-    const result = await installPlugin(installOptions(agent.client, { runSetup: false }));
+    const result = await installPluginWithPorts(installOptions(agent.client, { runSetup: false }));
     expect(result.setup).toBeNull();
     expect(Object.keys(readTree(result.path))).toEqual(['setup.sh']);
   });
@@ -136,16 +135,16 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
     const agent = await createAgent(harness);
     await harness.sim.admin.addPlugin('demo', { 'a.txt': 'a' });
     const before = harness.sim.requests.length;
-    const result = await installPlugin(installOptions(agent.client, { reportToPlatform: false }));
+    const result = await installPluginWithPorts(installOptions(agent.client, { reportToPlatform: false }));
     expect(result.report).toBeNull();
     expect(harness.sim.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
   });
 
   it('install_plugin_404_raises_with_useful_url (NotFoundError naming the path; nothing created)', async () => {
     const agent = await createAgent(harness);
-    const error = await installPlugin(installOptions(agent.client, { name: 'no-such-plugin' })).catch(
-      (e: unknown) => e,
-    );
+    const error = await installPluginWithPorts(
+      installOptions(agent.client, { name: 'no-such-plugin' }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).path).toBe(`/workspaces/${agent.id}/plugins/no-such-plugin/download`);
     expect(listDir(pluginsDir)).toEqual([]);
@@ -159,7 +158,7 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
       Object.entries(files).map(([path, content]) => ({ path, bytes: new TextEncoder().encode(content) })),
     );
     expect(expected).toBe('38bd93611b8f1f2b3abb8cba218adffa0a078d8a65c76ea4cd087e150babf10d');
-    const result = await installPlugin(installOptions(agent.client, { expectedSha256: expected }));
+    const result = await installPluginWithPorts(installOptions(agent.client, { expectedSha256: expected }));
     expect(result).toMatchObject({ verifiedWith: 'expectedSha256', manifestSha256: expected });
   });
 
@@ -169,7 +168,7 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
       'big.bin': new Uint8Array(300_000).map((_, i) => (i * 7919) & 0xff),
     });
     const events: { phase: string; bytesDownloaded: number; totalBytes: number | null }[] = [];
-    await installPlugin(installOptions(agent.client, { onProgress: (e) => events.push({ ...e }) }));
+    await installPluginWithPorts(installOptions(agent.client, { onProgress: (e) => events.push({ ...e }) }));
     const download = events.filter((e) => e.phase === 'download' && e.totalBytes !== null);
     expect(download.length).toBeGreaterThan(1);
     expect(download.at(-1)!.bytesDownloaded).toBe(download.at(-1)!.totalBytes);
@@ -185,7 +184,7 @@ describe('installPlugin against the platform simulator (test_remote_agent instal
   });
 });
 
-describe('the Node installPlugin (ports filled in)', () => {
+describe('the Node installPluginWithPorts (ports filled in)', () => {
   it('needs only a client, a name and pluginsDir: fs sink, process runner, node:zlib gunzip, process.env allow-list', async () => {
     const agent = await createAgent(harness);
     await harness.sim.admin.addPlugin('demo', {

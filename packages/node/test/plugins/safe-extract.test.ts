@@ -8,7 +8,8 @@
 //   so a plugin is never installed silently incomplete. `allowSymlinks: false` refuses every link.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installPluginArchive, type PluginInstallResult, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { type InstallPluginResult, installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
 import { bytesStream, listDir, makeTempDir, pythonTarGz, readTree } from './helpers.js';
@@ -24,7 +25,7 @@ afterEach(() => root.remove());
 async function install(
   archive: Uint8Array,
   options: { allowSymlinks?: boolean } = {},
-): Promise<PluginInstallResult> {
+): Promise<InstallPluginResult> {
   return installPluginArchive(bytesStream(archive, 777), {
     name: 'plug',
     sink: createFsPluginSink({ pluginsDir }),

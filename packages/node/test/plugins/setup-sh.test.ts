@@ -3,17 +3,16 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { AbortError, type Logger } from '@molecule-ai/agent-core';
 import {
-  AbortError,
   type InstallPluginArchiveOptions,
   installPluginArchive,
-  type Logger,
   SETUP_ENV_ALLOW_LIST,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/plugins';
 import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
-import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
+import { createProcessRunner } from '../../src/plugins/process-runner.js';
 import { bytesStream, makeTempDir, processGone, readTree, waitFor } from './helpers.js';
 
 let root: { dir: string; remove: () => void };
@@ -39,7 +38,7 @@ function options(extra: Partial<InstallPluginArchiveOptions> = {}): InstallPlugi
   return {
     name: 'demo',
     sink: createFsPluginSink({ pluginsDir }),
-    runner: createNodeProcessRunner({ killGraceMs: 500 }),
+    runner: createProcessRunner({ killGraceMs: 500 }),
     hostEnv: process.env,
     ...extra,
   };

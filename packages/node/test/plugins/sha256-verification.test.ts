@@ -4,18 +4,17 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ConfigError, IntegrityError } from '@molecule-ai/agent-core';
 import {
-  ConfigError,
   EMPTY_PLUGIN_MANIFEST_HASH,
-  IntegrityError,
   installPluginArchive,
   verifyPluginManifestHash,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/plugins';
 import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
-import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
 import { hashPluginDirectory } from '../../src/plugins/plugin-directory-hash.js';
+import { createProcessRunner } from '../../src/plugins/process-runner.js';
 import { bytesStream, listDir, makeTempDir, readTree, type Tree, writeTree } from './helpers.js';
 
 let root: { dir: string; remove: () => void };
@@ -60,7 +59,7 @@ async function installTree(
   return installPluginArchive(bytesStream(gzipSync(buildTestTar(entries))), {
     name: 'demo',
     sink: createFsPluginSink({ pluginsDir }),
-    runner: createNodeProcessRunner(),
+    runner: createProcessRunner(),
     hostEnv: { PATH: process.env.PATH },
     ...(options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 }),
   });

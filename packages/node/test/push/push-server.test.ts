@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { createA2AHandler, type InboundMessage, JSON_RPC_ERROR } from '@molecule-ai/agent-core';
+import type { InboundMessage } from '@molecule-ai/agent-core';
+import { createA2AHandler, JSON_RPC_ERROR } from '@molecule-ai/agent-core/a2a';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PushServer, startPushServer } from '../../src/push/index.js';
 

@@ -3,12 +3,11 @@
 // "try again later", never as revoked, deleted or paused.
 import {
   type AgentClient,
-  classifyLoopFailure,
   createAgentClient,
   type InboundMessage,
-  type LoopExit,
   ServerError,
 } from '@molecule-ai/agent-core';
+import { classifyLoopFailure, type LoopExit } from '@molecule-ai/agent-core/loops';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import type { FaultRule } from '@molecule-ai/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';

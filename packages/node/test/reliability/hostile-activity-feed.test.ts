@@ -2,7 +2,8 @@
 // without ids, duplicated rows, a row posing as the agent's own notify, an enormous row. The agent
 // loop handles the real message exactly once, skips the rest, and keeps running. A feed that only
 // ever answers 410 gets one cursor reset and then backoff, not a tight loop.
-import type { InboundMessage, LoopExit } from '@molecule-ai/agent-core';
+import type { InboundMessage } from '@molecule-ai/agent-core';
+import type { LoopExit } from '@molecule-ai/agent-core/loops';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
 import { createAgent, type SimHarness, seededRandom, startSim, until, VirtualClock } from './helpers.js';

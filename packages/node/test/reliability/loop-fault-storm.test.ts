@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InboundMessage, LoopExit } from '@molecule-ai/agent-core';
+import type { InboundMessage } from '@molecule-ai/agent-core';
+import type { LoopExit } from '@molecule-ai/agent-core/loops';
 import type { FaultPlan, PlatformSim, RecordedRequest } from '@molecule-ai/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop, runHeartbeatLoop } from '../../src/loops/index.js';

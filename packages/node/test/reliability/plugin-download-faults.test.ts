@@ -5,18 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  ConnectionError,
-  type InstallPluginOptions,
-  installPlugin,
-  isMoleculeError,
-  UnsafeArchiveError,
-} from '@molecule-ai/agent-core';
+import { ConnectionError, isMoleculeError, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { type InstallPluginWithPortsOptions, installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
 import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import type { Fault } from '@molecule-ai/platform-sim';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
-import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
+import { createProcessRunner } from '../../src/plugins/process-runner.js';
 import { listDir, makeTempDir, readTree } from '../plugins/helpers.js';
 import { type Agent, createAgent, leakedSecrets, rejectionOf, type SimHarness, startSim } from './helpers.js';
 
@@ -43,7 +38,7 @@ beforeEach(async () => {
   setupLog = join(base, 'setup.log');
   harness.sim.setFaults(undefined);
   await harness.sim.admin.addPlugin('demo', V1);
-  await installPlugin(options());
+  await installPluginWithPorts(options());
   const v2: Record<string, string> = { 'version.txt': 'v2', 'setup.sh': 'echo "v2 setup" >> "$SETUP_LOG"\n' };
   // Incompressible content, so the archive is far larger than any cut-off point below.
   for (let i = 0; i < 40; i++) v2[`data/${i}.txt`] = randomBytes(4000).toString('base64');
@@ -54,12 +49,12 @@ afterEach(() => {
   root.remove();
 });
 
-function options(extra: Partial<InstallPluginOptions> = {}): InstallPluginOptions {
+function options(extra: Partial<InstallPluginWithPortsOptions> = {}): InstallPluginWithPortsOptions {
   return {
     client: agent.client,
     name: 'demo',
     sink: createFsPluginSink({ pluginsDir }),
-    runner: createNodeProcessRunner({ killGraceMs: 200 }),
+    runner: createProcessRunner({ killGraceMs: 200 }),
     runSetup: true,
     hostEnv: process.env,
     env: { SETUP_LOG: setupLog },
@@ -78,8 +73,8 @@ function setupRuns(): string[] {
 }
 
 /** Installs, expects a typed failure, and checks that v1 is untouched and nothing else ran or remained. */
-async function failsKeepingV1(extra: Partial<InstallPluginOptions> = {}): Promise<unknown> {
-  const error = await rejectionOf(installPlugin(options(extra)));
+async function failsKeepingV1(extra: Partial<InstallPluginWithPortsOptions> = {}): Promise<unknown> {
+  const error = await rejectionOf(installPluginWithPorts(options(extra)));
   expect(isMoleculeError(error)).toBe(true);
   expect(error).not.toBeInstanceOf(TypeError);
   expect(leakedSecrets(error, [agent.token])).toEqual([]);
@@ -90,9 +85,9 @@ async function failsKeepingV1(extra: Partial<InstallPluginOptions> = {}): Promis
   return error;
 }
 
-describe('installPlugin against broken downloads', { timeout: 30_000 }, () => {
+describe('installPluginWithPorts against broken downloads', { timeout: 30_000 }, () => {
   it('the control: without a fault v2 is installed and its setup.sh runs', async () => {
-    const result = await installPlugin(options());
+    const result = await installPluginWithPorts(options());
     expect(result.setup).toMatchObject({ ok: true, exitCode: 0 });
     expect(readTree(join(pluginsDir, 'demo'))['version.txt']).toBe('v2');
     expect(setupRuns()).toEqual(['v1 setup', 'v2 setup']);

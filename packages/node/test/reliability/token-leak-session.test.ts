@@ -11,16 +11,16 @@ import { join } from 'node:path';
 import {
   AuthenticationError,
   createAgentClient,
-  installPlugin,
   isMoleculeError,
   PermissionDeniedError,
   TokenLostError,
   UnsafeArchiveError,
 } from '@molecule-ai/agent-core';
+import { installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
-import { createFsPluginSink, createNodeProcessRunner } from '../../src/plugins/index.js';
+import { createFsPluginSink, createProcessRunner } from '../../src/plugins/index.js';
 import { createFileCursorStore, createFileTokenStore, TOKEN_FILE_NAME } from '../../src/stores/index.js';
 import {
   createAgent,
@@ -142,7 +142,7 @@ describe('a whole session with faults, logged at debug level', { timeout: 120_00
       client,
       name: 'envdump',
       sink: createFsPluginSink({ pluginsDir: join(dir, 'plugins') }),
-      runner: createNodeProcessRunner(),
+      runner: createProcessRunner(),
       logger,
       env: { ENV_DUMP: envDump },
       hostEnv: {
@@ -155,10 +155,10 @@ describe('a whole session with faults, logged at debug level', { timeout: 120_00
     sim.setFaults({
       rules: [{ path: '/workspaces/:id/plugins/:name/download', count: 1, fault: { type: 'corrupt-body' } }],
     });
-    const corrupt = await installPlugin(pluginOptions).catch((error: unknown) => error);
+    const corrupt = await installPluginWithPorts(pluginOptions).catch((error: unknown) => error);
     errors.push(corrupt);
     expect(corrupt).toBeInstanceOf(UnsafeArchiveError);
-    const installed = await installPlugin(pluginOptions);
+    const installed = await installPluginWithPorts(pluginOptions);
     expect(installed.setup).toMatchObject({ ok: true });
 
     // The agent loop through three minutes of a storm, with a peer call and a crashing handler.

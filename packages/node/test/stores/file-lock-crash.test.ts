@@ -2,7 +2,7 @@
 // at any step never leaves an empty lock that blocks everyone until it goes stale.
 import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { systemClock, systemRandom } from '@molecule-ai/agent-core';
+import { systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../src/stores/file-lock.js';
 import { bundleFixture, makeTempDirectory, recordingLogger, startNode, waitForLine } from './helpers.js';

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { systemClock, systemRandom } from '@molecule-ai/agent-core';
+import { systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { removeOrphanTempFiles, writeFileAtomic } from '../../src/stores/atomic-file.js';
 import { withFileLock } from '../../src/stores/file-lock.js';

@@ -21,7 +21,7 @@ const agent: AgentWorker<Env> = defineAgentWorker<Env>({
   agentCard: { name: 'echo-worker', description: 'Echoes every message, from a Cloudflare Worker.' },
   handler: (message) => `echo: ${message.text}`,
   onTick: (report) => {
-    const ops = report.step ? JSON.stringify(report.step.plan) : '-';
+    const ops = report.tick ? JSON.stringify(report.tick.plan) : '-';
     const error = report.error instanceof Error ? ` error=${report.error.message}` : '';
     console.log(
       `[agent] tick ${report.result}${report.registered ? ' (registered)' : ''} ops=${ops} stop=${report.stopReason ?? 'no'}${error}`,

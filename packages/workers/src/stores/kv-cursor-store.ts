@@ -1,5 +1,4 @@
-import type { CursorState, CursorStore } from '@molecule-ai/agent-core';
-import { InvalidResponseError } from '@molecule-ai/agent-core';
+import { type CursorState, type CursorStore, InvalidResponseError } from '@molecule-ai/agent-core';
 import type { KvNamespaceLike, KvStoreOptions } from './kv-namespace.js';
 
 /** The default key prefix of {@link createKvCursorStore}. */

@@ -1,4 +1,4 @@
-import type { PluginSink } from '@molecule-ai/agent-core';
+import type { PluginSink } from '@molecule-ai/agent-core/ports';
 import { pluginsUnsupported } from './unsupported-error.js';
 
 /**

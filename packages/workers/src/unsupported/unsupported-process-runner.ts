@@ -1,4 +1,4 @@
-import type { ProcessRunner } from '@molecule-ai/agent-core';
+import type { ProcessRunner } from '@molecule-ai/agent-core/ports';
 import { processesUnsupported } from './unsupported-error.js';
 
 /** The process runner of a Worker: `run` rejects with an `UnsupportedError` at once. */

@@ -1,15 +1,13 @@
+import type { AgentClient, MessageHandler } from '@molecule-ai/agent-core';
+import { createPollDelivery, type PollDelivery } from '@molecule-ai/agent-core/inbound';
 import {
-  createAgentStepContext,
-  createPollDelivery,
+  createAgentTickContext,
   initialLoopState,
   type LoopEvent,
-  type MessageHandler,
-  type PollDelivery,
   resolveLoopPolicy,
-  runAgentStep,
-  systemClock,
-  systemRandom,
-} from '@molecule-ai/agent-core';
+  runAgentTick,
+} from '@molecule-ai/agent-core/loops';
+import { systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
 import { createKvCursorStore } from '../stores/kv-cursor-store.js';
 import { createKvStopMarker } from '../stores/kv-stop-marker.js';
 import { createTickCursorBuffer } from '../stores/tick-cursor-buffer.js';
@@ -33,11 +31,11 @@ const WORKER_INTERVAL_MS = 30_000;
  *
  * 1. a stop marker in KV ends the tick before any request (no register or heartbeat after delete);
  * 2. without saved loop state (or without a token visible here), register first, then start the loop;
- * 3. run one step of the core's loop ({@link runAgentStep}), waiting for the handlers;
+ * 3. run one step of the core's loop ({@link runAgentTick}), waiting for the handlers;
  * 4. write the cursor once (only if it changed), the loop state once, and the stop marker if the
  *    step decided to stop.
  */
-export async function runAgentTick<Env>(
+export async function runWorkerTick<Env>(
   options: AgentWorkerOptions<Env>,
   config: WorkerConfig,
   env: Env,
@@ -52,7 +50,7 @@ export async function runAgentTick<Env>(
     result: 'ran',
     stopReason: null,
     registered: false,
-    step: null,
+    tick: null,
     cursorWrites: 0,
   };
 
@@ -93,7 +91,7 @@ export async function runAgentTick<Env>(
         logger,
         ...(options.pollLimit === undefined ? {} : { limit: options.pollLimit }),
       });
-  const context = createAgentStepContext<AgentWorkerContext<Env>>({
+  const context = createAgentTickContext<AgentWorkerContext<Env>>({
     client: loopClientOf(client, state, () => clock.now()),
     replyClient: client,
     handler: options.handler as MessageHandler<AgentWorkerContext<Env>>,
@@ -111,12 +109,12 @@ export async function runAgentTick<Env>(
   });
 
   try {
-    report.step = await runAgentStep(context, state, event);
+    report.tick = await runAgentTick(context, state, event);
   } finally {
     await delivery?.stop();
     report.cursorWrites = await cursors.flush();
   }
-  const next = report.step.next;
+  const next = report.tick.next;
   await saveLoopState(kv, config.keys.loop, next.state);
   if (next.action === 'stop') {
     report.stopReason = next.reason;

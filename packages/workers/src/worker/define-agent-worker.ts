@@ -1,5 +1,5 @@
 import { createKvStopMarker } from '../stores/kv-stop-marker.js';
-import { runAgentTick } from './agent-tick.js';
+import { runWorkerTick } from './agent-tick.js';
 import type { AgentTickReport } from './agent-tick-report.js';
 import type { ExecutionContextLike, ScheduledControllerLike } from './host-types.js';
 import type { AgentWorkerOptions } from './options.js';
@@ -38,7 +38,7 @@ export interface AgentWorker<Env> {
 export function defineAgentWorker<Env>(options: AgentWorkerOptions<Env>): AgentWorker<Env> {
   const tick = async (env: Env, ctx: ExecutionContextLike): Promise<AgentTickReport> => {
     const config = resolveWorkerConfig(options, env);
-    return runAgentTick(options, config, env, ctx);
+    return runWorkerTick(options, config, env, ctx);
   };
   return {
     async fetch(request, env, ctx) {

@@ -1,4 +1,4 @@
-import type { LoopState } from '@molecule-ai/agent-core';
+import type { LoopState } from '@molecule-ai/agent-core/loops';
 import type { KvNamespaceLike } from '../stores/kv-namespace.js';
 
 /** The default key prefix under which the loop state of each workspace is kept. */

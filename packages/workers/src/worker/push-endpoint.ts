@@ -1,4 +1,4 @@
-import { type A2AHandler, createA2AHandler } from '@molecule-ai/agent-core';
+import { type A2AHandler, createA2AHandler } from '@molecule-ai/agent-core/a2a';
 import { createKvStopMarker } from '../stores/kv-stop-marker.js';
 import type { ExecutionContextLike } from './host-types.js';
 import type { AgentWorkerOptions } from './options.js';

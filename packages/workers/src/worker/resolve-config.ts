@@ -1,12 +1,12 @@
-import type { TokenStore } from '@molecule-ai/agent-core';
 import {
   type AgentClient,
   ConfigError,
   createAgentClient,
   type Logger,
-  normalisePath,
-  silentLogger,
+  type TokenStore,
 } from '@molecule-ai/agent-core';
+import { normalisePath } from '@molecule-ai/agent-core/inbound';
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import type { KvNamespaceLike } from '../stores/kv-namespace.js';
 import { createKvTokenStore } from '../stores/kv-token-store.js';
 import type { AgentWorkerOptions } from './options.js';

@@ -18,8 +18,8 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
     const report = await cronTick(definePollAgent(), testEnv);
 
     expect(report).toMatchObject({ workspaceId: id, result: 'ran', registered: true, stopReason: null });
-    expect(report.step?.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
-    expect(report.step?.outcome.heartbeat).toEqual({ ok: true });
+    expect(report.tick?.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
+    expect(report.tick?.outcome.heartbeat).toEqual({ ok: true });
     const token = await env.AGENT_KV.get(`molecule:token:${id}`);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true, liveTokens: 1 });
@@ -107,7 +107,7 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
 
     const paused = await cronTick(definePollAgent(), testEnv);
     expect(paused).toMatchObject({ result: 'ran', stopReason: 'paused' });
-    expect(paused.step?.next.action).toBe('stop');
+    expect(paused.tick?.next.action).toBe('stop');
     expect(JSON.parse((await env.AGENT_KV.get(`molecule:stopped:${id}`)) ?? 'null')).toEqual({
       reason: 'paused',
       atMs: clock.now(),
@@ -116,7 +116,7 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
     const before = sim.requests.length;
     clock.advance(MINUTE);
     const after = await cronTick(definePollAgent(), testEnv);
-    expect(after).toMatchObject({ result: 'skipped', stopReason: 'paused', registered: false, step: null });
+    expect(after).toMatchObject({ result: 'skipped', stopReason: 'paused', registered: false, tick: null });
     expect(sim.requests.length).toBe(before);
   });
 

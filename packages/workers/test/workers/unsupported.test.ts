@@ -1,10 +1,6 @@
 import { env } from 'cloudflare:test';
-import {
-  installPlugin as coreInstallPlugin,
-  createAgentClient,
-  isMoleculeError,
-  UnsupportedError,
-} from '@molecule-ai/agent-core';
+import { createAgentClient, isMoleculeError, UnsupportedError } from '@molecule-ai/agent-core';
+import { installPluginWithPorts as coreInstallPlugin } from '@molecule-ai/agent-core/plugins';
 import { describe, expect, it } from 'vitest';
 import {
   createKvTokenStore,

@@ -1,11 +1,10 @@
+import { ConfigError, type MessageHandler } from '@molecule-ai/agent-core';
 import {
   type AgentHandlerContext,
   type AgentLoopClient,
-  ConfigError,
   type LoopExit,
-  type MessageHandler,
-  runAgentLoop,
-} from '@molecule-ai/agent-core';
+  runAgentLoopWithPorts,
+} from '@molecule-ai/agent-core/loops';
 import { createFileCursorStore } from '../../stores/file-cursor-store.js';
 import type { Command } from '../command.js';
 import { createCliClient } from '../create-cli-client.js';
@@ -133,7 +132,7 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
         `connected as ${tokens.workspaceId} (platform=${platformUrl}, delivery=poll, interval=${pollSeconds}s)`,
         { platformUrl, delivery: 'poll', pollIntervalSeconds: pollSeconds },
       );
-      exit = await runAgentLoop(handler, {
+      exit = await runAgentLoopWithPorts(handler, {
         client,
         cursorStore,
         pollIntervalMs: pollSeconds * 1000,

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { assertSha256Hex, ConfigError } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import { assertSha256Hex } from '@molecule-ai/agent-core/plugins';
 import { hashPluginDirectory } from '../../plugins/plugin-directory-hash.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';

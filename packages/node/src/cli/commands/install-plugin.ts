@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { installPlugin, type PluginInstallProgress } from '@molecule-ai/agent-core';
+import { installPluginWithPorts, type PluginInstallProgress } from '@molecule-ai/agent-core/plugins';
 import { createFsPluginSink } from '../../plugins/fs-plugin-sink.js';
-import { createNodeProcessRunner } from '../../plugins/node-process-runner.js';
+import { createProcessRunner } from '../../plugins/process-runner.js';
 import { withSetupSandbox } from '../../plugins/sandboxed-runner.js';
 import { defaultMoleculeDirectory, workspaceDirectory } from '../../stores/paths.js';
 import type { Command } from '../command.js';
@@ -116,7 +116,7 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
     const progress = createProgressReporter(io.stderr);
     const result = await (async () => {
       try {
-        return await installPlugin({
+        return await installPluginWithPorts({
           client,
           name,
           sink: createFsPluginSink({ pluginsDir }),

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { AbortError, ConnectionError, gunzipWithLimits, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { AbortError, ConnectionError, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { gunzipWithLimits } from '@molecule-ai/agent-core/plugins';
 import { readAllBytes } from '@molecule-ai/agent-core/testing';
 import { describe, expect, it } from 'vitest';
-import { createNodeGunzip } from '../../src/plugins/node-gunzip.js';
+import { createZlibGunzip } from '../../src/plugins/zlib-gunzip.js';
 import { bytesStream } from './helpers.js';
 
-const roomy = { maxCompressedBytes: 1 << 30, maxDecompressedBytes: 1 << 30, decompress: createNodeGunzip() };
+const roomy = { maxCompressedBytes: 1 << 30, maxDecompressedBytes: 1 << 30, decompress: createZlibGunzip() };
 
 /** A source that counts how many bytes were pulled from it. */
 function countedSource(
@@ -26,7 +27,7 @@ function countedSource(
   };
 }
 
-describe('createNodeGunzip', () => {
+describe('createZlibGunzip', () => {
   it('decompresses exactly what gzip compressed, in large chunks', async () => {
     const plain = Buffer.concat([
       randomBytes(1024 * 1024 + 11),

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'bun:test';
 import { realpath } from 'node:fs/promises';
-import { AbortError, ConfigError, type RunOptions } from '@molecule-ai/agent-core';
-import { createBunProcessRunner } from '../../src/index.js';
+import { AbortError, ConfigError } from '@molecule-ai/agent-core';
+import type { RunOptions } from '@molecule-ai/agent-core/ports';
+import { createProcessRunner } from '../../src/index.js';
 import { makeTempDirectory } from '../helpers/temp-directory.js';
 
 let temp: { path: string; remove(): Promise<void> };
@@ -18,7 +19,7 @@ afterEach(async () => {
 
 async function run(options: Partial<RunOptions> & Pick<RunOptions, 'argv'>, runnerOptions = {}) {
   const lines: { stream: string; line: string }[] = [];
-  const result = await createBunProcessRunner(runnerOptions).run({
+  const result = await createProcessRunner(runnerOptions).run({
     cwd,
     env: { PATH },
     timeoutMs: 10_000,
@@ -41,7 +42,7 @@ function running(pid: number): boolean {
   return stat !== '' && !stat.startsWith('Z');
 }
 
-describe('createBunProcessRunner', () => {
+describe('createProcessRunner', () => {
   it('starts the program as the leader of its own session and process group', async () => {
     const { stdout, result } = await run({
       argv: ['bash', '-c', 'echo $$; ps -o pgid= -p $$; ps -o sid= -p $$'],
@@ -86,7 +87,7 @@ describe('createBunProcessRunner', () => {
     });
     expect(stdout).toEqual(['found: $HOME; echo injected']);
     await expect(
-      createBunProcessRunner().run({ argv: ['only-here'], cwd, env: { PATH }, timeoutMs: 5_000 }),
+      createProcessRunner().run({ argv: ['only-here'], cwd, env: { PATH }, timeoutMs: 5_000 }),
     ).rejects.toBeInstanceOf(ConfigError);
   });
 
@@ -132,7 +133,7 @@ describe('createBunProcessRunner', () => {
   it('an abort rejects with AbortError carrying the reason', async () => {
     const controller = new AbortController();
     const reason = new Error('user stop');
-    const running = createBunProcessRunner().run({
+    const running = createProcessRunner().run({
       argv: ['bash', '-c', 'echo started; sleep 300'],
       cwd,
       env: { PATH },
@@ -145,7 +146,7 @@ describe('createBunProcessRunner', () => {
     expect((error as AbortError).cause).toBe(reason);
     // An already aborted signal starts nothing.
     await expect(
-      createBunProcessRunner().run({
+      createProcessRunner().run({
         argv: ['true'],
         cwd,
         env: { PATH },

@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import type { Decompressor } from '@molecule-ai/agent-core';
+import type { Decompressor } from '@molecule-ai/agent-core/plugins';
 
 /**
  * Size of each decompressed chunk. DecompressionStream uses 16 KiB; larger means far fewer callbacks
@@ -15,7 +15,7 @@ const OUTPUT_CHUNK_BYTES = 512 * 1024;
  * written only when zlib asks for more and output is read only on demand, so memory stays at a few
  * chunks whatever the archive's size.
  */
-export function createNodeGunzip(): Decompressor {
+export function createZlibGunzip(): Decompressor {
   return (gzip) => {
     const gunzip = createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
     const reader = gzip.getReader();

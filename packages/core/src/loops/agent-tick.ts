@@ -18,7 +18,7 @@ import {
 import { observeState, observeStateError } from './state-observation.js';
 
 /** Everything one step needs. The same object serves every step of a loop. */
-export interface AgentStepContext {
+export interface AgentTickContext {
   client: LoopClient;
   policy: LoopPolicy;
   clock: Clock;
@@ -48,7 +48,7 @@ export interface AgentStepContext {
 }
 
 /** What one step did and what comes next. */
-export interface AgentStepResult {
+export interface AgentTickResult {
   /** The operations this step performed (all `false` when nothing was due). */
   plan: TickPlan;
   outcome: TickOutcome;
@@ -61,7 +61,7 @@ export interface AgentStepResult {
 /** Unknown report keys already warned about, per supplier: a typo is worth one warning, not one per tick. */
 const warnedKeys = new WeakMap<object, Set<string>>();
 
-function reportOf(context: AgentStepContext, logger: Logger): TaskReport {
+function reportOf(context: AgentTickContext, logger: Logger): TaskReport {
   const supplier = context.taskReport;
   if (supplier) {
     try {
@@ -95,7 +95,7 @@ function reportOf(context: AgentStepContext, logger: Logger): TaskReport {
  */
 function slotWaiter(
   plan: TickPlan,
-  context: AgentStepContext,
+  context: AgentTickContext,
 ): { wait: () => Promise<boolean>; close(): void } {
   let deadline: AbortController | undefined;
   const onStop = (): void => deadline?.abort();
@@ -132,7 +132,7 @@ function slotWaiter(
 /** Performs the operations of `plan`, in Python's order: heartbeat, delivery, state. Never throws. */
 export async function performTick(
   plan: TickPlan,
-  context: AgentStepContext,
+  context: AgentTickContext,
 ): Promise<{ outcome: TickOutcome; delivery: DeliveryRunResult | null }> {
   const logger = context.logger ?? silentLogger;
   const outcome: TickOutcome = {};
@@ -180,16 +180,16 @@ export async function performTick(
  * state to keep until the next step. `event` is `start` for the very first step.
  *
  * ```ts
- * const step = await runAgentStep(context, saved ?? initialLoopState(Date.now()));
+ * const step = await runAgentTick(context, saved ?? initialLoopState(Date.now()));
  * if (step.next.action === 'stop') ... // paused, deleted, revoked
  * await kv.put('loop', JSON.stringify(step.next.state));
  * ```
  */
-export async function runAgentStep(
-  context: AgentStepContext,
+export async function runAgentTick(
+  context: AgentTickContext,
   state: LoopState,
   event: Extract<LoopEvent, { type: 'start' | 'wake' }> = { type: 'wake' },
-): Promise<AgentStepResult> {
+): Promise<AgentTickResult> {
   const decide = (at: LoopState, e: LoopEvent): LoopAction =>
     nextLoopAction(at, e, { policy: context.policy, now: context.clock.now(), random: context.random });
   const first = decide(state, event);

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { AbortError, ConfigError, type ProcessRunner, type RunResult } from '@molecule-ai/agent-core';
+import { AbortError, ConfigError } from '@molecule-ai/agent-core';
+import type { ProcessRunner, RunResult } from '@molecule-ai/agent-core/ports';
 import { LineSplitter } from './line-splitter.js';
 
-/** Options of {@link createNodeProcessRunner}. */
-export interface NodeProcessRunnerOptions {
+/** Options of {@link createProcessRunner}. */
+export interface ProcessRunnerOptions {
   /** After SIGTERM to the group, wait this long before SIGKILL. Default 2,000 ms. */
   killGraceMs?: number;
   /**
@@ -32,7 +33,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * a process that left the group on purpose (`setsid`) escapes, which the sandbox option prevents.
  * Output is split into lines as it arrives.
  */
-export function createNodeProcessRunner(options: NodeProcessRunnerOptions = {}): ProcessRunner {
+export function createProcessRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
   const killGraceMs = options.killGraceMs ?? 2000;
   const outputDrainMs = options.outputDrainMs ?? 250;
 

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPollDelivery, type InboundMessage } from '../../src/inbound/index.js';
 import {
-  type AgentStepContext,
-  createAgentStepContext,
+  type AgentTickContext,
+  createAgentTickContext,
   initialLoopState,
   type LoopState,
   resolveLoopPolicy,
-  runAgentStep,
+  runAgentTick,
 } from '../../src/loops/index.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { createMemoryCursorStore } from '../../src/testing/index.js';
@@ -24,8 +24,8 @@ function workerContext(
   agent: ConnectedAgent,
   handled: InboundMessage[],
   clock = steppingClock(),
-): AgentStepContext {
-  return createAgentStepContext({
+): AgentTickContext {
+  return createAgentTickContext({
     client: agent.client,
     replyClient: agent.client,
     handler: (message: InboundMessage) => {
@@ -44,7 +44,7 @@ function workerContext(
 
 const store = createMemoryCursorStore();
 
-describe.each(['server', 'cursor'] as const)('runAgentStep: one step per cron tick (%s feed)', (feed) => {
+describe.each(['server', 'cursor'] as const)('runAgentTick: one step per cron tick (%s feed)', (feed) => {
   let harness: SimHarness;
   let agent: ConnectedAgent;
   beforeEach(async () => {
@@ -59,7 +59,7 @@ describe.each(['server', 'cursor'] as const)('runAgentStep: one step per cron ti
     await sendCanvasMessages(harness.sim, agent.id, 3);
     const handled: InboundMessage[] = [];
     const context = workerContext(agent, handled);
-    const step = await runAgentStep(context, initialLoopState(context.clock.now()), { type: 'start' });
+    const step = await runAgentTick(context, initialLoopState(context.clock.now()), { type: 'start' });
     expect(step.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
     expect(step.delivery).toMatchObject({ fetched: 3, dispatched: 3 });
     expect(handled.map((m) => m.text)).toEqual(['msg-0', 'msg-1', 'msg-2']);
@@ -78,7 +78,7 @@ describe.each(['server', 'cursor'] as const)('runAgentStep: one step per cron ti
     let saved = JSON.stringify(initialLoopState(clock.now()));
     const tick = async (first: boolean) => {
       // A fresh context per tick, as a Worker invocation would build it.
-      const step = await runAgentStep(workerContext(agent, handled, clock), JSON.parse(saved) as LoopState, {
+      const step = await runAgentTick(workerContext(agent, handled, clock), JSON.parse(saved) as LoopState, {
         type: first ? 'start' : 'wake',
       });
       saved = JSON.stringify(step.next.state);
@@ -95,9 +95,9 @@ describe.each(['server', 'cursor'] as const)('runAgentStep: one step per cron ti
 
   it('a step that finds nothing due does no I/O', async () => {
     const context = workerContext(agent, []);
-    const first = await runAgentStep(context, initialLoopState(context.clock.now()), { type: 'start' });
+    const first = await runAgentTick(context, initialLoopState(context.clock.now()), { type: 'start' });
     const before = harness.sim.requests.length;
-    const again = await runAgentStep(context, first.next.state);
+    const again = await runAgentTick(context, first.next.state);
     expect(again.plan).toEqual({ heartbeat: false, deliver: false, pollState: false });
     expect(again.next).toMatchObject({ action: 'sleep' });
     expect(harness.sim.requests.length).toBe(before);
@@ -106,12 +106,12 @@ describe.each(['server', 'cursor'] as const)('runAgentStep: one step per cron ti
   it('a paused workspace makes the step decide to stop, typed', async () => {
     await harness.sim.admin.pause(agent.id);
     const context = workerContext(agent, []);
-    const step = await runAgentStep(context, initialLoopState(context.clock.now()), { type: 'start' });
+    const step = await runAgentTick(context, initialLoopState(context.clock.now()), { type: 'start' });
     expect(step.next).toMatchObject({ action: 'stop', reason: 'paused' });
     expect(step.next.state.stopped).toBe('paused');
     // Later ticks keep saying so without touching the platform.
     const before = harness.sim.requests.length;
-    expect((await runAgentStep(context, step.next.state)).next).toMatchObject({
+    expect((await runAgentTick(context, step.next.state)).next).toMatchObject({
       action: 'stop',
       reason: 'paused',
     });

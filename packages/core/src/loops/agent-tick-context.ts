@@ -4,12 +4,12 @@ import type { HandlerContext, MessageHandler } from '../inbound/message-handler.
 import { type ReplyClient, replyToMessage } from '../inbound/reply-to-message.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { AgentStepContext } from './agent-step.js';
+import type { AgentTickContext } from './agent-tick.js';
 import type { LoopClient } from './loop-client.js';
 import type { LoopPolicy } from './loop-policy.js';
 
-/** Options of {@link createAgentStepContext}. */
-export interface AgentStepContextOptions<Context extends HandlerContext> {
+/** Options of {@link createAgentTickContext}. */
+export interface AgentTickContextOptions<Context extends HandlerContext> {
   /** The client the step heartbeats and polls `/state` with. */
   client: LoopClient;
   /** Where replies go (a canvas `notify`, or an A2A message to a peer); see `replyToMessage`. */
@@ -27,7 +27,7 @@ export interface AgentStepContextOptions<Context extends HandlerContext> {
   concurrency?: number;
   /** What the heartbeat reports; default: the handlers in flight. */
   taskReport?: () => unknown;
-  /** See {@link AgentStepContext.waitForHandlers}. */
+  /** See {@link AgentTickContext.waitForHandlers}. */
   waitForHandlers?: boolean;
 }
 
@@ -36,9 +36,9 @@ export interface AgentStepContextOptions<Context extends HandlerContext> {
  * routed with `replyToMessage` on `replyClient`) wired to the delivery. The long-running loop and
  * a Worker's tick both build theirs here, so replies are routed the same way on every host.
  */
-export function createAgentStepContext<Context extends HandlerContext>(
-  options: AgentStepContextOptions<Context>,
-): AgentStepContext {
+export function createAgentTickContext<Context extends HandlerContext>(
+  options: AgentTickContextOptions<Context>,
+): AgentTickContext {
   const { replyClient, logger } = options;
   const dispatcher = createMessageDispatcher<Context>({
     handler: options.handler,

@@ -1,16 +1,11 @@
-import {
-  AbortError,
-  ConfigError,
-  type ProcessRunner,
-  type RunOptions,
-  type RunResult,
-} from '@molecule-ai/agent-core';
+import { AbortError, ConfigError } from '@molecule-ai/agent-core';
+import type { ProcessRunner, RunOptions, RunResult } from '@molecule-ai/agent-core/ports';
 import type { Subprocess } from 'bun';
 import { requireBun } from '../require-bun.js';
 import { createLineSplitter } from './line-splitter.js';
 
-/** Options of {@link createBunProcessRunner}. */
-export interface BunProcessRunnerOptions {
+/** Options of {@link createProcessRunner}. */
+export interface ProcessRunnerOptions {
   /**
    * After the timeout (or an abort) the process group gets SIGTERM; members still running this
    * many milliseconds later get SIGKILL. Default 2,000.
@@ -98,17 +93,17 @@ async function pump(
  * with `ConfigError` when the program cannot be started and with `AbortError` after an abort.
  *
  * @example
- * const runner = createBunProcessRunner();
+ * const runner = createProcessRunner();
  * await installPlugin({ client, name: 'my-plugin', sink: createFsPluginSink(dir), runner });
  */
-export function createBunProcessRunner(options: BunProcessRunnerOptions = {}): ProcessRunner {
+export function createProcessRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
   const killGraceMs = options.killGraceMs ?? 2_000;
   const drainQuietMs = options.drainQuietMs ?? 100;
   const maxLineLength = options.maxLineLength ?? 65_536;
 
   async function run(runOptions: RunOptions): Promise<RunResult> {
     const { argv, cwd, env, timeoutMs, signal, onOutput } = runOptions;
-    requireBun('createBunProcessRunner');
+    requireBun('createProcessRunner');
     if (argv.length === 0) throw new ConfigError('cannot run an empty argv');
     if (signal?.aborted) throw new AbortError('run aborted before it started', { cause: signal.reason });
     const started = performance.now();
