@@ -6,7 +6,9 @@
 import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgentClient, createPollDelivery, runAgentLoop } from '@molecule-ai/agent-core';
+import { createAgentClient } from '@molecule-ai/agent-core';
+import { createPollDelivery } from '@molecule-ai/agent-core/inbound';
+import { runAgentLoopWithPorts } from '@molecule-ai/agent-core/loops';
 import { createFileTokenStore } from '@molecule-ai/agent-node';
 import { createPlatformSim } from '@molecule-ai/platform-sim';
 
@@ -35,7 +37,7 @@ Deno.test('an agent registers, pulls secrets, answers a message and stops when p
     check(tokenFile, 'the token written into the token directory');
 
     const seen: string[] = [];
-    const run = runAgentLoop(
+    const run = runAgentLoopWithPorts(
       (message) => {
         seen.push(message.text);
         // Pausing from inside the handler makes the next state poll end the loop.

@@ -20,7 +20,7 @@ import {
   createFileCursorStore,
   createFileTokenStore,
   createFsPluginSink,
-  createNodeProcessRunner,
+  createProcessRunner,
 } from '@molecule-ai/agent-node';
 import { denoTestApi } from './deno-test-api.ts';
 
@@ -92,7 +92,7 @@ testPluginSink(denoTestApi('agent-node fs sink'), async () => ({
 }));
 
 testProcessRunner(denoTestApi('agent-node process runner'), async () => ({
-  runner: createNodeProcessRunner({ killGraceMs: 300 }),
+  runner: createProcessRunner({ killGraceMs: 300 }),
   cwd: await freshDirectory(),
   path: Deno.env.get('PATH') ?? '/usr/bin:/bin',
 }));

@@ -18,7 +18,8 @@ import { createProcessRunner } from '../process/process-runner.js';
  * Options of the Bun {@link installPlugin}: the core's, where the sink, the runner and the host
  * environment have Bun defaults.
  */
-export interface InstallPluginOptions extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
+export interface InstallPluginOptions
+  extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
   /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
   client: PluginInstallClient & { readonly workspaceId?: string | undefined };
   /**
@@ -48,7 +49,7 @@ function setupEnvFromVariable(value: string | undefined): string[] | undefined {
   return entries.length > 0 ? entries : undefined;
 }
 
-function defaultPluginsDirectoryOf(client: BunInstallPluginOptions['client']): string {
+function defaultPluginsDirectoryOf(client: InstallPluginOptions['client']): string {
   if (typeof client.workspaceId !== 'string') {
     throw new ConfigError(
       'installPlugin: pass pluginsDir (or a sink); this client has no workspaceId to name the default',

@@ -119,7 +119,7 @@ describe.each(['server', 'cursor'] as const)(
     it('run_agent_loop_calls_task_supplier with a Python-style snake_case report: every field reaches the platform', async () => {
       const agent = await connectAgent(harness);
       const logger = recordingLogger();
-      await runHeartbeatLoop({
+      await runHeartbeatLoopWithPorts({
         client: agent.client,
         clock: steppingClock(),
         maxIterations: 2,

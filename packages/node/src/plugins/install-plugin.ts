@@ -13,7 +13,8 @@ import { createProcessRunner } from './process-runner.js';
 import { type SetupSandboxOptions, withSetupSandbox } from './sandboxed-runner.js';
 
 /** Options of the Node {@link installPlugin}: core's, with the Node ports filled in. */
-export interface InstallPluginOptions extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
+export interface InstallPluginOptions
+  extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
   /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
   client: PluginInstallClient & { readonly workspaceId?: string | undefined };
   /**
@@ -43,7 +44,7 @@ function setupEnvFromVariable(value: string | undefined): string[] | undefined {
   return entries.length > 0 ? entries : undefined;
 }
 
-function defaultPluginsDirectoryOf(client: NodeInstallPluginOptions['client']): string {
+function defaultPluginsDirectoryOf(client: InstallPluginOptions['client']): string {
   if (typeof client.workspaceId !== 'string') {
     throw new ConfigError(
       'installPlugin: pass pluginsDir (or a sink); this client has no workspaceId to name the default',

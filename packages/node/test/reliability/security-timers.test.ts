@@ -4,13 +4,8 @@
 // errors expose a capped delay next to the raw header.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  ConfigError,
-  createAgentClient,
-  PeerBusyError,
-  RateLimitError,
-  systemClock,
-} from '@molecule-ai/agent-core';
+import { ConfigError, createAgentClient, PeerBusyError, RateLimitError } from '@molecule-ai/agent-core';
+import { systemClock } from '@molecule-ai/agent-core/ports';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop, runHeartbeatLoop } from '../../src/loops/index.js';
