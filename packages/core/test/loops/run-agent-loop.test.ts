@@ -156,7 +156,12 @@ describe.each(['server', 'cursor'] as const)(
           throw new Error('server.close exploded');
         },
       };
-      const exit = await runAgentLoopWithPorts(() => undefined, { client: agent.client, delivery, clock, logger });
+      const exit = await runAgentLoopWithPorts(() => undefined, {
+        client: agent.client,
+        delivery,
+        clock,
+        logger,
+      });
       expect(exit.reason).toBe('paused');
       expect(logger.lines).toContainEqual({
         level: 'warn',

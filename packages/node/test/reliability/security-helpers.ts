@@ -47,7 +47,8 @@ export function securityChildScript(): Promise<{ script: string; remove: () => v
       outfile: script,
       alias: {
         '@molecule-ai/agent-core/testing': join(repoRoot, 'packages/core/src/testing/index.ts'),
-        '@molecule-ai/agent-core': join(repoRoot, 'packages/core/src/index.ts'),
+        // A folder, so that the subpaths (`@molecule-ai/agent-core/plugins`, ...) resolve to their index.ts.
+        '@molecule-ai/agent-core': join(repoRoot, 'packages/core/src'),
       },
       logLevel: 'silent',
     });

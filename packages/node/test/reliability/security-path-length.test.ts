@@ -3,7 +3,8 @@
 // failed with a bare `Error: ENAMETOOLONG` from node:fs; now it is an SDK error naming the limit.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, installPluginArchive } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
 import { createFileCursorStore, createFileTokenStore } from '../../src/stores/index.js';
