@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { installPluginArchive } from '@molecule-ai/agent-core';
+import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import { createMemoryPluginSink } from '@molecule-ai/agent-core/testing';
 import { writeSection } from './_report.mjs';
 

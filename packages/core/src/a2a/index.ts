@@ -19,6 +19,7 @@ export {
   type A2AFile,
   type A2AFilePart,
   type A2AMessage,
+  type A2AMetadata,
   type A2APart,
   type A2AResult,
   type A2ARole,
@@ -46,3 +47,4 @@ export {
   parseJsonRpcResponse,
   parseMessageSendRequest,
 } from '../schemas/a2a.js';
+export type { Schema } from '../schemas/validate.js';

@@ -4,7 +4,7 @@ import { checkDuration } from '../util/duration-limit.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
- * When to send a request again. A plain value: the decision itself is {@link retryDelay}, a pure
+ * When to send a request again. A plain value: the decision itself is `retryDelay`, a pure
  * function, so every branch is tested without a network or a timer.
  */
 export interface RetryPolicy {

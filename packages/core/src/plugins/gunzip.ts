@@ -3,7 +3,7 @@ import { AbortError, ConnectionError, isMoleculeError, UnsafeArchiveError } from
 /**
  * Turns a gzip byte stream into the decompressed bytes. It must read its input only as fast as its
  * output is read (so memory stays flat) and should error on corrupt input. The default is
- * {@link decompressWithDecompressionStream}; a host may pass a faster one (Node: `createZlibGunzip`).
+ * `DecompressionStream`; a host may pass a faster one (Node: `createZlibGunzip`).
  */
 export type Decompressor = (gzip: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
 
@@ -17,7 +17,7 @@ export interface GunzipLimits {
   onCompressedBytes?: (total: number) => void;
   /** Aborting stops the download at once (even a stalled one) with an `AbortError`. */
   signal?: AbortSignal;
-  /** How to gunzip. Default {@link decompressWithDecompressionStream}. The caps are counted around it either way. */
+  /** How to gunzip. Default `DecompressionStream`. The caps are counted around it either way. */
   decompress?: Decompressor;
 }
 

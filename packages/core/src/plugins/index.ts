@@ -48,4 +48,5 @@ export {
   SETUP_ENV_DENY_LIST,
   SETUP_ENV_PROXY_VARIABLES,
   type SetupEnvironmentChoice,
+  type SetupEnvironmentInput,
 } from './setup-environment.js';

@@ -46,7 +46,7 @@ export interface PluginArchiveSource {
 /**
  * Installs a plugin from a `.tar.gz` stream: gunzip (capped) → tar entries → safety policy →
  * staging folder → verify → atomic swap → `setup.sh`. Everything streams: no file, and never the
- * whole archive, is held in memory. See {@link runPluginInstall} for the order of events and the
+ * whole archive, is held in memory. See `runPluginInstall` for the order of events and the
  * guarantees on failure.
  */
 export async function installPluginArchive(

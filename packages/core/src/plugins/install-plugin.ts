@@ -44,7 +44,7 @@ export interface InstallPluginWithPortsOptions extends Omit<InstallPluginArchive
 
 /**
  * Downloads a plugin from the platform (`GET /workspaces/:id/plugins/:name/download`), installs it
- * with the streaming pipeline (see {@link runPluginInstall}; the download starts only once the
+ * with the streaming pipeline (see `runPluginInstall`; the download starts only once the
  * plugin's lock is held) and then reports the install (`POST /workspaces/:id/plugins`).
  *
  * The report never fails the install: the real server answers 503 `workspace container not

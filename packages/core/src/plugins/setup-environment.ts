@@ -29,7 +29,7 @@ export const SETUP_ENV_DENY_LIST: readonly string[] = [
   'ADMIN_TOKEN',
 ];
 
-/** Inputs of {@link buildSetupEnvironment}. */
+/** Inputs of the setup environment builder. */
 export interface SetupEnvironmentInput {
   /** The host's environment (e.g. `process.env`). Only allow-listed and passed-through names are copied. */
   hostEnv?: Readonly<Record<string, string | undefined>> | undefined;

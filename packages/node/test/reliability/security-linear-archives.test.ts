@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createAgentClient, installPlugin, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { createAgentClient, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
 import { createMemoryPluginSink, createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from './helpers.js';
@@ -93,7 +94,13 @@ async function installFrom(archive: Uint8Array) {
     tokenStore: createMemoryTokenStore({ [WORKSPACE]: 'token-for-the-hostile-platform' }),
   });
   const sink = createMemoryPluginSink();
-  const install = installPlugin({ client, name: 'hostile', sink, runSetup: false, reportToPlatform: false });
+  const install = installPluginWithPorts({
+    client,
+    name: 'hostile',
+    sink,
+    runSetup: false,
+    reportToPlatform: false,
+  });
   return { install, sink };
 }
 
