@@ -17,6 +17,7 @@ export {
   type LoopAction,
   type LoopContext,
   type LoopEvent,
+  loopRetryDelay,
   nextLoopAction,
   type OperationOutcome,
   type TickOutcome,

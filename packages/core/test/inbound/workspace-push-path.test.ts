@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, matchWorkspacePushPath, workspacePushPath } from '../../src/index.js';
+import { matchWorkspacePushPath, workspacePushPath } from '../../src/inbound/index.js';
+import { ConfigError } from '../../src/index.js';
 
 const SECRET = 'a-push-secret-of-32-characters-x';
 const A = '3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f';

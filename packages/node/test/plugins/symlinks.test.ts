@@ -4,7 +4,8 @@
 // computed with CPython 3.11's pathlib over the same trees (rglob + is_file, following links).
 import { mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installPluginArchive, UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { UnsafeArchiveError } from '@molecule-ai/agent-core';
+import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import { buildTestTar, gzipBytes, type TestTarEntry } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';

@@ -3,10 +3,10 @@
 // agent user's rights, for as long as it liked.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installPluginArchive } from '@molecule-ai/agent-core';
+import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
-import { createNodeProcessRunner } from '../../src/plugins/node-process-runner.js';
+import { createProcessRunner } from '../../src/plugins/process-runner.js';
 import { bytesStream, gnuTarGz, processGone, waitFor } from '../plugins/helpers.js';
 import { makeTempDir } from './security-helpers.js';
 
@@ -32,7 +32,7 @@ describe('setup.sh does not outlive its install', () => {
     const result = await installPluginArchive(bytesStream(gnuTarGz({ 'setup.sh': setup })), {
       name: 'demo',
       sink: createFsPluginSink({ pluginsDir: join(temp.dir, 'plugins') }),
-      runner: createNodeProcessRunner(),
+      runner: createProcessRunner(),
       hostEnv: { PATH: process.env.PATH },
     });
     expect(result.setup).toMatchObject({ ok: true, exitCode: 0 });

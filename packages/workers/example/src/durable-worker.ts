@@ -32,7 +32,7 @@ const agents: AgentDurableObjectDefinition<Env> = defineAgentDurableObject<Env>(
   }),
   handler: (message, { workspaceId }) => `echo from ${workspaceId.slice(0, 8)}: ${message.text}`,
   onAlarm: (report) => {
-    const ops = report.step ? JSON.stringify(report.step.plan) : '-';
+    const ops = report.tick ? JSON.stringify(report.tick.plan) : '-';
     const error = report.error instanceof Error ? ` error=${report.error.message}` : '';
     console.log(
       `[agent ${report.workspaceId.slice(0, 8)}] alarm ${report.result}${report.registered ? ' (registered)' : ''} ops=${ops} stop=${report.stopReason ?? 'no'}${error}`,

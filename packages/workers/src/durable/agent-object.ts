@@ -1,21 +1,17 @@
+import type { CursorStore, MessageHandler, TokenStore } from '@molecule-ai/agent-core';
+import { createA2AHandler } from '@molecule-ai/agent-core/a2a';
+import { createPollDelivery, type PollDelivery } from '@molecule-ai/agent-core/inbound';
 import {
-  type AgentStepResult,
-  type CursorStore,
+  type AgentTickResult,
   classifyLoopFailure,
-  createA2AHandler,
-  createAgentStepContext,
-  createPollDelivery,
+  createAgentTickContext,
   initialLoopState,
   type LoopEvent,
   loopRetryDelay,
-  type MessageHandler,
-  type PollDelivery,
   resolveLoopPolicy,
-  runAgentStep,
-  systemClock,
-  systemRandom,
-  type TokenStore,
-} from '@molecule-ai/agent-core';
+  runAgentTick,
+} from '@molecule-ai/agent-core/loops';
+import { systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
 import { createDurableObjectCursorStore } from '../stores/durable-object-cursor-store.js';
 import { createDurableObjectTokenStore } from '../stores/durable-object-token-store.js';
 import type { StopRecord } from '../stores/kv-stop-marker.js';
@@ -44,7 +40,7 @@ const WATCHDOG_MS = 60_000;
 export interface AgentDurableObjectInstance {
   /** Serves what the Worker forwards: pushed A2A requests and control calls. */
   fetch(request: Request): Promise<Response>;
-  /** One step of the agent loop; schedules the next alarm (or none once stopped). */
+  /** One tick of the agent loop; schedules the next alarm (or none once stopped). */
   alarm(): Promise<void>;
 }
 
@@ -220,7 +216,7 @@ export function createAgentObjectClass<Env>(
         result: 'ran',
         stopReason: null,
         registered: false,
-        step: null,
+        tick: null,
         cursorWrites: 0,
       };
       const stopped = await storage.get<StopRecord>(OBJECT_KEYS.stopped);
@@ -274,7 +270,7 @@ export function createAgentObjectClass<Env>(
             logger,
           })
         : null;
-      const context = createAgentStepContext<AgentDurableObjectContext<Env>>({
+      const context = createAgentTickContext<AgentDurableObjectContext<Env>>({
         client: loopClientOf(client, state, () => clock.now()),
         replyClient: client,
         handler: options.handler as MessageHandler<AgentDurableObjectContext<Env>>,
@@ -286,15 +282,15 @@ export function createAgentObjectClass<Env>(
         logger,
         waitForHandlers: true,
       });
-      let step: AgentStepResult;
+      let tick: AgentTickResult;
       try {
-        step = await runAgentStep(context, state, event);
+        tick = await runAgentTick(context, state, event);
       } finally {
         await delivery?.stop();
         report.cursorWrites = cursors.writes;
       }
-      report.step = step;
-      const next = step.next;
+      report.tick = tick;
+      const next = tick.next;
       await storage.put(OBJECT_KEYS.loop, next.state);
       if (next.action === 'stop') {
         report.stopReason = next.reason;

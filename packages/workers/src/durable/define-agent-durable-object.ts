@@ -1,4 +1,5 @@
-import { ConfigError, matchWorkspacePushPath, workspacePushPath } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import { matchWorkspacePushPath, workspacePushPath } from '@molecule-ai/agent-core/inbound';
 import type { ExecutionContextLike, ScheduledControllerLike } from '../worker/host-types.js';
 import { type AgentDurableObjectClass, createAgentObjectClass } from './agent-object.js';
 import type { DurableObjectNamespaceLike } from './host-types.js';

@@ -90,7 +90,7 @@ export interface AgentDurableObjectOptions<Env> {
   statePollIntervalMs?: number | undefined;
   /** Rows read from the feed per request (1..500). Default 100. */
   pollLimit?: number | undefined;
-  /** Logs of the client, the step and the handlers. Default: silent. */
+  /** Logs of the client, the tick and the handlers. Default: silent. */
   logger?: ((env: Env) => Logger) | undefined;
   /** Called with the report of every alarm (e.g. to log it or export a metric). */
   onAlarm?: ((report: AgentTickReport, env: Env) => void | Promise<void>) | undefined;

@@ -3,10 +3,10 @@ import {
   ConfigError,
   createAgentClient,
   type Logger,
-  silentLogger,
   type TokenStore,
-  workspacePushPath,
 } from '@molecule-ai/agent-core';
+import { workspacePushPath } from '@molecule-ai/agent-core/inbound';
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import type { AgentDurableObjectOptions } from './options.js';
 
 /** The options of {@link AgentDurableObjectOptions}, read for one object's workspace and `env`. */

@@ -1,5 +1,4 @@
-import type { CursorState, CursorStore } from '@molecule-ai/agent-core';
-import { InvalidResponseError } from '@molecule-ai/agent-core';
+import { type CursorState, type CursorStore, InvalidResponseError } from '@molecule-ai/agent-core';
 import type { DurableObjectStorageLike, DurableObjectStoreOptions } from './durable-object-storage.js';
 
 /** The default key prefix of {@link createDurableObjectCursorStore}. */

@@ -1,4 +1,4 @@
-import type { AgentClient, MessageHandler } from '@molecule-ai/agent-core';
+import type { MessageHandler } from '@molecule-ai/agent-core';
 import { createPollDelivery, type PollDelivery } from '@molecule-ai/agent-core/inbound';
 import {
   createAgentTickContext,

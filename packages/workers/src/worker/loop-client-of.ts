@@ -1,4 +1,5 @@
-import type { AgentClient, LoopClient, LoopState } from '@molecule-ai/agent-core';
+import type { AgentClient } from '@molecule-ai/agent-core';
+import type { LoopClient, LoopState } from '@molecule-ai/agent-core/loops';
 
 /**
  * The client as the loop sees it, with the uptime counted from the loop's start (`state.startedAt`),

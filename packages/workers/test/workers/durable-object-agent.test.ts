@@ -42,7 +42,7 @@ describe('a Durable Object agent on alarms (workerd, DO storage, simulator)', ()
     const stub = objectOf(env.POLL_AGENTS, id);
     const report = await fireAlarm(stub);
     expect(report).toMatchObject({ workspaceId: id, result: 'ran', registered: true });
-    expect(report?.step?.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
+    expect(report?.tick?.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
     expect(await storedIn<string>(stub, `token:${id}`)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true, liveTokens: 1 });
     // The next alarm is the poll's, 5 s later (the core's cadence).
@@ -64,7 +64,7 @@ describe('a Durable Object agent on alarms (workerd, DO storage, simulator)', ()
       const next = (await pollAgents.status(env, id)).nextAlarmAt;
       expect(next).not.toBeNull();
       clock.advance((next ?? 0) - clock.now());
-      const plan = (await fireAlarm(stub))?.step?.plan;
+      const plan = (await fireAlarm(stub))?.tick?.plan;
       plans.push(`${plan?.heartbeat ? 'H' : ''}${plan?.deliver ? 'D' : ''}${plan?.pollState ? 'S' : ''}`);
     }
     // t = 5 .. 60 s: a poll at every alarm, heartbeat and state at 30 and 60 s.
@@ -265,7 +265,7 @@ describe('pushed messages to Durable Object agents (SELF, simulator)', () => {
     const stub = objectOf(env.AGENTS, ids[0] ?? '');
     expect((await pushAgents.status(env, ids[0] ?? '')).nextAlarmAt).toBe(clock.now() + 30 * SECOND);
     clock.advance(30 * SECOND);
-    expect((await fireAlarm(stub))?.step?.plan).toEqual({ heartbeat: true, deliver: false, pollState: true });
+    expect((await fireAlarm(stub))?.tick?.plan).toEqual({ heartbeat: true, deliver: false, pollState: true });
   });
 
   it("answers 404 to another workspace's capability, an unserved workspace and a guessed path", async () => {
