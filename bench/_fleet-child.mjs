@@ -3,7 +3,8 @@
 // loop per workspace with the SDK's defaults (poll 5 s, heartbeat 30 s, state 30 s, Node's shared
 // transport, a memory cursor store) and reports memory, CPU and heartbeat regularity.
 import { setMaxListeners } from 'node:events';
-import { createAgentClient, runAgentLoop } from '@molecule-ai/agent-core';
+import { createAgentClient } from '@molecule-ai/agent-core';
+import { runAgentLoopWithPorts } from '@molecule-ai/agent-core/loops';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { sharedHttpTransport } from '@molecule-ai/agent-node';
 
@@ -70,7 +71,7 @@ process.once('message', async ({ platformUrl, workspaces, observeMs, startSpread
       lastBeat[i] = now;
       beats[i]++;
     };
-    runs[i] = runAgentLoop(
+    runs[i] = runAgentLoopWithPorts(
       () => {
         handled++;
       },

@@ -50,6 +50,7 @@ describe('the built package seen from Node', () => {
       'createFileTokenStore',
       'createFsPluginSink',
       'createProcessRunner',
+      'createSandboxedRunner',
       'defaultMoleculeDirectory',
       'hashPluginDirectory',
       'installPlugin',

@@ -67,6 +67,7 @@ export {
 } from './inbound/reply-to-message.js';
 export type { Clock, Random } from './ports/clock.js';
 export type { CursorState, CursorStore } from './ports/cursor-store.js';
+export type { HttpTransport } from './ports/http-transport.js';
 export type { Logger, LogLevel } from './ports/logger.js';
 export type { TokenStore } from './ports/token-store.js';
 export type { A2AMessage, A2APart, A2AResult, A2ATask } from './schemas/a2a.js';

@@ -12,7 +12,7 @@ import type {
   ResponseHeaders,
   TransportRequest,
   TransportResponse,
-} from '@molecule-ai/agent-core';
+} from '@molecule-ai/agent-core/ports';
 import { Agent, type Dispatcher } from 'undici';
 
 /** Options of {@link createUndiciTransport}. */

@@ -2,7 +2,6 @@ export { createFsPluginSink, type FsPluginSinkOptions } from './fs-plugin-sink.j
 export { type InstallPluginOptions, installPlugin } from './install-plugin.js';
 export { hashPluginDirectory } from './plugin-directory-hash.js';
 export { createProcessRunner, type ProcessRunnerOptions } from './process-runner.js';
-export { createZlibGunzip } from './zlib-gunzip.js';
 export {
   createSandboxedRunner,
   defaultSandboxHiddenPaths,
@@ -11,3 +10,4 @@ export {
   type SetupSandboxOptions,
   withSetupSandbox,
 } from './sandboxed-runner.js';
+export { createZlibGunzip } from './zlib-gunzip.js';

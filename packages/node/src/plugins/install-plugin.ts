@@ -8,9 +8,9 @@ import {
 import type { PluginSink, ProcessRunner } from '@molecule-ai/agent-core/ports';
 import { defaultPluginsDirectory } from '../stores/paths.js';
 import { createFsPluginSink } from './fs-plugin-sink.js';
-import { createZlibGunzip } from './zlib-gunzip.js';
 import { createProcessRunner } from './process-runner.js';
 import { type SetupSandboxOptions, withSetupSandbox } from './sandboxed-runner.js';
+import { createZlibGunzip } from './zlib-gunzip.js';
 
 /** Options of the Node {@link installPlugin}: core's, with the Node ports filled in. */
 export interface InstallPluginOptions

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, type ProcessRunner, type RunOptions, type RunResult } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import type { ProcessRunner, RunOptions, RunResult } from '@molecule-ai/agent-core/ports';
 import { defaultMoleculeDirectory } from '../stores/paths.js';
 
 /** What the `setup.sh` sandbox hides, and where bubblewrap is. */
@@ -75,7 +76,7 @@ const NAMESPACES = ['--unshare-pid', '--die-with-parent', '--new-session'];
  * before the program starts. Nothing falls back to running unsandboxed.
  *
  * @example
- * const runner = createSandboxedRunner({ runner: createNodeProcessRunner(), hide: ['/srv/molecule'] });
+ * const runner = createSandboxedRunner({ runner: createProcessRunner(), hide: ['/srv/molecule'] });
  */
 export function createSandboxedRunner(options: SandboxedRunnerOptions): SandboxedRunner {
   const hide = (options.hide ?? defaultSandboxHiddenPaths()).map((path) => resolve(path));

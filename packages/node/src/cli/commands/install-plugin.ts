@@ -108,7 +108,7 @@ Exit 1 when the download, a check or the hash fails (nothing is changed), or whe
 
     const tokenDir = settings.path('token-dir') ?? defaultMoleculeDirectory();
     // Checked before anything is downloaded: a missing bubblewrap never means running unsandboxed.
-    const runner = await withSetupSandbox(createNodeProcessRunner(), {
+    const runner = await withSetupSandbox(createProcessRunner(), {
       sandbox: settings.boolean('sandbox') ? { hide: [tokenDir] } : false,
       runSetup,
     });
