@@ -1,3 +1,4 @@
+export * from './agent/index.js';
 export * from './client/index.js';
 export * from './errors.js';
 export * from './inbound/index.js';

@@ -1,5 +1,6 @@
 export { type AgentStepContext, type AgentStepResult, performTick, runAgentStep } from './agent-step.js';
 export { type AgentStepContextOptions, createAgentStepContext } from './agent-step-context.js';
+export { type TickErrors, warnTickFailures } from './failure-warnings.js';
 export type { LoopClient, LoopHeartbeat } from './loop-client.js';
 export { classifyLoopFailure, type LoopFailure, type LoopFailureKind } from './loop-failure.js';
 export { DEFAULT_LOOP_POLICY, type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
