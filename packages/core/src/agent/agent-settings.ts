@@ -58,7 +58,12 @@ function count(
   return Number(text);
 }
 
-function publicOrigin(value: string, from: string): string {
+/**
+ * Checks a public URL for push (`https://agent.example.com`, `http://localhost:{port}`): http(s),
+ * no credentials, query or fragment. Returns it without trailing slashes; `from` names the option
+ * or variable in the ConfigError.
+ */
+export function parsePublicUrl(value: string, from = 'publicUrl'): string {
   let url: URL;
   try {
     url = new URL(value.replace('{port}', '1'));
@@ -93,17 +98,17 @@ export function resolveAgentSettings(options: RunAgentOptions, env: Environment)
         ? { host: '127.0.0.1', port: 0 }
         : parseListenAddress(listen.value as string | number, listen.from);
     const origin =
-      publicUrl === undefined ? undefined : publicOrigin(String(publicUrl.value), publicUrl.from);
+      publicUrl === undefined ? undefined : parsePublicUrl(String(publicUrl.value), publicUrl.from);
     if (origin !== undefined && !origin.includes('{port}') && address.port === 0) {
       throw new ConfigError(
-        `${publicUrl!.from} has no {port} and no fixed port is set: set ${AGENT_ENV.listen} (the listen option) ` +
-          'to the port your tunnel or proxy forwards to, or put {port} in the URL',
+        `${publicUrl!.from} has no {port} and no fixed port is set: set the listen port (--listen, ` +
+          `${AGENT_ENV.listen} or the listen option) to the port your tunnel or proxy forwards to, or put {port} in the URL`,
       );
     }
     if (origin === undefined && !isLoopbackHost(address.host)) {
       throw new ConfigError(
         `${listen!.from} binds ${address.host}, which the platform cannot be told to reach by itself: ` +
-          `set ${AGENT_ENV.publicUrl} (the publicUrl option) to the URL that reaches this port`,
+          `set the public URL (--public-url, ${AGENT_ENV.publicUrl} or the publicUrl option) to the URL that reaches this port`,
       );
     }
     push = { ...address, publicOrigin: origin };

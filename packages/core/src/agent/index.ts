@@ -1,6 +1,6 @@
 export { AGENT_ENV, type Environment, readEnv } from './agent-environment.js';
 export type { AgentHost } from './agent-host.js';
-export { type AgentSettings, resolveAgentSettings } from './agent-settings.js';
+export { type AgentSettings, parsePublicUrl, resolveAgentSettings } from './agent-settings.js';
 export {
   type AgentConnectionOptions,
   type ClientSettings,
