@@ -101,7 +101,6 @@ export async function register(ctx: ClientContext, options: CallOptions = {}): P
         `first registration of workspace ${ctx.workspaceId} from here: the platform issued a new token ` +
           `(saved to ${ctx.tokens.describeStore()}). If you meant an existing workspace, check the id: ` +
           'the platform creates a new workspace for an id it does not know',
-        { workspaceId: ctx.workspaceId },
       );
     } else {
       ctx.logger.info('platform issued a workspace token; saved it', {

@@ -1,4 +1,5 @@
 import type { Logger } from '../ports/logger.js';
+import { classifyLoopFailure } from './loop-failure.js';
 import type { LoopAction } from './next-loop-action.js';
 
 /** The errors of the operations of one tick that failed, by operation. */
@@ -23,11 +24,13 @@ function inWords(ms: number): string {
 /**
  * Logs each failed operation of a tick once the loop has decided what comes next, so the warning
  * can say when the next try is (`heartbeat failed; next try in 12 s`) instead of leaving the
- * reader to guess whether the agent gave up.
+ * reader to guess whether the agent gave up. Operations aborted by a stop are not warned about.
  */
 export function warnTickFailures(errors: TickErrors, next: LoopAction, now: number, logger: Logger): void {
   for (const operation of Object.keys(errors) as (keyof TickErrors)[]) {
     const error = errors[operation];
+    // An operation cut short because the agent is stopping is not trouble worth a warning.
+    if (classifyLoopFailure(error).kind === 'aborted') continue;
     if (next.action === 'stop') {
       logger.warn(`${WHAT[operation]}; the loop stops (${next.reason})`, { error });
       continue;

@@ -99,9 +99,11 @@ describe('resolveAgentSettings: options over MOLECULE_* variables', () => {
   it('refuses push settings that could never be reached, saying what to set', () => {
     expect(() =>
       resolveAgentSettings({}, { ...BASE, MOLECULE_PUBLIC_URL: 'https://agent.example' }),
-    ).toThrowError(/MOLECULE_PUBLIC_URL has no \{port\} and no fixed port is set: set MOLECULE_LISTEN/);
+    ).toThrowError(
+      /MOLECULE_PUBLIC_URL has no \{port\} and no fixed port is set: set the listen port \(--listen, MOLECULE_LISTEN/,
+    );
     expect(() => resolveAgentSettings({}, { ...BASE, MOLECULE_LISTEN: '0.0.0.0:8080' })).toThrowError(
-      /MOLECULE_LISTEN binds 0.0.0.0, .*set MOLECULE_PUBLIC_URL/,
+      /MOLECULE_LISTEN binds 0.0.0.0, .*set the public URL \(--public-url, MOLECULE_PUBLIC_URL/,
     );
     expect(() =>
       resolveAgentSettings({}, { ...BASE, MOLECULE_PUBLIC_URL: 'https://u:p@agent.example:{port}' }),

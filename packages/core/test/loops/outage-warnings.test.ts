@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../src/client/index.js';
-import { ConnectionError } from '../../src/errors.js';
-import { initialLoopState, resolveLoopPolicy, runAgentStep } from '../../src/loops/index.js';
+import { AbortError, ConnectionError } from '../../src/errors.js';
+import {
+  initialLoopState,
+  resolveLoopPolicy,
+  runAgentStep,
+  warnTickFailures,
+} from '../../src/loops/index.js';
 import { createMemoryTokenStore } from '../../src/testing/index.js';
 import { recordingLogger } from '../helpers/logger.js';
 import { closedPort } from '../helpers/scripted-server.js';
@@ -46,5 +51,19 @@ describe('a platform outage', () => {
     const fields = logger.lines.find((line) => line.message.startsWith('heartbeat failed'))!.fields!;
     expect(fields.retryInMs).toBe(22_500);
     expect(String((fields.error as Error).message)).toContain(`127.0.0.1:${port}`);
+  });
+});
+
+describe('stopping', () => {
+  it('an operation aborted by a stop is not reported as a failure', () => {
+    const logger = recordingLogger();
+    const now = 1_700_000_000_000;
+    warnTickFailures(
+      { heartbeat: new AbortError('POST /registry/heartbeat was aborted by the caller') },
+      { action: 'stop', reason: 'aborted', state: initialLoopState(now) },
+      now,
+      logger,
+    );
+    expect(logger.lines).toEqual([]);
   });
 });
