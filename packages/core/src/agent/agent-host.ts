@@ -1,5 +1,6 @@
 import type { ServedPushDelivery } from '../inbound/push-delivery.js';
 import type { CursorStore } from '../ports/cursor-store.js';
+import type { HttpTransport } from '../ports/http-transport.js';
 import type { LogThreshold } from '../ports/log-level.js';
 import type { Logger } from '../ports/logger.js';
 import type { TokenStore } from '../ports/token-store.js';
@@ -13,6 +14,8 @@ import type { Environment } from './agent-environment.js';
 export interface AgentHost {
   /** Where `MOLECULE_*` are read when the options give no `env`. */
   env: Environment;
+  /** How requests are sent when the options give neither `fetch` nor `transport` (default: fetch). */
+  transport?: HttpTransport | undefined;
   /** The default logger at `level` (stderr on Node and Bun). */
   createLogger(level: LogThreshold): Logger;
   /** The default token store: the token file under `directory` (default: the host's). */

@@ -6,6 +6,7 @@ import type { MessageHandler } from '../inbound/message-handler.js';
 import type { AgentHandlerContext, LoopExit } from '../loops/run-loop.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { CursorStore } from '../ports/cursor-store.js';
+import type { HttpTransport } from '../ports/http-transport.js';
 import type { Logger } from '../ports/logger.js';
 import type { TokenStore } from '../ports/token-store.js';
 import type { AgentConnectionOptions } from './client-settings.js';
@@ -82,7 +83,10 @@ export interface RunAgentOptions extends AgentConnectionOptions {
   onEvent?: ((event: AgentEvent) => void) | undefined;
   /** What the heartbeat reports; default: the handlers in flight. */
   taskReport?: (() => unknown) | undefined;
+  /** How requests are sent (see `createAgentClient`). Default: the runtime's. Not together with `transport`. */
   fetch?: typeof fetch | undefined;
+  /** How requests are sent (see `createAgentClient`). Default: the runtime's. */
+  transport?: HttpTransport | undefined;
   clock?: Clock | undefined;
   random?: Random | undefined;
   retry?: RetryOption | undefined;

@@ -84,6 +84,7 @@ export async function runAgentWithHost(
       reportedUrl: push?.url ?? settings.reportedUrl,
       logger,
       fetch: options.fetch,
+      transport: options.transport ?? (options.fetch === undefined ? host.transport : undefined),
       clock: options.clock,
       random: options.random,
       retry: options.retry,

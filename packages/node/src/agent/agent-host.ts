@@ -1,4 +1,5 @@
 import type { AgentHost } from '@molecule-ai/agent-core';
+import { sharedHttpTransport } from '../http/undici-transport.js';
 import { onStopSignals } from '../loops/process-signals.js';
 import { startPushDelivery } from '../push/push-delivery.js';
 import { createFileCursorStore } from '../stores/file-cursor-store.js';
@@ -13,7 +14,7 @@ export interface AgentHostOptions {
 }
 
 /**
- * What `runAgent` runs on here: `process.env`, a stderr logger, the token and cursor files
+ * What `runAgent` runs on here: `process.env`, the shared keep-alive transport, a stderr logger, the token and cursor files
  * (under `MOLECULE_TOKEN_DIR`, else `~/.molecule`), this runtime's push server and process
  * signals. For `runAgentWithHost` from `@molecule-ai/agent-core`, to swap one part (another
  * runtime's push server, say) and keep the rest.
@@ -22,6 +23,7 @@ export function createAgentHost(options: AgentHostOptions = {}): AgentHost {
   const env = options.env ?? process.env;
   return {
     env,
+    transport: sharedHttpTransport(),
     createLogger: (level) => createStderrLogger({ level }),
     createTokenStore: ({ directory, logger }) =>
       createFileTokenStore({ directory: directory ?? defaultMoleculeDirectory(env), logger }),

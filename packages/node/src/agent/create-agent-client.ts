@@ -5,6 +5,7 @@ import {
   createAgentClient as createCoreAgentClient,
   resolveClientSettings,
 } from '@molecule-ai/agent-core';
+import { sharedHttpTransport } from '../http/undici-transport.js';
 import { createFileTokenStore } from '../stores/file-token-store.js';
 import { defaultMoleculeDirectory } from '../stores/paths.js';
 import { createStderrLogger } from './stderr-logger.js';
@@ -21,7 +22,8 @@ export type RuntimeAgentClientOptions = Partial<AgentClientOptions> & AgentConne
  * `platformUrl`, `workspaceId`, `token`, `orgId`, `origin`, the agent name and `reportedUrl` fall
  * back to `MOLECULE_PLATFORM_URL`, `MOLECULE_WORKSPACE_ID`, `MOLECULE_WORKSPACE_TOKEN`, ...; the
  * token is kept in the token file under `tokenDir` (`MOLECULE_TOKEN_DIR`, else `~/.molecule`);
- * warnings and errors go to stderr (`MOLECULE_LOG` sets the level). Checks everything before any
+ * warnings and errors go to stderr (`MOLECULE_LOG` sets the level); requests go through the shared
+ * keep-alive transport unless you pass `fetch` or `transport`. Checks everything before any
  * I/O (ConfigError).
  *
  * @example
@@ -46,6 +48,7 @@ export function createAgentClient(options: RuntimeAgentClientOptions = {}): Agen
     agentCard: settings.agentCard,
     reportedUrl: settings.reportedUrl,
     logger,
+    transport: options.transport ?? (options.fetch === undefined ? sharedHttpTransport() : undefined),
     tokenStore:
       options.tokenStore ??
       createFileTokenStore({ directory: settings.tokenDir ?? defaultMoleculeDirectory(env), logger }),
