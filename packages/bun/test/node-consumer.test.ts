@@ -43,6 +43,7 @@ describe('the built package seen from Node', () => {
       'createFileCursorStore',
       'createFileTokenStore',
       'createFsPluginSink',
+      'createSandboxedRunner',
       'createStderrLogger',
       'defaultMoleculeDirectory',
       'hashPluginDirectory',

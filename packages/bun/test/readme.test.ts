@@ -86,8 +86,8 @@ describe('README examples', () => {
       const result = await agent.done;
       // The one line a first registration from this machine gets (a mistyped id would show here).
       expect(result.stderr).toBe(
-        `[molecule] warn: first registration of workspace ${workspaceId} from here: the platform issued a new token ` +
-          `(saved to ${tokenFile}). If you meant an existing workspace, check the id: the platform creates a new ` +
+        `[molecule] warn: first registration of workspace ${workspaceId} from here: the platform issued a new token, ` +
+          `saved to ${tokenFile}. If you meant an existing workspace, check the id: the platform creates a new ` +
           'workspace for an id it does not know\n',
       );
       expect(result.exitCode).toBe(0);

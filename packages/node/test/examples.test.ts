@@ -32,9 +32,12 @@ afterEach(async () => {
   await home.remove();
 });
 
-/** Compiles an example to one ESM file, `@molecule-ai/agent-node` being the built package. */
+/**
+ * Compiles an example to one ESM file, `@molecule-ai/agent-node` being the built package. It is
+ * written inside the package (git-ignored) so that the package's own dependencies resolve.
+ */
 async function compile(example: string): Promise<string> {
-  const outfile = join(home.path, example.replace(/^examples\/|\.ts$/g, '') + '.mjs');
+  const outfile = join(here('.examples-build'), example.replace(/^examples\/|\.ts$/g, '') + '.mjs');
   await build({
     entryPoints: [here(example)],
     bundle: true,
@@ -43,6 +46,8 @@ async function compile(example: string): Promise<string> {
     target: 'node20',
     outfile,
     alias: { '@molecule-ai/agent-node': here('dist/index.js') },
+    // undici is CommonJS: it stays a dependency, as in a user's project.
+    external: ['undici'],
     logLevel: 'silent',
   });
   return outfile;

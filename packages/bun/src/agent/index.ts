@@ -1,10 +1,9 @@
-// The runtime createAgentClient and the stderr logger are plain Node APIs Bun runs exactly; they
-// are re-exported, not copied.
+// The stderr logger is a plain Node API Bun runs exactly; it is re-exported, not copied.
 export {
   type AgentHostOptions,
-  createAgentClient,
   createStderrLogger,
   type RuntimeAgentClientOptions,
   type StderrLoggerOptions,
 } from '@molecule-ai/agent-node';
+export { createAgentClient } from './create-agent-client.js';
 export { createAgentHost, runAgent } from './run-agent.js';

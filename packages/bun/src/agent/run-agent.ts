@@ -10,13 +10,15 @@ import { startPushDelivery } from '../push/push-delivery.js';
 /**
  * What `runAgent` runs on in Bun: the same environment, stderr logger, token and cursor files and
  * signal handling as on Node (Bun implements the `node:` APIs they use exactly, which the Bun tests
- * prove), with a `Bun.serve` push server.
+ * prove), with Bun's fetch and a `Bun.serve` push server.
  */
 export function createAgentHost(
   options: Parameters<typeof createNodeCompatibleHost>[0] = {},
 ): ReturnType<typeof createNodeCompatibleHost> {
   return {
     ...createNodeCompatibleHost(options),
+    // Bun's own fetch: the Node host's undici transport does not run on Bun.
+    transport: undefined,
     startPushDelivery: ({ host, port, publicOrigin, logger }) =>
       startPushDelivery({ host, port, publicOrigin, logger }),
   };

@@ -98,8 +98,8 @@ export async function register(ctx: ClientContext, options: CallOptions = {}): P
       // The platform creates a workspace for any id it does not know, so a mistyped id "works":
       // say once, plainly, that this id is new here (the saved token keeps it from repeating).
       ctx.logger.warn(
-        `first registration of workspace ${ctx.workspaceId} from here: the platform issued a new token ` +
-          `(saved to ${ctx.tokens.describeStore()}). If you meant an existing workspace, check the id: ` +
+        `first registration of workspace ${ctx.workspaceId} from here: the platform issued a new token, ` +
+          `saved to ${ctx.tokens.describeStore()}. If you meant an existing workspace, check the id: ` +
           'the platform creates a new workspace for an id it does not know',
       );
     } else {
