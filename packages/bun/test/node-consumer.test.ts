@@ -39,21 +39,25 @@ describe('the built package seen from Node', () => {
     const report = JSON.parse(stdout);
     expect(report.runtime).toBe('undefined');
     expect(report.loaded).toBe('tok');
-    // The core's main entry is re-exported as is, so a Bun agent imports from this package only.
-    expect(report.missingFromCore).toEqual([]);
+    // The core's main entry is re-exported, so a Bun agent imports from this package only; only
+    // createAgentClient differs: this package's one fills in MOLECULE_* defaults and file stores.
+    expect(report.missingFromCore).toEqual(['createAgentClient']);
     expect(report.own).toEqual([
       'CURSOR_FILE_NAME',
       'TOKEN_FILE_NAME',
       'WORKSPACE_TOKEN_ENV',
+      'createAgentHost',
       'createEnvTokenStore',
       'createFileCursorStore',
       'createFileTokenStore',
       'createFsPluginSink',
       'createProcessRunner',
       'createSandboxedRunner',
+      'createStderrLogger',
       'defaultMoleculeDirectory',
       'hashPluginDirectory',
       'installPlugin',
+      'runAgent',
       'runAgentLoop',
       'runHeartbeatLoop',
       'startPushDelivery',

@@ -14,11 +14,12 @@ afterEach(async () => {
 });
 
 const SECRET = 'S3cr3tT0ken_0123456789abcdefghijklmnopqrs';
+const WS = '5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 describe('createAgentClient options', () => {
   it('refuses bad options before any I/O', () => {
     const tokenStore = createMemoryTokenStore();
-    const base = { workspaceId: 'ws-1', platformUrl: server.url, tokenStore };
+    const base = { workspaceId: WS, platformUrl: server.url, tokenStore };
     for (const bad of [
       { ...base, workspaceId: '' },
       { ...base, workspaceId: '..' },
@@ -49,14 +50,14 @@ describe('createAgentClient options', () => {
 
   it('a timeout class can be overridden', async () => {
     server.script({ delayMs: 400, json: { status: 'online' } });
-    const { client } = clientFor(server.url, 'ws-1', { storedToken: 't', timeouts: { control: 100 } });
+    const { client } = clientFor(server.url, WS, { storedToken: 't', timeouts: { control: 100 } });
     expect(await client.pollState().catch((e) => e)).toBeInstanceOf(TimeoutError);
   });
 
   it('uses the injected fetch for every request', async () => {
     server.script({ json: { status: 'online' } });
     const seen: string[] = [];
-    const { client } = clientFor(server.url, 'ws-1', {
+    const { client } = clientFor(server.url, WS, {
       storedToken: 't',
       fetch: (input, init) => {
         seen.push(String(input));
@@ -64,31 +65,31 @@ describe('createAgentClient options', () => {
       },
     });
     await client.pollState();
-    expect(seen).toEqual([`${server.url}/workspaces/ws-1/state`]);
+    expect(seen).toEqual([`${server.url}/workspaces/${WS}/state`]);
   });
 
   it('an explicit token is used first and never written to the store', async () => {
     server.script({ json: { status: 'online' } });
-    const { client, store } = clientFor(server.url, 'ws-1', { storedToken: 'from-store', token: SECRET });
+    const { client, store } = clientFor(server.url, WS, { storedToken: 'from-store', token: SECRET });
     await client.pollState();
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${SECRET}`);
-    expect(store.snapshot()).toEqual({ 'ws-1': 'from-store' });
+    expect(store.snapshot()).toEqual({ [WS]: 'from-store' });
   });
 
   it('a stored token with a line break is refused, never sent as a header', async () => {
-    const { client } = clientFor(server.url, 'ws-1', { storedToken: 'abc\r\nX-Evil: 1' });
+    const { client } = clientFor(server.url, WS, { storedToken: 'abc\r\nX-Evil: 1' });
     expect(await client.pollState().catch((e) => e)).toBeInstanceOf(ConfigError);
     expect(server.requests).toHaveLength(0);
   });
 
   it('toJSON and JSON.stringify never contain the token', async () => {
     server.script({ json: { status: 'online' } });
-    const { client } = clientFor(server.url, 'ws-1', { token: SECRET, orgId: 'org' });
+    const { client } = clientFor(server.url, WS, { token: SECRET, orgId: 'org' });
     await client.pollState();
     const json = JSON.stringify(client);
     expect(json).not.toContain(SECRET);
     expect(JSON.parse(json)).toEqual({
-      workspaceId: 'ws-1',
+      workspaceId: WS,
       platformUrl: server.url,
       orgId: 'org',
       token: { store: 'memory', cached: true },
@@ -103,7 +104,7 @@ describe('createAgentClient options', () => {
         echo: { authorization: `Bearer ${SECRET}` },
       },
     });
-    const { client, logger } = clientFor(server.url, 'ws-1', { token: SECRET });
+    const { client, logger } = clientFor(server.url, WS, { token: SECRET });
     const error = await client.pollState().catch((e) => e);
     expect(error.message).not.toContain(SECRET);
     expect(JSON.stringify(error.toJSON())).not.toContain(SECRET);
@@ -113,7 +114,7 @@ describe('createAgentClient options', () => {
 
   it('reportedUrl can be changed before re-registering; empty means the placeholder', async () => {
     server.script({ json: { status: 'registered' } }, { json: { status: 'registered' } });
-    const { client } = clientFor(server.url, 'ws-1', { token: SECRET });
+    const { client } = clientFor(server.url, WS, { token: SECRET });
     client.reportedUrl = 'https://agent.example/a2a';
     await client.register();
     client.reportedUrl = '';
@@ -126,7 +127,7 @@ describe('createAgentClient options', () => {
 
   it('register with a non-object JSON body is InvalidResponseError (Python crashed)', async () => {
     server.script({ json: ['not', 'an', 'object'] });
-    const { client } = clientFor(server.url, 'ws-1', { token: SECRET });
+    const { client } = clientFor(server.url, WS, { token: SECRET });
     expect((await client.register().catch((e) => e)).name).toBe('InvalidResponseError');
   });
 });

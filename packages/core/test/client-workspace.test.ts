@@ -328,18 +328,24 @@ describe('paths and a platform URL with a prefix', () => {
     await raw.close();
   });
 
-  it('ids are percent-encoded into one path segment', async () => {
-    raw.script({ json: { status: 'online' } });
-    const { client } = clientFor(raw.url, 'a/b?c#d e', { storedToken: 'tok' });
-    await client.pollState();
-    expect(raw.requests[0]?.path).toBe('/workspaces/a%2Fb%3Fc%23d%20e/state');
+  it('an id that is not a UUID is refused before any request, with the id and the expected shape', () => {
+    for (const id of ['a/b?c#d e', 'ws-1', '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8', '']) {
+      expect(() => clientFor(raw.url, id, { storedToken: 'tok' })).toThrowError(
+        /workspaceId must be a workspace id, a UUID such as .*copy it from the workspace's page/,
+      );
+    }
+    expect(() => clientFor(raw.url, 'ws-1')).toThrowError(/got "ws-1"/);
+    expect(raw.requests).toHaveLength(0);
+    // Any case is accepted, as the platform does.
+    expect(() => clientFor(raw.url, '0B9F6A3E-5C1D-4E7A-9B2F-3C4D5E6F7A8B')).not.toThrow();
   });
 
   it('a path prefix in platformUrl is kept, trailing slashes dropped', async () => {
     raw.script({ json: { status: 'online' } });
-    const { client } = clientFor(`${raw.url}/molecule//`, 'ws-1', { storedToken: 'tok' });
+    const id = '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b';
+    const { client } = clientFor(`${raw.url}/molecule//`, id, { storedToken: 'tok' });
     expect(client.platformUrl).toBe(`${raw.url}/molecule`);
     await client.pollState();
-    expect(raw.requests[0]?.path).toBe('/molecule/workspaces/ws-1/state');
+    expect(raw.requests[0]?.path).toBe(`/molecule/workspaces/${id}/state`);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as a2a from '../src/a2a/index.js';
+import * as agent from '../src/agent/index.js';
 import * as inbound from '../src/inbound/index.js';
 import * as main from '../src/index.js';
 import * as loops from '../src/loops/index.js';
@@ -32,13 +33,13 @@ describe('public surface', () => {
       'readTarEntries',
     ]) {
       expect(main).not.toHaveProperty(internal);
-      for (const entry of [loops, inbound, plugins, a2a, ports, testing])
+      for (const entry of [agent, loops, inbound, plugins, a2a, ports, testing])
         expect(entry).not.toHaveProperty(internal);
     }
   });
 
   it('every subpath is in exports and in typesVersions (for moduleResolution node10)', () => {
-    const subpaths = ['loops', 'inbound', 'plugins', 'a2a', 'ports', 'testing'];
+    const subpaths = ['agent', 'loops', 'inbound', 'plugins', 'a2a', 'ports', 'testing'];
     expect(Object.keys(pkg.exports).sort()).toEqual(
       ['.', './package.json', ...subpaths.map((s) => `./${s}`)].sort(),
     );
@@ -53,6 +54,22 @@ describe('public surface', () => {
     for (const entry of [main, loops, plugins]) {
       for (const runtimeName of ['runAgentLoop', 'runHeartbeatLoop', 'installPlugin']) {
         expect(entry).not.toHaveProperty(runtimeName);
+      }
+    }
+  });
+
+  it('what a runtime builds runAgent and its CLI from sits on its subpath, not on the main entry', () => {
+    const placed: [Record<string, unknown>, string[]][] = [
+      [agent, ['runAgentWithHost', 'resolveAgentSettings', 'checkWorkspaceId', 'explainRegisterRefusal']],
+      [ports, ['createLineLogger', 'parseLogThreshold']],
+      [inbound, ['isLoopbackHost']],
+      [loops, ['warnTickFailures']],
+      [testing, ['testHttpTransport', 'createFakeClock']],
+    ];
+    for (const [entry, names] of placed) {
+      for (const name of names) {
+        expect(entry).toHaveProperty(name);
+        expect(main).not.toHaveProperty(name);
       }
     }
   });

@@ -9,7 +9,7 @@ import {
   pushServerMaxConcurrent,
   pushServerUrl,
 } from '@molecule-ai/agent-core/inbound';
-import { silentLogger } from '@molecule-ai/agent-core/ports';
+import { createStderrLogger } from '@molecule-ai/agent-node';
 import { requireBun } from '../require-bun.js';
 import { withBodyDeadline } from './body-deadline.js';
 
@@ -67,7 +67,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   if (!(requestTimeoutMs > 0)) throw new ConfigError('requestTimeoutMs must be positive');
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? createStderrLogger();
   const host = options.host ?? PUSH_SERVER_DEFAULTS.host;
   const maxRequestBodySize = options.handler
     ? MAX_BUN_BODY_BYTES

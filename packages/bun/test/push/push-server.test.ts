@@ -49,12 +49,12 @@ function rawExchange(port: number, write: (socket: Socket) => void): Promise<str
 }
 
 describe('startPushServer on Bun.serve', () => {
-  it('binds 127.0.0.1 on a free port by default and registers a capability URL', async () => {
+  it('binds 127.0.0.1 on a free port by default and registers a localhost capability URL', async () => {
     const server = await start({ onMessage: () => 'hi' });
     expect(server.host).toBe('127.0.0.1');
     expect(server.port).toBeGreaterThan(0);
     expect(server.path).toMatch(/^\/a2a\/[A-Za-z0-9_-]{32}$/);
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}${server.path}`);
+    expect(server.url).toBe(`http://localhost:${server.port}${server.path}`);
     const response = await postJson(server.url, rpc('x'));
     expect(response.status).toBe(200);
   });

@@ -64,6 +64,7 @@ import {
 } from './registry.js';
 import { TokenCache } from './token-cache.js';
 import { pollState, pullSecrets, type WorkspaceState } from './workspace.js';
+import { checkWorkspaceId } from './workspace-id.js';
 
 /** The protocol client of one workspace. Every method is one platform (or peer) exchange. */
 export interface AgentClient {
@@ -136,6 +137,7 @@ function resolveTimeouts(overrides: Partial<Timeouts> | undefined): Timeouts {
  * const state = await client.pollState();
  */
 export function createAgentClient(options: AgentClientOptions): AgentClient {
+  checkWorkspaceId(options.workspaceId);
   encodeSegment(options.workspaceId, 'workspaceId');
   if (!options.tokenStore) throw new ConfigError('tokenStore is required');
   const platformBase = parsePlatformUrl(options.platformUrl);

@@ -39,5 +39,11 @@ export type {
   PluginInstallReport,
   ReportPluginInstallOptions,
 } from './plugins.js';
+export {
+  explainRegisterRefusal,
+  LIBRARY_REFUSAL_WORDING,
+  type RegisterRefusalWording,
+} from './register-refusal.js';
 export type { CallOptions, HeartbeatReport, RegisterResult } from './registry.js';
 export type { WorkspaceState } from './workspace.js';
+export { checkWorkspaceId } from './workspace-id.js';

@@ -40,7 +40,7 @@ export const DEFAULT_PEER_CACHE_TTL_MS = 300_000;
 export const PLACEHOLDER_REPORTED_URL = 'remote://no-inbound';
 
 export interface AgentClientOptions {
-  /** This agent's workspace id (a UUID on the real platform). */
+  /** This agent's workspace id: a UUID (anything else is a ConfigError, before any request). */
   workspaceId: string;
   /** Base URL of the platform, e.g. `https://acme.moleculesai.app`. A path prefix is kept. */
   platformUrl: string;

@@ -1,9 +1,10 @@
-import { AuthenticationError, ConfigError, TokenLostError } from '../errors.js';
+import { AuthenticationError, BadRequestError, ConfigError, TokenLostError } from '../errors.js';
 import { apiPath } from '../http/url.js';
 import { mintTokenBodySchema, registerBodySchema, statusBodySchema } from '../schemas/platform.js';
 import { parseOrThrow } from '../schemas/validate.js';
 import { type ClientContext, callPlatformJson, describeCall, type PlatformCall } from './context.js';
 import { PLACEHOLDER_REPORTED_URL } from './options.js';
+import { explainRegisterRefusal } from './register-refusal.js';
 
 /** What register did with the token. */
 export interface RegisterResult {
@@ -57,12 +58,15 @@ function integer(value: number | undefined): number {
  * there is neither.
  */
 export async function register(ctx: ClientContext, options: CallOptions = {}): Promise<RegisterResult> {
+  const url = ctx.reportedUrl || PLACEHOLDER_REPORTED_URL;
+  // Whether this machine has used the workspace before: a token in the store says it has.
+  const known = await ctx.tokens.get();
   const call: PlatformCall = {
     method: 'POST',
     path: '/registry/register',
     json: {
       id: ctx.workspaceId,
-      url: ctx.reportedUrl || PLACEHOLDER_REPORTED_URL,
+      url,
       agent_card: ctx.agentCard,
     },
     timeout: 'control',
@@ -75,21 +79,40 @@ export async function register(ctx: ClientContext, options: CallOptions = {}): P
   } catch (error) {
     if (error instanceof AuthenticationError && (await ctx.tokens.get()) === undefined)
       throw tokenLost(ctx, error);
+    if (error instanceof BadRequestError) {
+      throw new BadRequestError(`${error.message}; ${explainRegisterRefusal(url)}`, {
+        status: error.status,
+        method: error.method,
+        path: error.path,
+        body: error.body,
+        cause: error,
+      });
+    }
     throw error;
   }
   const parsed = parseOrThrow(registerBodySchema, body ?? {}, describeCall(ctx, call));
   const status = parsed.status ?? 'unknown';
   if (parsed.auth_token) {
     await ctx.tokens.set(parsed.auth_token);
-    ctx.logger.info('platform issued a workspace token; saved it', {
-      workspaceId: ctx.workspaceId,
-      store: ctx.tokens.describeStore(),
-    });
+    if (known === undefined) {
+      // The platform creates a workspace for any id it does not know, so a mistyped id "works":
+      // say once, plainly, that this id is new here (the saved token keeps it from repeating).
+      ctx.logger.warn(
+        `first registration of workspace ${ctx.workspaceId} from here: the platform issued a new token, ` +
+          `saved to ${ctx.tokens.describeStore()}. If you meant an existing workspace, check the id: ` +
+          'the platform creates a new workspace for an id it does not know',
+      );
+    } else {
+      ctx.logger.info('platform issued a workspace token; saved it', {
+        workspaceId: ctx.workspaceId,
+        store: ctx.tokens.describeStore(),
+      });
+    }
     return { token: parsed.auth_token.trim(), issued: true, status };
   }
-  const known = await ctx.tokens.get();
-  if (known === undefined) throw tokenLost(ctx);
-  return { token: known, issued: false, status };
+  const current = await ctx.tokens.get();
+  if (current === undefined) throw tokenLost(ctx);
+  return { token: current, issued: false, status };
 }
 
 /**

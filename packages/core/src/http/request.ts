@@ -112,6 +112,15 @@ function describeUrl(request: HttpRequest): string {
   return request.origin + request.path;
 }
 
+/** `host:port` of an origin (only the origin: never a path, which may be a capability). */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
+}
+
 /** Maps a thrown fetch/body failure to AbortError, TimeoutError or ConnectionError. */
 function classifyFailure(
   error: unknown,
@@ -123,18 +132,20 @@ function classifyFailure(
   const cause = error;
   const path = request.path;
   const where = `${request.method} ${path}`;
+  // The host is what a reader needs to fix a connection problem (a typo, a port, a down server).
+  const host = hostOf(request.origin);
   if (request.signal?.aborted) {
     return new AbortError(`${where} was aborted by the caller`, { cause: request.signal.reason });
   }
   if (attempt.timedOut()) {
-    return new TimeoutError(`${where} got no complete answer within ${request.timeoutMs} ms`, {
+    return new TimeoutError(`${where} to ${host} got no complete answer within ${request.timeoutMs} ms`, {
       method: request.method,
       path,
       cause,
     });
   }
   const detail = cause instanceof Error ? redactText(cause.message) : 'unknown error';
-  return new ConnectionError(`${where} failed before an answer arrived (${detail})`, {
+  return new ConnectionError(`${where} to ${host} failed before an answer arrived (${detail})`, {
     method: request.method,
     path,
     cause,

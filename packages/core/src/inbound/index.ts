@@ -42,6 +42,7 @@ export {
 } from './push-request-gate.js';
 export {
   type FetchHandler,
+  isLoopbackHost,
   PUSH_SERVER_DEFAULTS,
   type PushServer,
   type PushServerBaseOptions,

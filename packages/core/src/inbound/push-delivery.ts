@@ -25,16 +25,21 @@ export interface PushDelivery extends InboundDelivery {
 
 const NOTHING: DeliveryRunResult = { fetched: 0, dispatched: 0, more: false, blocked: false };
 
+/** How long a push that arrives before the loop attaches waits for it before getting 503. */
+const ATTACH_WAIT_MS = 2_000;
+
 /**
  * Messages pushed by the platform (or a peer) to the agent's A2A endpoint, handled by the SAME
  * handler, concurrency limit and in-flight accounting as the agent loop (Python's PushDelivery
  * ignored the loop's handler). The reply is the JSON-RPC response itself; nothing is routed.
- * Until a loop attaches, and after `stop()`, requests get 503 with `Retry-After`.
+ * A request that arrives before a loop attaches waits for it (at most 2 s); after that, and
+ * after `stop()`, requests get 503 with `Retry-After`.
  */
 export function createPushDelivery(options: PushDeliveryOptions = {}): PushDelivery {
   let dispatcher: MessageDispatcher | null = null;
   let stopped = false;
-  const handler = createA2AHandler({
+  let waiters: (() => void)[] = [];
+  const a2a = createA2AHandler({
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -46,6 +51,28 @@ export function createPushDelivery(options: PushDeliveryOptions = {}): PushDeliv
       return outcome.replyText;
     },
   });
+  // The URL is registered before the loop attaches, and the platform may push at once (a message
+  // sent just as the agent registers): such a request waits a little for the loop instead of 503.
+  const whenAttached = (): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, ATTACH_WAIT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        waiters = waiters.filter((waiter) => waiter !== done);
+        resolve();
+      }
+      waiters.push(done);
+    });
+  const handler: A2AHandler = Object.assign(
+    async (request: Request): Promise<Response> => {
+      if (dispatcher === null && !stopped) await whenAttached();
+      return a2a(request);
+    },
+    { path: a2a.path },
+  );
+  const release = (): void => {
+    for (const waiter of [...waiters]) waiter();
+  };
   return {
     kind: 'push',
     intervalMs: null,
@@ -53,12 +80,14 @@ export function createPushDelivery(options: PushDeliveryOptions = {}): PushDeliv
     path: handler.path,
     attach(next) {
       dispatcher = next;
+      release();
     },
     async runOnce() {
       return NOTHING;
     },
     async stop() {
       stopped = true;
+      release();
     },
   };
 }

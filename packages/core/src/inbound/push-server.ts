@@ -28,7 +28,8 @@ export interface PushServerBaseOptions {
   /**
    * The origin the platform should use, when it differs from the bound address (a tunnel, a
    * reverse proxy, or `http://localhost:<port>`; the platform rejects `127.0.0.1` literals at
-   * register). `{port}` is replaced by the bound port. Default `http://<host>:<port>`.
+   * register). `{port}` is replaced by the bound port. Default `http://<host>:<port>`, or
+   * `http://localhost:<port>` when `host` is a loopback address.
    */
   publicOrigin?: string;
   logger?: Logger;
@@ -94,12 +95,26 @@ export function pushServerMaxConcurrent(options: PushServerBaseOptions): number 
   return maxConcurrent;
 }
 
+/** True for an address only this machine can reach: `localhost`, 127.0.0.0/8 or `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    /^(?:0{0,4}:){1,7}0{0,3}1$/.test(bare) ||
+    /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)
+  );
+}
+
 /**
  * The URL to register for a push server bound to `host:port` serving `path`: `publicOrigin` (with
- * `{port}` replaced, trailing slashes dropped) or `http://<host>:<port>` (IPv6 hosts bracketed).
+ * `{port}` replaced, trailing slashes dropped), else `http://localhost:<port>` for a loopback
+ * host (the platform refuses 127.x and ::1 literals at register but accepts the name
+ * `localhost`), else `http://<host>:<port>` (IPv6 hosts bracketed).
  */
 export function pushServerUrl(host: string, port: number, path: string, publicOrigin?: string): string {
-  const origin = (publicOrigin ?? `http://${host.includes(':') ? `[${host}]` : host}:{port}`)
+  const bound = isLoopbackHost(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const origin = (publicOrigin ?? `http://${bound}:{port}`)
     .replace('{port}', String(port))
     .replace(/\/+$/, '');
   return origin + (path === '/' ? '/' : path);

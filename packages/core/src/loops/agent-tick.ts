@@ -4,6 +4,7 @@ import { normaliseTaskReport, type TaskReport, taskReportFromInFlight } from '..
 import type { Clock, Random } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
+import { type TickErrors, warnTickFailures } from './failure-warnings.js';
 import type { LoopClient } from './loop-client.js';
 import { classifyLoopFailure } from './loop-failure.js';
 import type { LoopPolicy } from './loop-policy.js';
@@ -129,13 +130,18 @@ function slotWaiter(
   return { wait, close };
 }
 
-/** Performs the operations of `plan`, in Python's order: heartbeat, delivery, state. Never throws. */
+/**
+ * Performs the operations of `plan`, in Python's order: heartbeat, delivery, state. Never throws:
+ * failures are classified into the outcome and their errors returned in `errors`, to be logged
+ * once the next try is known (see `warnTickFailures`).
+ */
 export async function performTick(
   plan: TickPlan,
   context: AgentTickContext,
-): Promise<{ outcome: TickOutcome; delivery: DeliveryRunResult | null }> {
+): Promise<{ outcome: TickOutcome; delivery: DeliveryRunResult | null; errors: TickErrors }> {
   const logger = context.logger ?? silentLogger;
   const outcome: TickOutcome = {};
+  const errors: TickErrors = {};
   let delivered: DeliveryRunResult | null = null;
   if (plan.heartbeat) {
     const report = reportOf(context, logger);
@@ -143,7 +149,7 @@ export async function performTick(
       await context.client.heartbeat(report);
       outcome.heartbeat = { ok: true };
     } catch (error) {
-      logger.warn('heartbeat failed', { error });
+      errors.heartbeat = error;
       outcome.heartbeat = { ok: false, failure: classifyLoopFailure(error) };
     }
   }
@@ -157,7 +163,7 @@ export async function performTick(
       });
       outcome.delivery = { ok: true, more: delivered.more, blocked: delivered.blocked };
     } catch (error) {
-      logger.warn('inbound delivery failed', { error });
+      errors.delivery = error;
       outcome.delivery = { ok: false, failure: classifyLoopFailure(error) };
     } finally {
       slots.close();
@@ -168,10 +174,10 @@ export async function performTick(
       outcome.state = observeState(await context.client.pollState());
     } catch (error) {
       outcome.state = observeStateError(error);
-      if (outcome.state.kind === 'failed') logger.warn('state poll failed', { error });
+      if (outcome.state.kind === 'failed') errors.state = error;
     }
   }
-  return { outcome, delivery: delivered };
+  return { outcome, delivery: delivered, errors };
 }
 
 /**
@@ -195,6 +201,8 @@ export async function runAgentTick(
   const first = decide(state, event);
   const nothing: TickPlan = { heartbeat: false, deliver: false, pollState: false };
   if (first.action !== 'tick') return { plan: nothing, outcome: {}, delivery: null, next: first };
-  const { outcome, delivery } = await performTick(first.plan, context);
-  return { plan: first.plan, outcome, delivery, next: decide(first.state, { type: 'tick', outcome }) };
+  const { outcome, delivery, errors } = await performTick(first.plan, context);
+  const next = decide(first.state, { type: 'tick', outcome });
+  warnTickFailures(errors, next, context.clock.now(), context.logger ?? silentLogger);
+  return { plan: first.plan, outcome, delivery, next };
 }

@@ -8,6 +8,7 @@
 
 export { type AgentTickContext, type AgentTickResult, runAgentTick } from './agent-tick.js';
 export { type AgentTickContextOptions, createAgentTickContext } from './agent-tick-context.js';
+export { type TickErrors, warnTickFailures } from './failure-warnings.js';
 export type { LoopClient, LoopHeartbeat } from './loop-client.js';
 export { classifyLoopFailure, type LoopFailure, type LoopFailureKind } from './loop-failure.js';
 export { DEFAULT_LOOP_POLICY, type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';

@@ -9,6 +9,7 @@ import { silentLogger } from '../ports/logger.js';
 import { checkDuration } from '../util/duration-limit.js';
 import { type AgentTickContext, performTick } from './agent-tick.js';
 import { createAgentTickContext } from './agent-tick-context.js';
+import { warnTickFailures } from './failure-warnings.js';
 import type { LoopClient } from './loop-client.js';
 import { type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
 import { initialLoopState } from './loop-state.js';
@@ -141,8 +142,9 @@ function startRunner(context: AgentTickContext, signal: AbortSignal | undefined)
             heartbeat: action.state.heartbeat.dueAt,
             statePoll: action.state.statePoll.dueAt,
           };
-          const { outcome } = await performTick(action.plan, { ...step, nextDue });
+          const { outcome, errors } = await performTick(action.plan, { ...step, nextDue });
           action = decide(action.state, { type: 'tick', outcome });
+          warnTickFailures(errors, action, clock.now(), logger);
         } else {
           await sleep(action.delayMs, action.waitForSlot);
           if (!controller.signal.aborted) action = decide(action.state, { type: 'wake' });

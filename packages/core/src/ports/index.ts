@@ -12,6 +12,8 @@ export type {
   TransportRequest,
   TransportResponse,
 } from './http-transport.js';
+export { createLineLogger, type LineLoggerOptions } from './line-logger.js';
+export { LOG_THRESHOLDS, type LogThreshold, parseLogThreshold } from './log-level.js';
 export { type Logger, type LogLevel, silentLogger } from './logger.js';
 export type { PluginSink, StagedFile, StagingArea } from './plugin-sink.js';
 export type { ProcessRunner, RunOptions, RunResult } from './process-runner.js';

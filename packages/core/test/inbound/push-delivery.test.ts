@@ -16,7 +16,27 @@ function post(path: string, text: string, id: string): Request {
 }
 
 describe('createPushDelivery', () => {
-  it('answers 503 until a loop attaches its dispatcher', async () => {
+  it('a push that arrives just before the loop attaches waits for it and is answered', async () => {
+    const delivery = createPushDelivery({ path: '/a2a/early' });
+    const early = delivery.handler(post('/a2a/early', 'early bird', '1'));
+    await settle();
+    delivery.attach?.(
+      createMessageDispatcher({ context: {}, handler: (m: InboundMessage) => `re: ${m.text}` }),
+    );
+    const response = await early;
+    expect(response.status).toBe(200);
+    expect((await response.json()).result.parts[0].text).toBe('re: early bird');
+  });
+
+  it('a push waiting for a loop gets 503 at once when the delivery stops', async () => {
+    const delivery = createPushDelivery({ path: '/a2a/early' });
+    const early = delivery.handler(post('/a2a/early', 'x', '1'));
+    await settle();
+    await delivery.stop();
+    expect((await early).status).toBe(503);
+  });
+
+  it('answers 503 when no loop attaches (after a short wait)', async () => {
     const delivery = createPushDelivery();
     expect((await delivery.handler(post(delivery.path, 'x', '1'))).status).toBe(503);
     expect(delivery.intervalMs).toBeNull();

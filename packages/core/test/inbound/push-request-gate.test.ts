@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPushRequestGate, pushServerUrl } from '../../src/inbound/index.js';
+import { createPushRequestGate, isLoopbackHost, pushServerUrl } from '../../src/inbound/index.js';
 
 describe('createPushRequestGate', () => {
   it('admits up to maxConcurrent, then answers busy until one is released', () => {
@@ -44,10 +44,30 @@ describe('createPushRequestGate', () => {
 
 describe('pushServerUrl', () => {
   it('uses the bound address, brackets IPv6 hosts, and prefers a public origin with {port}', () => {
-    expect(pushServerUrl('127.0.0.1', 8080, '/a2a/x')).toBe('http://127.0.0.1:8080/a2a/x');
-    expect(pushServerUrl('::1', 8080, '/')).toBe('http://[::1]:8080/');
+    expect(pushServerUrl('192.0.2.7', 8080, '/a2a/x')).toBe('http://192.0.2.7:8080/a2a/x');
+    expect(pushServerUrl('fd00::7', 8080, '/')).toBe('http://[fd00::7]:8080/');
     expect(pushServerUrl('0.0.0.0', 9, '/a2a/x', 'https://tunnel.example:{port}//')).toBe(
       'https://tunnel.example:9/a2a/x',
     );
+  });
+
+  it('advertises http://localhost:<port> for a loopback address (the platform refuses 127.x and ::1 literals)', () => {
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      '::1',
+      '[::1]',
+      '0:0:0:0:0:0:0:1',
+      '::ffff:127.0.0.1',
+      'localhost',
+    ]) {
+      expect(pushServerUrl(host, 8080, '/a2a/x')).toBe('http://localhost:8080/a2a/x');
+    }
+    // Told otherwise: the public origin wins.
+    expect(pushServerUrl('127.0.0.1', 8080, '/a2a/x', 'http://127.0.0.1:{port}')).toBe(
+      'http://127.0.0.1:8080/a2a/x',
+    );
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+    expect(isLoopbackHost('localhost.example')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { type AgentClient, createAgentClient, type Logger, type TokenStore } from '@molecule-ai/agent-core';
+import { checkWorkspaceId } from '@molecule-ai/agent-core/agent';
 import { sharedHttpTransport } from '../http/undici-transport.js';
 import { resolveAgentCard, resolveWorkspaceTokens, type WorkspaceTokens } from './agent-settings.js';
 import type { Settings } from './settings.js';
@@ -21,6 +22,7 @@ export function createCliClient(
   options: { tokenStore?: 'layered' | 'file' } = {},
 ): CliClient {
   const platformUrl = settings.url('platform-url') ?? settings.required('platform-url');
+  checkWorkspaceId(settings.required('workspace-id'), settings.raw('workspace-id')?.from);
   const tokens = resolveWorkspaceTokens(settings, logger);
   const tokenStore: TokenStore = options.tokenStore === 'file' ? tokens.file : tokens.store;
   const orgId = settings.string('org-id');

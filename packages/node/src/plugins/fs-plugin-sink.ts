@@ -61,7 +61,7 @@ async function linkedVersion(target: string, versionName: RegExp): Promise<strin
  *
  * Trust: `pluginsDir` must belong to this user (or root) and be writable by no one else; its
  * parent may be shared only with the sticky bit set (like `/tmp`). Otherwise every call fails
- * with a {@link ConfigError} saying what to fix, since anyone who can write there could plant a
+ * with a `ConfigError` saying what to fix, since anyone who can write there could plant a
  * plugin, a lock or a backup.
  */
 export function createFsPluginSink(options: FsPluginSinkOptions): PluginSink {

@@ -48,7 +48,7 @@ export function defaultSandboxHiddenPaths(
 
 /** A {@link ProcessRunner} inside bubblewrap, which can be checked before anything is installed. */
 export interface SandboxedRunner extends ProcessRunner {
-  /** Resolves when bubblewrap is there and works; rejects with the {@link ConfigError} every run would. */
+  /** Resolves when bubblewrap is there and works; rejects with the `ConfigError` every run would. */
   ready(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ const NAMESPACES = ['--unshare-pid', '--die-with-parent', '--new-session'];
  * namespace, `setsid` daemons included. It still runs as the same user, with the network.
  *
  * Linux only. bubblewrap must be installed (Debian and Ubuntu: `apt-get install bubblewrap`) and
- * able to create namespaces; otherwise every run rejects with a {@link ConfigError} saying so,
+ * able to create namespaces; otherwise every run rejects with a `ConfigError` saying so,
  * before the program starts. Nothing falls back to running unsandboxed.
  *
  * @example

@@ -9,7 +9,7 @@ import {
   pushServerMaxConcurrent,
   pushServerUrl,
 } from '@molecule-ai/agent-core/inbound';
-import { silentLogger } from '@molecule-ai/agent-core/ports';
+import { createStderrLogger } from '../agent/stderr-logger.js';
 import { toWebRequest, writeWebResponse } from './node-request.js';
 
 export type { FetchHandler, PushServer } from '@molecule-ai/agent-core/inbound';
@@ -52,7 +52,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
   const maxConcurrent = pushServerMaxConcurrent(options);
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? createStderrLogger();
 
   const gate = createPushRequestGate(maxConcurrent);
 

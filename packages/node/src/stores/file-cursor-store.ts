@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { CursorState, CursorStore } from '@molecule-ai/agent-core';
 import { silentLogger } from '@molecule-ai/agent-core/ports';
 import { createLockedWriter, type FileStoreOptions } from './locked-writer.js';
-import { defaultMoleculeDirectory, workspaceDirectory } from './paths.js';
+import { defaultMoleculeDirectory, expandHome, workspaceDirectory } from './paths.js';
 import { readStoreFile } from './read-store-file.js';
 
 /** Options of {@link createFileCursorStore}. */
@@ -36,7 +36,8 @@ function parseCursorState(text: string): CursorState | null {
 
 /**
  * A {@link CursorStore} that keeps the inbound poll position as JSON `{"cursor", "seen"}` in
- * `<directory>/<workspaceId>/inbound-cursor.json` (default directory `~/.molecule`), with the same
+ * `<directory>/<workspaceId>/inbound-cursor.json` (default directory `MOLECULE_TOKEN_DIR`, else
+ * `~/.molecule`, as the CLI), with the same
  * guarantees as the token file: 0700 directory, 0600 file, atomic replace, cross-process lock.
  *
  * A file that is not a valid state (edited by hand, say) loads as `null` with a warning rather
@@ -49,7 +50,7 @@ function parseCursorState(text: string): CursorState | null {
 export function createFileCursorStore(options: FileCursorStoreOptions = {}): CursorStore & {
   describe(workspaceId: string): string;
 } {
-  const base = options.directory ?? defaultMoleculeDirectory();
+  const base = options.directory === undefined ? defaultMoleculeDirectory() : expandHome(options.directory);
   const logger = options.logger ?? silentLogger;
   const writer = createLockedWriter(options, 'cursor');
   const file = options.file === undefined ? undefined : resolve(options.file);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, type TokenStore } from '@molecule-ai/agent-core';
 import { silentLogger } from '@molecule-ai/agent-core/ports';
 import { createLockedWriter, type FileStoreOptions } from './locked-writer.js';
-import { defaultMoleculeDirectory, workspaceDirectory } from './paths.js';
+import { defaultMoleculeDirectory, expandHome, workspaceDirectory } from './paths.js';
 import { readStoreFile } from './read-store-file.js';
 
 /** Options of {@link createFileTokenStore}. */
@@ -14,7 +14,7 @@ export const TOKEN_FILE_NAME = '.auth_token';
 
 /**
  * A {@link TokenStore} that keeps each workspace's bearer token in
- * `<directory>/<workspaceId>/.auth_token` (default directory `~/.molecule`), the same file the
+ * `<directory>/<workspaceId>/.auth_token` (default directory `MOLECULE_TOKEN_DIR`, else `~/.molecule`), the same file the
  * Python SDK uses, so an existing token keeps working.
  *
  * The directory is 0700 and the file 0600 from the moment it exists. A save writes a temp file,
@@ -30,7 +30,7 @@ export const TOKEN_FILE_NAME = '.auth_token';
 export function createFileTokenStore(options: FileTokenStoreOptions = {}): TokenStore & {
   describe(workspaceId: string): string;
 } {
-  const base = options.directory ?? defaultMoleculeDirectory();
+  const base = options.directory === undefined ? defaultMoleculeDirectory() : expandHome(options.directory);
   const logger = options.logger ?? silentLogger;
   const writer = createLockedWriter(options, 'token');
   const pathOf = (workspaceId: string): string =>

@@ -9,8 +9,11 @@ import { ensurePrivateDirectory } from './private-directory.js';
 
 /** Tuning shared by the file stores. Every field has a sensible default. */
 export interface FileStoreOptions {
-  /** Base directory; the workspace's files live in `<directory>/<workspaceId>/`. Default `~/.molecule`. */
-  directory?: string;
+  /**
+   * Base directory; the workspace's files live in `<directory>/<workspaceId>/`. Default
+   * `MOLECULE_TOKEN_DIR`, else `~/.molecule`. A leading `~` is expanded.
+   */
+  directory?: string | undefined;
   /** How long a writer waits for another process's lock before writing anyway. Default 10 s. */
   lockTimeoutMs?: number;
   /** A lock held longer than this is considered abandoned. Default 30 s. */

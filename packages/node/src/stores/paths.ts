@@ -3,9 +3,22 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '@molecule-ai/agent-core';
 import { assertPathLength } from './path-error.js';
 
-/** The base directory every Node store uses unless told otherwise: `~/.molecule` (as the Python SDK). */
-export function defaultMoleculeDirectory(): string {
-  return join(homedir(), '.molecule');
+/** Expands a leading `~` to the home directory (environment values are not shell-expanded). */
+export function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
+
+/**
+ * The base directory every Node store uses unless told otherwise: `MOLECULE_TOKEN_DIR` when set
+ * (as the `molecule-agent` CLI reads it, so a program and the CLI on one machine share the token
+ * and the inbound cursor), else `~/.molecule` (as the Python SDK).
+ */
+export function defaultMoleculeDirectory(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const configured = env.MOLECULE_TOKEN_DIR?.trim();
+  return configured ? expandHome(configured) : join(homedir(), '.molecule');
 }
 
 /**

@@ -35,7 +35,12 @@ describe('molecule-agent register', () => {
   it('configured only through MOLECULE_* variables, saves the issued token 0600 and never prints it', async () => {
     const { id } = await sandbox.platform.sim.admin.createWorkspace({});
     const run = await runCliProcess(['register'], { env: envFor(id) });
-    expect(run.stderr).toBe('');
+    // The one notice a first registration from this machine gets (a mistyped id shows up here).
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^\\[molecule\\] warn: first registration of workspace ${id} from here: .*check the id.*\n$`,
+      ),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`registered ${id}: the platform issued a token, saved to ${tokenPath(id)}\n`);
     const token = await readFile(tokenPath(id), 'utf8');
@@ -113,7 +118,7 @@ describe('molecule-agent register', () => {
     expect(run.stderr).toMatch(/^molecule-agent: error: POST \/registry\/register failed with 401/);
   });
 
-  it('a platform that refuses the poll-only placeholder URL gives exit 1 and the --reported-url hint', async () => {
+  it('a platform that refuses the poll-only placeholder URL gives exit 1 and names the real ways out', async () => {
     const strict = await startSim({ allowPlaceholderUrl: false });
     try {
       const { id } = await strict.sim.admin.createWorkspace({});
@@ -121,7 +126,13 @@ describe('molecule-agent register', () => {
         env: { ...envFor(id), MOLECULE_PLATFORM_URL: strict.url },
       });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/failed with 400.*pass a public http\(s\) --reported-url/);
+      expect(run.stderr).toMatch(/failed with 400.*poll-only placeholder/);
+      expect(run.stderr).toContain(
+        "serve pushes: 'molecule-agent connect --listen [HOST:]PORT --public-url URL'",
+      );
+      expect(run.stderr).toContain('a platform that accepts poll-only agents');
+      expect(run.stderr).toContain('molecule-platform-sim --allow-placeholder-url');
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     } finally {
       await strict.close();
     }
@@ -131,10 +142,26 @@ describe('molecule-agent register', () => {
     const closed = await startSim();
     const url = closed.url;
     await closed.close();
-    const run = await runCliProcess(['register'], { env: { ...envFor('ws-x'), MOLECULE_PLATFORM_URL: url } });
+    const id = '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b';
+    const run = await runCliProcess(['register'], { env: { ...envFor(id), MOLECULE_PLATFORM_URL: url } });
     expect(run.code).toBe(1);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^molecule-agent: error: POST \/registry\/register failed .*ECONNREFUSED/);
+    // The host is named: the first thing to check is whether it is the right one.
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^molecule-agent: error: POST /registry/register to ${new URL(url).host} failed .*ECONNREFUSED`,
+      ),
+    );
+  });
+
+  it('a workspace id that is not a UUID is a usage error naming its source, before any request', async () => {
+    const before = sandbox.platform.sim.requests.length;
+    const run = await runCliProcess(['register'], { env: envFor('ws-x') });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^molecule-agent: error: MOLECULE_WORKSPACE_ID must be a workspace id, a UUID/,
+    );
+    expect(sandbox.platform.sim.requests.length).toBe(before);
   });
 
   it('a platform URL that is not http(s) is a usage error naming its source', async () => {

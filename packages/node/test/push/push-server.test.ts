@@ -56,11 +56,11 @@ function rawExchange(port: number, write: (socket: Socket) => void): Promise<str
 }
 
 describe('startPushServer (ports of test_a2a_server, fixed where Python was weak)', () => {
-  it('start_stop: binds 127.0.0.1 on an ephemeral port by default, registers a capability URL, and stops', async () => {
+  it('start_stop: binds 127.0.0.1 on an ephemeral port by default, registers a localhost capability URL, and stops', async () => {
     const server = await startPushServer({ onMessage: () => 'ok' });
     expect(server.host).toBe('127.0.0.1');
     expect(server.port).toBeGreaterThan(0);
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/a2a/[A-Za-z0-9_-]{32}$`));
+    expect(server.url).toMatch(new RegExp(`^http://localhost:${server.port}/a2a/[A-Za-z0-9_-]{32}$`));
     expect((await postJson(server.url, rpc('x'))).status).toBe(200);
     await server.stop();
     await expect(fetch(server.url, { method: 'POST' })).rejects.toThrow();

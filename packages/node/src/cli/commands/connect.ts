@@ -1,13 +1,15 @@
-import { ConfigError, type MessageHandler } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
 import {
-  type AgentHandlerContext,
-  type AgentLoopClient,
-  type LoopExit,
-  runAgentLoopWithPorts,
-} from '@molecule-ai/agent-core/loops';
-import { createFileCursorStore } from '../../stores/file-cursor-store.js';
+  type AgentEvent,
+  type AgentExit,
+  type AgentHandler,
+  checkWorkspaceId,
+  parseListenAddress,
+  parsePublicUrl,
+} from '@molecule-ai/agent-core/agent';
+import { runAgent } from '../../agent/run-agent.js';
+import { resolveAgentCard } from '../agent-settings.js';
 import type { Command } from '../command.js';
-import { createCliClient } from '../create-cli-client.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadHandler } from '../load-handler.js';
 import { REGISTER_SETTINGS, withRegisterHint } from './register.js';
@@ -20,10 +22,16 @@ export const connectCommand: Command = {
   summary: 'run the agent: register, heartbeat, receive messages and answer them with your handler',
   description: `Runs the agent until the platform pauses or deletes the workspace, or until it is stopped.
 It registers first, also when a token is cached (sending it as bearer), so a new agent card or
---reported-url is published every start. Then it heartbeats, watches the workspace state, polls
-for inbound messages and passes each one to your handler; a string it returns is sent back as
-the reply. The inbound cursor is saved after every message, so a restart neither loses nor
-repeats messages.
+URL is published every start. Then it heartbeats, watches the workspace state, receives inbound
+messages and passes each one to your handler; a string it returns is sent back as the reply.
+One line per message says how it went.
+
+Messages arrive by push when --listen or --public-url is given: the agent serves HTTP on the
+listen address (default 127.0.0.1, any free port) and registers the public URL ({port} becomes
+the bound port; without --public-url a loopback address registers http://localhost:<port>).
+Otherwise it polls; the inbound cursor is saved after every message, so a restart neither loses
+nor repeats messages. A stock platform refuses poll-only agents at register: use push, or a
+platform that accepts them (the simulator with --allow-placeholder-url).
 
 The handler is a function exported by a JavaScript module, called as handler(message, context):
 './agent.js#onMessage' names an export, './agent.js' means the default export. Paths are relative
@@ -63,6 +71,20 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
       description: 'messages handled at once (default 1: in order)',
     },
     {
+      name: 'listen',
+      kind: 'string',
+      env: 'MOLECULE_LISTEN',
+      placeholder: '[HOST:]PORT',
+      description: 'serve pushes on this address (host default 127.0.0.1, port 0 = any free one)',
+    },
+    {
+      name: 'public-url',
+      kind: 'string',
+      env: 'MOLECULE_PUBLIC_URL',
+      placeholder: 'URL',
+      description: 'URL the platform pushes to, e.g. https://agent.example.com or http://localhost:{port}',
+    },
+    {
       name: 'max-iterations',
       kind: 'string',
       env: 'MOLECULE_MAX_ITERATIONS',
@@ -74,6 +96,7 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
   examples: [
     'molecule-agent connect --handler ./agent.js#onMessage',
     'MOLECULE_PLATFORM_URL=https://molecule.example MOLECULE_WORKSPACE_ID=$ID molecule-agent connect --handler ./agent.js',
+    "molecule-agent connect --handler ./agent.js --listen 127.0.0.1:0 --public-url 'http://localhost:{port}'",
   ],
   async run({ io, settings, logger, json, print, printJson }) {
     // Everything local is checked before the first request, the handler first (as in Python).
@@ -81,27 +104,57 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
       'handler',
       'the function that answers messages, e.g. --handler ./agent.js#onMessage',
     );
-    const handler = (await loadHandler(handlerSpec, io.cwd)) as unknown as MessageHandler<
-      AgentHandlerContext<AgentLoopClient>
-    >;
+    const handler = (await loadHandler(handlerSpec, io.cwd)) as unknown as AgentHandler;
     const pollSeconds = settings.seconds('poll-interval') ?? 5;
     const heartbeatSeconds = settings.seconds('heartbeat-interval');
     const stateSeconds = settings.seconds('state-interval');
     const concurrency = settings.count('concurrency');
     if (concurrency === 0) throw new ConfigError('--concurrency must be at least 1');
     const maxIterations = settings.count('max-iterations');
-    const { client, tokens, platformUrl } = createCliClient(settings, logger);
-    const tokenDir = settings.path('token-dir');
-    const cursorFile = settings.path('cursor-file');
-    const cursorStore = createFileCursorStore({
-      ...(tokenDir === undefined ? {} : { directory: tokenDir }),
-      ...(cursorFile === undefined ? {} : { file: cursorFile }),
-      logger,
-    });
+    const listenRaw = settings.raw('listen');
+    if (listenRaw !== undefined) parseListenAddress(listenRaw.value, listenRaw.from);
+    const publicUrlRaw = settings.raw('public-url');
+    if (publicUrlRaw !== undefined) parsePublicUrl(publicUrlRaw.value, publicUrlRaw.from);
+    const platformUrl = settings.url('platform-url') ?? settings.required('platform-url');
+    const workspaceId = settings.required('workspace-id');
+    checkWorkspaceId(workspaceId, settings.raw('workspace-id')?.from);
+    const reportedUrl = settings.url('reported-url');
+    const push = listenRaw !== undefined || publicUrlRaw !== undefined;
 
     const announce = (event: string, text: string, fields: Record<string, unknown> = {}): void => {
-      if (json) printJson({ event, workspaceId: tokens.workspaceId, ...fields });
+      if (json) printJson({ event, workspaceId, ...fields });
       else print(`[molecule] ${text}`);
+    };
+    let connected = false;
+    const onEvent = (event: AgentEvent): void => {
+      if (event.type === 'connected') {
+        connected = true;
+        const where =
+          event.delivery === 'push'
+            ? `delivery=push, url=${event.publicOrigin}, listen=${event.listen}`
+            : `delivery=poll, interval=${pollSeconds}s`;
+        announce('connected', `connected as ${workspaceId} (platform=${platformUrl}, ${where})`, {
+          platformUrl,
+          delivery: event.delivery,
+          ...(event.delivery === 'push'
+            ? { url: event.publicOrigin, listen: event.listen }
+            : { pollIntervalSeconds: pollSeconds }),
+        });
+      } else if (event.type === 'message') {
+        const from = event.sourceId === null ? event.source : `${event.source} ${event.sourceId}`;
+        const text =
+          event.status === 'handled'
+            ? `handled message ${event.messageId} from ${from} in ${event.durationMs} ms`
+            : `failed message ${event.messageId} from ${from} after ${event.durationMs} ms (the handler threw)`;
+        announce('message', text, {
+          status: event.status,
+          messageId: event.messageId,
+          source: event.source,
+          sourceId: event.sourceId,
+          delivery: event.delivery,
+          durationMs: event.durationMs,
+        });
+      }
     };
     const controller = new AbortController();
     let received: NodeJS.Signals | undefined;
@@ -116,33 +169,40 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
     };
     // Listen before the first request, so a signal at any point stops cleanly.
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-    let exit: LoopExit;
+    let exit: AgentExit;
     try {
-      // Python skipped register when a token was cached, so a new card or URL was never published.
       try {
-        await client.register({ signal: controller.signal });
+        // The settings were read above (flag over variable), so runAgent reads no environment.
+        exit = await runAgent(handler, {
+          env: {},
+          platformUrl,
+          workspaceId,
+          token: settings.string('token'),
+          tokenDir: settings.path('token-dir'),
+          orgId: settings.string('org-id'),
+          origin: settings.string('origin'),
+          agentCard: resolveAgentCard(settings, workspaceId),
+          reportedUrl: push ? undefined : reportedUrl,
+          listen: listenRaw?.value,
+          publicUrl: publicUrlRaw?.value,
+          cursorFile: settings.path('cursor-file'),
+          pollIntervalMs: pollSeconds * 1000,
+          heartbeatIntervalMs: heartbeatSeconds === undefined ? undefined : heartbeatSeconds * 1000,
+          statePollIntervalMs: stateSeconds === undefined ? undefined : stateSeconds * 1000,
+          concurrency,
+          maxIterations,
+          logger,
+          stopSignals: [],
+          signal: controller.signal,
+          onEvent,
+        });
       } catch (error) {
-        if (controller.signal.aborted && received !== undefined) {
-          return received === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
-        }
-        throw withRegisterHint(error, settings.string('reported-url') !== undefined);
+        throw withRegisterHint(error, !push && reportedUrl === undefined);
       }
-      announce(
-        'connected',
-        `connected as ${tokens.workspaceId} (platform=${platformUrl}, delivery=poll, interval=${pollSeconds}s)`,
-        { platformUrl, delivery: 'poll', pollIntervalSeconds: pollSeconds },
-      );
-      exit = await runAgentLoopWithPorts(handler, {
-        client,
-        cursorStore,
-        pollIntervalMs: pollSeconds * 1000,
-        ...(heartbeatSeconds === undefined ? {} : { heartbeatIntervalMs: heartbeatSeconds * 1000 }),
-        ...(stateSeconds === undefined ? {} : { statePollIntervalMs: stateSeconds * 1000 }),
-        ...(concurrency === undefined ? {} : { concurrency }),
-        ...(maxIterations === undefined ? {} : { maxIterations }),
-        signal: controller.signal,
-        logger,
-      });
+      if (!connected && received !== undefined) {
+        // Stopped before the loop started: nothing was connected, nothing to report.
+        return received === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
+      }
     } finally {
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     }

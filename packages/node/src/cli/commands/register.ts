@@ -1,4 +1,5 @@
 import { BadRequestError } from '@molecule-ai/agent-core';
+import { explainRegisterRefusal, PLACEHOLDER_REPORTED_URL } from '@molecule-ai/agent-core/agent';
 import type { Command } from '../command.js';
 import { createCliClient } from '../create-cli-client.js';
 import { ExitCode } from '../exit-codes.js';
@@ -9,22 +10,31 @@ const SOURCE_TEXT = {
   file: 'the token file',
 } as const;
 
+/** The ways out of a refused registration, in the CLI's words. */
+const CLI_REFUSAL_WORDING = {
+  servePushes:
+    "serve pushes: 'molecule-agent connect --listen [HOST:]PORT --public-url URL' (MOLECULE_LISTEN, MOLECULE_PUBLIC_URL)",
+  simulatorPlaceholder: 'molecule-platform-sim --allow-placeholder-url',
+};
+
 /**
- * Adds the most likely fix to a register 400: the platform refuses every URL it cannot reach
- * (including the poll-only placeholder) with the same generic "invalid request body".
+ * Puts a register 400 in the CLI's words. The client already explains the refusal from the URL
+ * it sent; when that was the poll-only placeholder the ways out are CLI options, so the
+ * explanation is rebuilt with their names.
  */
-export function withRegisterHint(error: unknown, reportedUrlGiven: boolean): unknown {
-  if (!(error instanceof BadRequestError)) return error;
-  const hint = reportedUrlGiven
-    ? 'the platform refused the registration (it rejects agent URLs it cannot reach, private and loopback addresses included)'
-    : 'the platform refused the registration; without --reported-url the poll-only placeholder URL is sent, which some platforms reject: pass a public http(s) --reported-url';
-  return new BadRequestError(`${error.message}; ${hint}`, {
-    status: error.status,
-    method: error.method,
-    path: error.path,
-    body: error.body,
-    cause: error,
-  });
+export function withRegisterHint(error: unknown, sentPlaceholder: boolean): unknown {
+  if (!(error instanceof BadRequestError) || !sentPlaceholder) return error;
+  const original = error.cause instanceof BadRequestError ? error.cause : error;
+  return new BadRequestError(
+    `${original.message}; ${explainRegisterRefusal(PLACEHOLDER_REPORTED_URL, CLI_REFUSAL_WORDING)}`,
+    {
+      status: error.status,
+      method: error.method,
+      path: error.path,
+      body: error.body,
+      cause: original,
+    },
+  );
 }
 
 /** The settings a registration reads (the client's, the agent card's and the URL); `connect` registers too. */
@@ -56,7 +66,7 @@ cached (or supplied) token and update the agent card and URL. The token is never
     try {
       result = await client.register();
     } catch (error) {
-      throw withRegisterHint(error, settings.string('reported-url') !== undefined);
+      throw withRegisterHint(error, settings.string('reported-url') === undefined);
     }
     const path = tokens.file.describe(tokens.workspaceId);
     const source = result.issued ? 'file' : (tokens.supplied ?? 'file');
