@@ -5,6 +5,8 @@
  */
 // The one runtime-specific line: `#agent-runtime` is `@molecule-ai/agent-node` under Node and
 // `@molecule-ai/agent-bun` under Bun (package.json `imports`); both export the same names.
+
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import {
   type AgentClient,
   type AgentHandlerContext,
@@ -102,6 +104,10 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
   // The platform shows a minted token once: the file store keeps it (0600) for the next start.
   const tokenStore = createFileTokenStore({ directory: options.tokenDir });
   const client = createAgentClient({
+    // The demo passes every setting itself and shows what happens in its own view: no MOLECULE_*
+    // variables, and no stderr lines for what it expects (fresh workspaces, the helper's deletion).
+    env: {},
+    logger: silentLogger,
     workspaceId: options.workspaceId,
     platformUrl: options.platformUrl,
     tokenStore,
@@ -189,6 +195,7 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
         signal,
         // The demo handles Ctrl-C itself (it cleans up the workspaces it made).
         stopSignals: [],
+        logger: silentLogger,
       });
     },
 

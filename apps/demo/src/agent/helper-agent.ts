@@ -3,6 +3,8 @@
  * It is what the demo agent discovers, calls and delegates to.
  */
 // `#agent-runtime` is `@molecule-ai/agent-node` under Node and `@molecule-ai/agent-bun` under Bun.
+
+import { silentLogger } from '@molecule-ai/agent-core/ports';
 import {
   type AgentClient,
   createAgentClient,
@@ -47,6 +49,10 @@ export async function startHelperAgent(
   signal?: AbortSignal,
 ): Promise<HelperAgent> {
   const client = createAgentClient({
+    // The demo passes every setting itself and shows what happens in its own view: no MOLECULE_*
+    // variables, and no stderr lines for what it expects (fresh workspaces, the helper's deletion).
+    env: {},
+    logger: silentLogger,
     workspaceId: options.workspaceId,
     platformUrl: options.platformUrl,
     tokenStore: createFileTokenStore({ directory: options.tokenDir }),
@@ -76,6 +82,7 @@ export async function startHelperAgent(
         statePollIntervalMs: options.statePollIntervalMs,
         signal: stopper.signal,
         stopSignals: [],
+        logger: silentLogger,
       },
     ).done;
   } catch (error) {
