@@ -252,6 +252,59 @@ export function testHttpTransport(api: TestApi, subject: HttpTransportContractSu
       );
     });
 
+    api.it(
+      'a body trickling in piece by piece streams without empty reads, and an abort ends it',
+      async () => {
+        const pieces = 8;
+        const trickle = (): ReadableStream<Uint8Array> => {
+          let sent = 0;
+          return new ReadableStream({
+            async pull(controller) {
+              if (sent === pieces) {
+                controller.close();
+                return;
+              }
+              if (sent > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+              controller.enqueue(encoder.encode(`piece ${sent++};`));
+            },
+          });
+        };
+        const expected = Array.from({ length: pieces }, (_, i) => `piece ${i};`).join('');
+        await withServer(
+          subject,
+          // With a Content-Length (as a plugin download has) rather than chunked framing.
+          () => new Response(trickle(), { headers: { 'content-length': String(expected.length) } }),
+          async (url) => {
+            const transport = subject.makeTransport();
+            // A reader answered with nothing over and over spins without yielding to the event loop;
+            // counting reads turns that into a failure instead of a hang.
+            const readBounded = async (body: ReadableStream<Uint8Array>): Promise<string> => {
+              const reader = body.getReader();
+              const decoder = new TextDecoder();
+              let text = '';
+              for (let reads = 1; ; reads++) {
+                if (reads > pieces * 4)
+                  throw new ContractAssertionError(`${reads} reads for ${pieces} pieces`);
+                const { done, value } = await reader.read();
+                if (done) return text;
+                text += decoder.decode(value, { stream: true });
+              }
+            };
+            const whole = await transport.send(request(url, { read: 'stream' }));
+            assert.equal(await readBounded(bodyOf(whole.body)), expected, 'trickled body');
+            const controller = new AbortController();
+            const aborted = await transport.send(request(url, { signal: controller.signal, read: 'stream' }));
+            setTimeout(() => controller.abort(new Error('gave up')), 50);
+            await assert.rejects(
+              readBounded(bodyOf(aborted.body)),
+              (error) => !(error instanceof ContractAssertionError),
+              'trickled body read after the abort',
+            );
+          },
+        );
+      },
+    );
+
     api.it('an abort before the headers rejects the send', async () => {
       await withServer(
         subject,

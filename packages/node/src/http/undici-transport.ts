@@ -195,7 +195,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#done) return;
+    // Resuming a paused parser replays the body callback with no bytes. Enqueuing that empty chunk
+    // (and pausing again) would answer every read with nothing at once: a trickling body then
+    // spins its reader in microtasks, the event loop starves and an abort never gets through.
+    if (this.#done || chunk.length === 0) return;
     const stream = this.#stream;
     if (stream !== undefined) {
       stream.enqueue(chunk);

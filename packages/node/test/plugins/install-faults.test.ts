@@ -16,9 +16,7 @@ let harness: SimHarness;
 let agent: Agent;
 beforeAll(async () => {
   harness = await startSim();
-  // The global fetch: with the undici transport, the slow-body abort case below exhausts the heap
-  // (under investigation); these tests are about the install's handling of download faults.
-  agent = await createAgent(harness, { fetch: globalThis.fetch });
+  agent = await createAgent(harness);
 });
 afterAll(async () => {
   await harness.close();
