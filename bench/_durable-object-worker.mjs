@@ -71,7 +71,7 @@ export class FloorObject {
 const kvAgent = defineAgentWorker({
   workspaceId: (env) => env.KV_WORKSPACE_ID,
   platformUrl: (env) => env.PLATFORM_URL,
-  tokens: (env) => env.AGENT_KV,
+  kv: (env) => env.AGENT_KV,
   clock,
   handler,
 });

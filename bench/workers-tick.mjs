@@ -32,7 +32,7 @@ let handled = 0;
 const agent = defineAgentWorker({
   workspaceId: (env) => env.WORKSPACE_ID,
   platformUrl: (env) => env.PLATFORM_URL,
-  tokens: (env) => env.AGENT_KV,
+  kv: (env) => env.AGENT_KV,
   token: (env) => env.MOLECULE_TOKEN,
   clock,
   handler: () => { handled++; },

@@ -15,7 +15,7 @@ interface Env {
 const agent: AgentWorker<Env> = defineAgentWorker<Env>({
   workspaceId: (env) => env.WORKSPACE_ID,
   platformUrl: (env) => env.PLATFORM_URL,
-  tokens: (env) => env.AGENT_KV,
+  kv: (env) => env.AGENT_KV,
   token: (env) => env.MOLECULE_TOKEN,
   push: { url: (env) => env.PUBLIC_URL, secret: (env) => env.PUSH_SECRET },
   agentCard: { name: 'echo-worker', description: 'Echoes every message, from a Cloudflare Worker.' },

@@ -31,7 +31,7 @@ export interface AgentWorker<Env> {
  * export default defineAgentWorker<Env>({
  *   workspaceId: (env) => env.WORKSPACE_ID,
  *   platformUrl: (env) => env.PLATFORM_URL,
- *   tokens: (env) => env.AGENT_KV,
+ *   kv: (env) => env.AGENT_KV,
  *   handler: (message) => `You said: ${message.text}`,
  * });
  */

@@ -50,7 +50,7 @@ export interface AgentWorkerOptions<Env> {
    * the token (`token:`), the inbound cursor (`cursor:`), the loop state (`loop:`) and the stop
    * marker (`stopped:`).
    */
-  tokens: FromEnv<Env, KvNamespaceLike>;
+  kv: FromEnv<Env, KvNamespaceLike>;
   /**
    * A pre-minted workspace token (e.g. a Worker secret), used before the one in KV and never written
    * to it. Recommended in production: it sidesteps KV's eventual consistency (see the README).

@@ -43,10 +43,10 @@ function pushPathOf(secret: string): string {
 export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: Env): WorkerConfig {
   const workspaceId = options.workspaceId(env);
   const platformUrl = options.platformUrl(env);
-  const kv = options.tokens(env);
+  const kv = options.kv(env);
   if (!workspaceId) throw new ConfigError('workspaceId(env) returned nothing');
   if (!platformUrl) throw new ConfigError('platformUrl(env) returned nothing');
-  if (!kv || typeof kv.get !== 'function') throw new ConfigError('tokens(env) did not return a KV namespace');
+  if (!kv || typeof kv.get !== 'function') throw new ConfigError('kv(env) did not return a KV namespace');
   const prefix = options.prefix ?? DEFAULT_KV_PREFIX;
   const logger = options.logger?.(env) ?? silentLogger;
   const pushPath = options.push ? pushPathOf(options.push.secret(env)) : null;

@@ -207,7 +207,7 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
     const agent = defineAgentWorker<typeof testEnv>({
       workspaceId: (e) => e.WORKSPACE_ID,
       platformUrl: () => PLATFORM_URL,
-      tokens: (e) => e.AGENT_KV,
+      kv: (e) => e.AGENT_KV,
       token: () => token,
       platformFetch: () => simFetch,
       clock,

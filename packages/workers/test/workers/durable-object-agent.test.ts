@@ -208,7 +208,7 @@ describe('a Durable Object agent on alarms (workerd, DO storage, simulator)', ()
     const kvAgent = defineAgentWorker<Cloudflare.Env>({
       workspaceId: () => id,
       platformUrl: (e) => e.PLATFORM_URL,
-      tokens: (e) => e.AGENT_KV,
+      kv: (e) => e.AGENT_KV,
       platformFetch: () => durableSimFetch,
       clock,
       handler: () => undefined,

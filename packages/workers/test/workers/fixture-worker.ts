@@ -23,7 +23,7 @@ import { clock, simFetch } from './support/platform.js';
 export const kvWorker: AgentWorker<Cloudflare.Env> = defineAgentWorker<Cloudflare.Env>({
   workspaceId: (env) => env.WORKSPACE_ID,
   platformUrl: (env) => env.PLATFORM_URL,
-  tokens: (env) => env.AGENT_KV,
+  kv: (env) => env.AGENT_KV,
   platformFetch: () => simFetch,
   push: { url: (env) => env.PUBLIC_URL, secret: (env) => env.PUSH_SECRET },
   agentCard: { name: 'echo-worker', skills: [] },

@@ -92,7 +92,7 @@ describe('the push endpoint of a Worker agent (SELF, simulator)', () => {
     const pollOnly = defineAgentWorker<Cloudflare.Env>({
       workspaceId: (e) => e.WORKSPACE_ID,
       platformUrl: (e) => e.PLATFORM_URL,
-      tokens: (e) => e.AGENT_KV,
+      kv: (e) => e.AGENT_KV,
       platformFetch: () => simFetch,
       clock,
       handler: () => 'never',
@@ -109,13 +109,26 @@ describe('the push endpoint of a Worker agent (SELF, simulator)', () => {
     const weak = defineAgentWorker<Cloudflare.Env>({
       workspaceId: (e) => e.WORKSPACE_ID,
       platformUrl: (e) => e.PLATFORM_URL,
-      tokens: (e) => e.AGENT_KV,
+      kv: (e) => e.AGENT_KV,
       push: { url: (e) => e.PUBLIC_URL, secret: () => 'short' },
       handler: () => 'x',
     });
     await expect(
       weak.fetch(new Request('https://agent.example/a2a/short'), env, createExecutionContext()),
     ).rejects.toThrow(ConfigError);
+  });
+
+  it('a kv option that returns no KV namespace is a ConfigError naming the option', async () => {
+    const unbound = defineAgentWorker<Cloudflare.Env>({
+      workspaceId: (e) => e.WORKSPACE_ID,
+      platformUrl: (e) => e.PLATFORM_URL,
+      kv: () => undefined as unknown as Cloudflare.Env['AGENT_KV'],
+      push: { url: (e) => e.PUBLIC_URL, secret: () => 'a-long-enough-push-secret' },
+      handler: () => 'x',
+    });
+    await expect(
+      unbound.fetch(new Request('https://agent.example/a2a/x'), env, createExecutionContext()),
+    ).rejects.toThrow(/^kv\(env\) did not return a KV namespace$/);
   });
 
   it('answers 503 once the agent has stopped (paused), and registers no new URL', async () => {

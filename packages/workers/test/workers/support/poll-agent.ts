@@ -11,7 +11,7 @@ export function definePollAgent(handled: InboundMessage[] = []): AgentWorker<Tes
   return defineAgentWorker<TestEnv>({
     workspaceId: (e) => e.WORKSPACE_ID,
     platformUrl: () => PLATFORM_URL,
-    tokens: (e) => e.AGENT_KV,
+    kv: (e) => e.AGENT_KV,
     platformFetch: () => simFetch,
     clock,
     handler: (message) => {
