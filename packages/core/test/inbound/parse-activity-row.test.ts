@@ -45,7 +45,7 @@ describe('parseActivityRow: the newer data envelope (Python §2.8 rules)', () =>
     expect(msg?.delivery).toBe('poll');
   });
 
-  it('parse_activity_row_legacy_user_normalizes_to_canvas', () => {
+  it('parse_activity_row_legacy_user_normalises_to_canvas', () => {
     expect(parseActivityRow({ id: 'a', data: { source: 'user', text: 't' } })?.source).toBe('canvas_user');
   });
 

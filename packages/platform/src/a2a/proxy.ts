@@ -12,7 +12,7 @@ import { canonicalUuid } from '../ids.js';
 import type { ActivityRow, QueueItem, WorkspaceRow } from '../store.js';
 import { checkSafeUrl, isPlaceholderUrl } from '../url-safety.js';
 import { classifyDispatchError } from './dispatch-error.js';
-import { normalizeA2A } from './normalize.js';
+import { normaliseA2A } from './normalise.js';
 
 /** Agent responses are read up to 10 MiB. */
 export const MAX_AGENT_RESPONSE: number = 10 << 20;
@@ -86,15 +86,15 @@ export async function proxyA2ARequest(
   if (!pollOnly && (await checkSafeUrl(target.url, core.urlPolicy)) !== null) {
     return err(502, { error: 'workspace URL is not publicly routable' });
   }
-  const normalized = normalizeA2A(bodyText, () => core.newId());
-  if (!normalized) return err(400, { error: 'invalid JSON' });
+  const normalised = normaliseA2A(bodyText, () => core.newId());
+  if (!normalised) return err(400, { error: 'invalid JSON' });
 
   if (pollOnly) {
     // Simulator extension (newer servers' poll delivery): park the message as an activity row.
     // The answer has the shape of the real server's 202 "queued" body, so clients that already
     // understand a queued message (the caller never gets the answer in this response) need nothing new.
-    const row = writeReceiveRow(core, target, callerId, normalized.method, normalized.payload, {
-      summary: `${normalized.method} → ${target.name}`,
+    const row = writeReceiveRow(core, target, callerId, normalised.method, normalised.payload, {
+      summary: `${normalised.method} → ${target.name}`,
       durationMs: 0,
       status: 'ok',
     });
@@ -111,7 +111,7 @@ export async function proxyA2ARequest(
       },
     };
   }
-  return dispatch(core, target, normalized.text, normalized.payload, normalized.method, callerId, opts);
+  return dispatch(core, target, normalised.text, normalised.payload, normalised.method, callerId, opts);
 }
 
 async function dispatch(

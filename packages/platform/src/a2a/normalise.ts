@@ -1,5 +1,5 @@
 /**
- * `normalizeA2APayload`: the body must be a JSON object; one without `jsonrpc` is rewritten to
+ * `normaliseA2APayload`: the body must be a JSON object; one without `jsonrpc` is rewritten to
  * `{"jsonrpc":"2.0","id":<uuid>,"method":…,"params":…}` (other keys dropped); a
  * `params.message` without `messageId` gets one. Re-marshalled by Go: sorted keys, `<>&` escaped.
  */
@@ -7,7 +7,7 @@ import { JsonNumber, type LosslessJson, parseJsonStrict, toPlain } from '../go-b
 import { goJson } from '../go-json.js';
 
 /** A normalised request, ready to push. */
-export interface NormalizedA2A {
+export interface NormalisedA2A {
   /** The exact bytes pushed to the agent. */
   text: string;
   /** The parsed payload (for activity rows). */
@@ -17,7 +17,7 @@ export interface NormalizedA2A {
 }
 
 /** Normalises a proxied body; `null` means 400 `invalid JSON`. */
-export function normalizeA2A(text: string, newId: () => string): NormalizedA2A | null {
+export function normaliseA2A(text: string, newId: () => string): NormalisedA2A | null {
   let parsed: LosslessJson;
   try {
     parsed = parseJsonStrict(text);
