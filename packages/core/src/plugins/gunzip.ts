@@ -85,7 +85,33 @@ export function decompressWithDecompressionStream(
       await reader.cancel(error).catch(() => {});
     }
   })();
-  return gunzip.readable;
+  return cancelAfterPendingReads(gunzip.readable);
+}
+
+/**
+ * Re-emits `output` but hands a cancel on only after one macrotask. Node's DecompressionStream
+ * resumes its zlib stream in a `nextTick` when it is read; a cancel in between destroys the zlib
+ * stream, and the resumed stream then emits a buffered chunk into the closed controller, which
+ * throws an uncaught "Controller is already closed" and takes the process down. Refusing an
+ * archive mid-read is exactly that order (read, then cancel). By the next macrotask the pending
+ * resume has run and the stream has paused itself, so the cancel is safe.
+ */
+function cancelAfterPendingReads(output: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = output.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller): Promise<void> {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel(reason): Promise<void> {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        await reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 interface CountingOptions {

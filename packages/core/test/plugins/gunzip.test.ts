@@ -115,4 +115,27 @@ describe('gunzipWithLimits', () => {
     expect(await reading).toBeInstanceOf(AbortError);
     expect(cancelled).toBe(true);
   });
+  it('a read followed at once by a cancel (an archive refused mid-read) never throws an uncaught error', async () => {
+    // Node's DecompressionStream resumes zlib in a nextTick; a cancel in that window used to make the
+    // resumed stream write into the closed controller: an uncaught exception that ends the process.
+    const gz = gzipSync(new Uint8Array(8 * 1024 * 1024).fill(7));
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (let round = 0; round < 60; round++) {
+        const reader = gunzipWithLimits(streamOfBytes(gz, 4096), roomy).getReader();
+        await reader.read();
+        for (let wait = 0; wait < round % 5; wait++) await new Promise((resolve) => setImmediate(resolve));
+        void reader.read().catch(() => {});
+        await reader.cancel(new Error('refused'));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  });
 });
