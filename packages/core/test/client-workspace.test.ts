@@ -282,7 +282,7 @@ describe('tenant headers and Origin', () => {
     }
   });
 
-  it('no_tenant_headers_when_unconfigured: no orgId → no org header and no Origin by default (contract surprise 12)', async () => {
+  it('no_tenant_headers_when_unconfigured: no orgId → no org header and no Origin by default (a mismatched Origin gets an empty 403 from CORS)', async () => {
     const { id, client } = await agent();
     await client.pollState();
     const headers = lastRequest(env.sim, `/workspaces/${id}/state`)?.headers;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeIdempotencyKey, sha256Hex } from '../src/util/idempotency-key.js';
 
-describe('makeIdempotencyKey (python-sdk §2.2)', () => {
+describe('makeIdempotencyKey (the Python SDK algorithm, so both send the same key)', () => {
   it('matches the Python test vector', async () => {
     expect(await makeIdempotencyKey('index the docs', 1_700_000_019_900)).toBe(
       '110baf90e8f464306fcfa735280c62aa8b6481797d306cc62dcb565e21d529cf',

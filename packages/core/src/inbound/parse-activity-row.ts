@@ -12,7 +12,7 @@ function pyStr(value: unknown): string {
   return '';
 }
 
-/** Python SDK rules for the source (§2.8): explicit kind first, then the `source_id` heuristic. */
+/** The Python SDK's rules for the source, so both SDKs classify a row alike: explicit kind first, then the `source_id` heuristic. */
 function classifySource(kind: string, sourceId: string, nullMeansCanvas: boolean): InboundSource {
   if (kind === 'canvas_user' || kind === 'user') return 'canvas_user';
   if (kind === 'peer_agent') return 'peer_agent';

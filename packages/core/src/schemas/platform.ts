@@ -1,5 +1,5 @@
 /**
- * Shapes of the platform's answers (platform-contract.md). Objects are loose: unknown fields are
+ * Shapes of the platform's answers, as its server sends them. Objects are loose: unknown fields are
  * kept and never a reason to fail; known fields must have the documented types.
  */
 import * as v from 'valibot';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOwnNotifyRow, parseActivityRow } from '../../src/inbound/index.js';
 
-/** A row exactly as the server writes it for a message proxied to the workspace (§7, §8). */
+/** A row exactly as the server writes it for a message proxied to the workspace, as the activity feed returns it. */
 function serverRow(
   overrides: Record<string, unknown> = {},
   parts: unknown[] = [{ kind: 'text', text: 'hi' }],
@@ -28,7 +28,7 @@ function serverRow(
   };
 }
 
-describe('parseActivityRow: the newer data envelope (Python §2.8 rules)', () => {
+describe('parseActivityRow: the newer data envelope (the Python SDK rules)', () => {
   it('parse_activity_row_canvas_user_explicit', () => {
     const msg = parseActivityRow({
       id: 'act-1',
@@ -146,7 +146,7 @@ describe('parseActivityRow: the newer data envelope (Python §2.8 rules)', () =>
   });
 });
 
-describe('parseActivityRow: the shape the server returns today (contract §8, surprise 2)', () => {
+describe('parseActivityRow: the shape the server returns today (no `data`: the text is in `request_body`)', () => {
   it('reads the text from request_body.params.message.parts with kind text parts', () => {
     const msg = parseActivityRow(serverRow());
     expect(msg).toMatchObject({

@@ -32,7 +32,7 @@ print(hashlib.sha256(json.dumps(pairs, sort_keys=True).encode("utf-8")).hexdiges
     .trim();
 }
 
-describe('computePluginManifestHash (python-sdk §2.1)', () => {
+describe('computePluginManifestHash (the Python SDK hash, so a plugin.yaml sha256 verifies in both)', () => {
   it('hashes an empty plugin to sha256("[]")', async () => {
     expect(await computePluginManifestHash([])).toBe(EMPTY_PLUGIN_MANIFEST_HASH);
     expect(await computePluginManifestHash([{ path: 'plugin.yaml', bytes: text('name: x\n') }])).toBe(

@@ -200,7 +200,7 @@ describe('connect: registration', () => {
     }
   });
 
-  it('a provided token still re-registers WITH the bearer (fixes Python weakness 17) and is never written to disk', async () => {
+  it('a provided token still re-registers WITH the bearer (so a new URL or agent card is published; Python skipped register when it had a token) and is never written to disk', async () => {
     const { id, token } = await sandbox.platform.sim.admin.createWorkspace({ external: true });
     const run = await connect(id, ['--handler', './echo.mjs', '--max-iterations', '1'], {
       MOLECULE_WORKSPACE_TOKEN: token as string,

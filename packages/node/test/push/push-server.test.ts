@@ -166,7 +166,7 @@ describe('startPushServer (ports of test_a2a_server, fixed where Python was weak
     ]);
   });
 
-  it('an idle keep-alive client does not block other clients (Python weakness 14)', async () => {
+  it('an idle keep-alive client does not block other clients (as it would on a single-threaded keep-alive server)', async () => {
     const server = await start({ onMessage: (m) => `echo ${m.text}` });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const post = (text: string) =>

@@ -22,7 +22,7 @@ describe('createEnvTokenStore', () => {
     expect(await store.load(WS)).toBe('from-env');
   });
 
-  it('never writes the env token to disk (fixes Python weakness 8: the CLI persisted --token)', async () => {
+  it('never writes the env token to disk (the Python CLI persisted a --token it was given)', async () => {
     const file = createFileTokenStore({ directory: temp.path });
     const store = createEnvTokenStore({ env: { [WORKSPACE_TOKEN_ENV]: 'env-secret' }, fallback: file });
     // What a client does after register confirms the token: save it back.

@@ -318,7 +318,7 @@ describe('POST /workspaces/:id/plugins (install)', () => {
     });
   });
 
-  it('§11 errors apply (404 for a missing plugin)', async () => {
+  it("the download route's errors apply (404 for a missing plugin)", async () => {
     const { sim, token } = await setup();
     const r = await call(sim, 'POST', `/workspaces/${IDS.a}/plugins`, {
       token,
