@@ -11,10 +11,10 @@ import { makeTempDirectory } from './stores/helpers.js';
 // Real child processes on a shared machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-// The README shows the files of examples/ verbatim; these tests compile each one (the package
-// resolved by name to its build, as in a user's project) and run it against the simulator.
+// The README shows the files of examples/ verbatim (tests/readme compares them); these tests
+// compile each one (the package resolved by name to its build, as in a user's project) and run it
+// against the simulator.
 const here = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
-const EXAMPLES = ['examples/poll-agent.ts', 'examples/push-agent.ts', 'examples/install-plugin.ts'];
 
 let home: { path: string; remove(): Promise<void> };
 let harness: SimHarness | undefined;
@@ -79,14 +79,6 @@ function run(script: string, env: Record<string, string>, args: string[] = []): 
 }
 
 describe('README examples', () => {
-  it.each(EXAMPLES)('the README shows %s verbatim', async (example) => {
-    const [readme, code] = await Promise.all([
-      readFile(here('README.md'), 'utf8'),
-      readFile(here(example), 'utf8'),
-    ]);
-    expect(readme).toContain(`\`\`\`ts\n${code}\`\`\``);
-  });
-
   it('poll-agent.ts answers a canvas message and stops on Ctrl-C', async () => {
     harness = await startSim();
     const created = await harness.sim.admin.createWorkspace({ external: true });
@@ -143,5 +135,75 @@ describe('README examples', () => {
     const pluginDir = join(home.path, '.molecule', created.id, 'plugins', 'hello-plugin');
     expect(script.output().stdout).toBe(`installed hello-plugin: 2 files in ${pluginDir}\n`);
     expect(await readFile(join(pluginDir, 'hello.txt'), 'utf8')).toBe('hi');
+  });
+  it('agent-loop.ts registers its own client, answers a polled message and stops on SIGTERM', async () => {
+    harness = await startSim();
+    const created = await harness.sim.admin.createWorkspace({ external: true });
+    const agent = run(await compile('examples/agent-loop.ts'), {
+      MOLECULE_PLATFORM_URL: harness.url,
+      MOLECULE_WORKSPACE_ID: created.id,
+      MOLECULE_WORKSPACE_TOKEN: created.token!,
+      MOLECULE_POLL_INTERVAL: '0.05',
+    });
+    await until(() => harness!.sim.admin.workspace(created.id)?.status === 'online', 'registered');
+    await harness.sim.admin.sendCanvasMessage(created.id, 'loop');
+    await until(
+      () => harness!.sim.admin.notifications(created.id).some((n) => n.message === 'You said: loop'),
+      'the reply',
+    );
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(agent.output()).toEqual({ stdout: 'aborted\n', stderr: '' });
+  });
+
+  it('push-delivery.ts registers its push URL and answers a pushed message', async () => {
+    harness = await startSim({ allowPlaceholderUrl: false, devMode: true });
+    const created = await harness.sim.admin.createWorkspace({ external: true });
+    const agent = run(await compile('examples/push-delivery.ts'), {
+      MOLECULE_PLATFORM_URL: harness.url,
+      MOLECULE_WORKSPACE_ID: created.id,
+      MOLECULE_WORKSPACE_TOKEN: created.token!,
+      MOLECULE_PUBLIC_URL: 'http://localhost:{port}',
+      PORT: '0',
+    });
+    await until(
+      () =>
+        /^http:\/\/localhost:\d+\/a2a\/[\w-]{32}$/.test(harness!.sim.admin.workspace(created.id)?.url ?? ''),
+      'registered',
+    );
+    const reply = await harness.sim.admin.sendCanvasMessage(created.id, 'pushed by hand');
+    expect(JSON.stringify(reply.body)).toContain('You said: pushed by hand');
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(agent.output()).toEqual({ stdout: 'aborted\n', stderr: '' });
+  });
+
+  it('token-stores.ts names the token and cursor files under MOLECULE_TOKEN_DIR', async () => {
+    const workspaceId = '6f2c1b9e-4a0d-4c3e-9b7a-0123456789ab';
+    const script = run(await compile('examples/token-stores.ts'), {
+      MOLECULE_TOKEN_DIR: join(home.path, 'tokens'),
+      MOLECULE_WORKSPACE_ID: workspaceId,
+      MOLECULE_WORKSPACE_TOKEN: 'a-supplied-token',
+    });
+    expect(await script.exited).toBe(0);
+    const folder = join(home.path, 'tokens', workspaceId);
+    expect(script.output().stdout).toBe(
+      `token file: ${join(folder, '.auth_token')}\n` +
+        `cursor file: ${join(folder, 'inbound-cursor.json')}\n` +
+        'token from: the MOLECULE_WORKSPACE_TOKEN environment variable\n',
+    );
+  });
+
+  it('own-transport.ts registers through a transport of its own; the platform issues the token', async () => {
+    harness = await startSim();
+    const workspaceId = '0b9d7c1e-2f3a-4b5c-8d6e-7f8091a2b3c4';
+    const script = run(await compile('examples/own-transport.ts'), {
+      MOLECULE_PLATFORM_URL: harness.url,
+      MOLECULE_WORKSPACE_ID: workspaceId,
+      MOLECULE_LOG: 'error',
+    });
+    expect(await script.exited).toBe(0);
+    expect(script.output()).toEqual({ stdout: 'registered; the platform issued a token\n', stderr: '' });
+    expect(harness.sim.admin.workspace(workspaceId)?.liveTokens).toBe(1);
   });
 });

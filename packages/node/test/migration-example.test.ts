@@ -1,5 +1,6 @@
 // docs/migrating-from-python.md shows the Python SDK's remote-agent example next to its TypeScript
-// twin. This runs the twin exactly as printed there, in a child process against the simulator.
+// twin, examples/remote-agent-twin.ts (tests/readme checks the document shows it word for word).
+// This runs it, and the document's client sample, in a child process against the simulator.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,14 +36,13 @@ function run(
 
 describe('docs/migrating-from-python.md', () => {
   it('the TypeScript twin of the remote-agent example runs: register, secrets, heartbeat with the snake_case report', async () => {
-    const doc = await readFile(new URL('../../../docs/migrating-from-python.md', import.meta.url), 'utf8');
-    const twin = /The TypeScript twin[^\n]*\n\n```ts\n([\s\S]*?)```/.exec(doc)?.[1];
-    expect(twin).toContain("from '@molecule-ai/agent-node'");
+    // Plain JavaScript apart from its name, so Node runs it as it is.
+    const twin = await readFile(new URL('../examples/remote-agent-twin.ts', import.meta.url), 'utf8');
     // Inside the package folder so '@molecule-ai/agent-node' (self-reference) and its dependencies resolve.
     const home = await mkdtemp(join(tmpdir(), 'molecule-migration-'));
     const script = join(import.meta.dirname, `.migration-twin-${process.pid}.mjs`);
     try {
-      await writeFile(script, twin as string);
+      await writeFile(script, twin);
       const { id } = await harness.sim.admin.createWorkspace({});
       await harness.sim.admin.setSecrets(id, { REMOTE_DEMO_KEY: 'hello-from-remote' });
       const result = await run(script, {
@@ -65,6 +65,28 @@ describe('docs/migrating-from-python.md', () => {
 
       const missing = await run(script, { HOME: home });
       expect(missing.code).toBe(2);
+    } finally {
+      await rm(script, { force: true });
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('the client sample registers with WORKSPACE_ID and PLATFORM_URL; the token goes to the Python token file', async () => {
+    const sample = await readFile(new URL('../examples/remote-agent-client.ts', import.meta.url), 'utf8');
+    const home = await mkdtemp(join(tmpdir(), 'molecule-migration-'));
+    const script = join(import.meta.dirname, `.migration-client-${process.pid}.mjs`);
+    try {
+      await writeFile(script, sample);
+      const id = '3d4e5f60-7182-4394-a5b6-c7d8e9f00112';
+      const result = await run(script, {
+        HOME: home,
+        WORKSPACE_ID: id,
+        PLATFORM_URL: harness.url,
+        MOLECULE_LOG: 'error',
+      });
+      expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+      expect(harness.sim.admin.workspace(id)?.liveTokens).toBe(1);
+      expect((await readFile(join(home, '.molecule', id, '.auth_token'), 'utf8')).length).toBeGreaterThan(20);
     } finally {
       await rm(script, { force: true });
       await rm(home, { recursive: true, force: true });

@@ -1,19 +1,28 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repository = join(import.meta.dirname, '../../..');
 
 /**
- * The READMEs whose every TypeScript or JavaScript sample must be a file of this package
- * (`all`), and those where only the marked samples are (the rest are checked elsewhere).
+ * Every document whose code samples users copy. Each TypeScript, JavaScript or JSONC block in them
+ * sits under a `<!-- sample: FILE -->` line naming the file (from the repository root) that a test
+ * compiles and runs: the samples of the root, simulator and demo READMEs live in `samples/` here,
+ * the runtime packages' in their own `examples/` (run in their own runtime by their tests).
  */
-const READMES = [
-  { path: 'README.md', all: true },
-  { path: 'packages/platform/README.md', all: true },
-  { path: 'apps/demo/README.md', all: true },
-  { path: 'packages/node/README.md', all: false },
+const DOCUMENTS = [
+  'README.md',
+  'packages/core/README.md',
+  'packages/node/README.md',
+  'packages/bun/README.md',
+  'packages/workers/README.md',
+  'packages/platform/README.md',
+  'apps/demo/README.md',
+  'docs/migrating-from-python.md',
 ];
+
+/** The fence languages that are code a test can compile or read (shell and Python are not). */
+const CODE = /^(ts|js|typescript|javascript|mjs|jsonc|json)$/;
 
 interface Sample {
   line: number;
@@ -22,12 +31,12 @@ interface Sample {
   code: string;
 }
 
-/** The fenced code blocks of a README, each with the `<!-- sample: FILE -->` marker above it, if any. */
+/** The fenced code blocks of a document, each with the `<!-- sample: FILE -->` marker above it, if any. */
 function samplesOf(markdown: string): Sample[] {
   const lines = markdown.split('\n');
   const samples: Sample[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(\w+)/.exec(lines[i] ?? '');
+    const fence = /^```(\w*)/.exec(lines[i] ?? '');
     if (!fence) continue;
     const end = lines.indexOf('```', i + 1);
     const marker = /^<!-- sample: (\S+) -->$/.exec(lines[i - 1] ?? '');
@@ -42,19 +51,32 @@ function samplesOf(markdown: string): Sample[] {
   return samples;
 }
 
-describe.each(READMES)('$path', ({ path, all }) => {
+describe.each(DOCUMENTS)('%s', (path) => {
   const samples = samplesOf(readFileSync(join(repository, path), 'utf8'));
-  const code = samples.filter((s) => /^(ts|js|typescript|javascript|mjs)$/.test(s.language));
+  const code = samples.filter((s) => CODE.test(s.language));
 
-  it(all ? 'every TypeScript and JavaScript sample names its file' : 'has marked samples', () => {
+  it('every code sample names its file', () => {
     const unmarked = code.filter((s) => s.file === undefined).map((s) => `line ${s.line}`);
-    if (all) expect(unmarked).toEqual([]);
-    else expect(code.some((s) => s.file !== undefined)).toBe(true);
+    expect(unmarked).toEqual([]);
+  });
+
+  it('marks only code blocks', () => {
+    const stray = samples.filter((s) => s.file !== undefined && !CODE.test(s.language));
+    expect(stray.map((s) => `line ${s.line}`)).toEqual([]);
   });
 
   const marked = code.filter((s): s is Sample & { file: string } => s.file !== undefined);
   it.each(marked)('the sample at line $line is $file, word for word', ({ file, code: text }) => {
-    const onDisk = readFileSync(join(repository, file), 'utf8').replace(/\n$/, '');
-    expect(text).toBe(onDisk);
+    const onDisk = join(repository, file);
+    expect(existsSync(onDisk), `${file} exists`).toBe(true);
+    expect(text).toBe(readFileSync(onDisk, 'utf8').replace(/\n$/, ''));
   });
+});
+
+it('the parser sees the unmarked blocks it must', () => {
+  const found = samplesOf(['text', '```ts', 'a', '```', '<!-- sample: x.ts -->', '```js', 'b', '```'].join('\n'));
+  expect(found).toEqual([
+    { line: 2, language: 'ts', file: undefined, code: 'a' },
+    { line: 6, language: 'js', file: 'x.ts', code: 'b' },
+  ]);
 });

@@ -1,0 +1,4 @@
+// agent.js
+export default async function onMessage(message) {
+  return `You said: ${message.text}`;
+}
