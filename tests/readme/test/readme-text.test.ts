@@ -74,7 +74,9 @@ describe.each(DOCUMENTS)('%s', (path) => {
 });
 
 it('the parser sees the unmarked blocks it must', () => {
-  const found = samplesOf(['text', '```ts', 'a', '```', '<!-- sample: x.ts -->', '```js', 'b', '```'].join('\n'));
+  const found = samplesOf(
+    ['text', '```ts', 'a', '```', '<!-- sample: x.ts -->', '```js', 'b', '```'].join('\n'),
+  );
   expect(found).toEqual([
     { line: 2, language: 'ts', file: undefined, code: 'a' },
     { line: 6, language: 'js', file: 'x.ts', code: 'b' },
