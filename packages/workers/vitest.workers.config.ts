@@ -1,7 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
-// Tests in test/workers/ run inside workerd (the Workers runtime) through vitest-pool-workers.
+// Tests in test/workers/ and examples/ run inside workerd (the Workers runtime) through vitest-pool-workers.
 // The pool, vitest, wrangler and miniflare are pinned together (0.15.1 / 4.1 / 4.86.0 / 4.20260426.0):
 // upgrade them as one change.
 export default defineConfig({
@@ -31,6 +31,8 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['test/workers/**/*.test.ts'],
+    // examples/: the README's samples, run against a simulator on a local port (the global setup).
+    include: ['test/workers/**/*.test.ts', 'examples/**/*.test.ts'],
+    globalSetup: ['./examples/platform.setup.ts'],
   },
 });

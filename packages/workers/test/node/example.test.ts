@@ -113,3 +113,19 @@ describe('the Durable Object example in Miniflare against the simulator', () => 
     }
   });
 });
+
+// The README's one-minute wrangler.jsonc (examples/): wrangler reads it, and it binds what the
+// one-minute agent's Env (examples/worker.ts) names, with the 1-minute cron the agent needs.
+describe("the README's wrangler.jsonc", () => {
+  it('is a wrangler config for src/worker.ts with the KV namespace, the cron and the vars of its Env', () => {
+    const config = unstable_readConfig(
+      { config: fileURLToPath(new URL('../../examples/wrangler.jsonc', import.meta.url)) },
+      { hideWarnings: true },
+    );
+    expect(config.main?.endsWith('/examples/src/worker.ts')).toBe(true);
+    expect(config.kv_namespaces.map((kv: { binding: string }) => kv.binding)).toEqual(['AGENT_KV']);
+    expect(config.triggers.crons).toEqual(['* * * * *']);
+    // PUSH_SECRET is a secret (`wrangler secret put`), never a var.
+    expect(Object.keys(config.vars).sort()).toEqual(['PLATFORM_URL', 'PUBLIC_URL', 'WORKSPACE_ID']);
+  });
+});
