@@ -41,11 +41,3 @@ describe('neutral core', () => {
     expect(Object.keys(result.metafile.inputs).some((p) => p.includes('/node/'))).toBe(false);
   });
 });
-
-describe('README', () => {
-  it('starts with the example that test/node/readme-example.test.ts runs', () => {
-    const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-    const first = /```ts\n([\s\S]*?)```/.exec(readme)![1];
-    expect(first).toBe(readFileSync(join(pkg, 'test', 'node', 'readme-example.test.ts'), 'utf8'));
-  });
-});
