@@ -1,44 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createPlatformSim } from '@molecule-ai/platform-sim';
-import { startPlatformServer } from '@molecule-ai/platform-sim/node';
 import { afterEach, expect, it } from 'vitest';
+import { printedLines, setEnvironment, startPlatform, tokenDirectory, undoAll } from './sample-host.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+afterEach(undoAll);
 
 // The root README's "Your own agent in five minutes", step by step: the simulator in dev mode, an
 // external workspace, the agent sample run with the MOLECULE_* variables the README sets, a canvas
 // message answered through the agent, and the pause that ends it.
 it('the five-minute agent registers, answers a canvas message and stops when paused', async () => {
-  const sim = createPlatformSim({ devMode: true });
-  const platform = await startPlatformServer(sim, { port: 0 });
-  cleanups.push(() => platform.close());
-  const tokenDir = mkdtempSync(join(tmpdir(), 'readme-agent-'));
-  cleanups.push(() => rmSync(tokenDir, { recursive: true, force: true }));
+  const { sim, url } = await startPlatform({ devMode: true });
   const workspace = await sim.admin.createWorkspace({ external: true, name: 'my-agent' });
-
-  const saved = { ...process.env };
-  cleanups.push(() => {
-    process.env = saved;
-  });
-  Object.assign(process.env, {
-    MOLECULE_PLATFORM_URL: platform.url,
+  setEnvironment({
+    MOLECULE_PLATFORM_URL: url,
     MOLECULE_WORKSPACE_ID: workspace.id,
-    MOLECULE_WORKSPACE_TOKEN: workspace.token,
-    MOLECULE_TOKEN_DIR: tokenDir,
+    MOLECULE_WORKSPACE_TOKEN: workspace.token ?? '',
+    MOLECULE_TOKEN_DIR: tokenDirectory(),
     MOLECULE_LOG: 'error',
     MOLECULE_STATE_INTERVAL: '1',
   });
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => void printed.push(args.join(' '));
-  cleanups.push(() => {
-    console.log = log;
-  });
+  const printed = printedLines();
 
   const agent = import('../samples/five-minute-agent.js');
   await expect
