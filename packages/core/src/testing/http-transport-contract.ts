@@ -77,6 +77,23 @@ async function withServer(
   }
 }
 
+/** Serves `handler` and sends it a request that is aborted 50 ms later: the send must reject. */
+async function assertAbortRejectsSend(
+  subject: HttpTransportContractSubject,
+  handler: (request: Request) => Response | Promise<Response>,
+  what: string,
+): Promise<void> {
+  await withServer(subject, handler, async (url) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('gave up')), 50);
+    await assert.rejects(
+      subject.makeTransport().send(request(url, { signal: controller.signal })),
+      () => true,
+      what,
+    );
+  });
+}
+
 /**
  * The behaviour every {@link HttpTransport} must have, on a real listener: bytes and headers both
  * ways, 3xx answered and not followed, the text-mode body cap, streaming, abort before the headers
@@ -306,34 +323,18 @@ export function testHttpTransport(api: TestApi, subject: HttpTransportContractSu
     );
 
     api.it('an abort before the headers rejects the send', async () => {
-      await withServer(
+      await assertAbortRejectsSend(
         subject,
         () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response('late')), 2_000)),
-        async (url) => {
-          const controller = new AbortController();
-          setTimeout(() => controller.abort(new Error('gave up')), 50);
-          await assert.rejects(
-            subject.makeTransport().send(request(url, { signal: controller.signal })),
-            () => true,
-            'send aborted before the headers',
-          );
-        },
+        'send aborted before the headers',
       );
     });
 
     api.it('an abort while the text body is stalled rejects the send', async () => {
-      await withServer(
+      await assertAbortRejectsSend(
         subject,
         () => new Response(stalledBody('partial')),
-        async (url) => {
-          const controller = new AbortController();
-          setTimeout(() => controller.abort(new Error('gave up')), 50);
-          await assert.rejects(
-            subject.makeTransport().send(request(url, { signal: controller.signal })),
-            () => true,
-            'send aborted mid-body',
-          );
-        },
+        'send aborted mid-body',
       );
     });
 
