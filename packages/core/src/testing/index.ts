@@ -12,6 +12,7 @@ export {
   type ServedHandler,
   testHttpTransport,
 } from './http-transport-contract.js';
+export { LINKED_PLUGIN, LINKED_PLUGIN_PYTHON_SHA256 } from './linked-plugin.js';
 export { createMemoryCursorStore } from './memory-cursor-store.js';
 export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } from './memory-plugin-sink.js';
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';

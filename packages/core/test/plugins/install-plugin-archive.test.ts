@@ -7,6 +7,7 @@ import { computePluginManifestHash } from '../../src/plugins/manifest-hash.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { PluginSink } from '../../src/ports/plugin-sink.js';
 import type { ProcessRunner, RunOptions, RunResult } from '../../src/ports/process-runner.js';
+import { LINKED_PLUGIN, LINKED_PLUGIN_PYTHON_SHA256 } from '../../src/testing/linked-plugin.js';
 import { createMemoryPluginSink, type MemoryPluginSink } from '../../src/testing/memory-plugin-sink.js';
 import { buildTestTar, streamOfBytes, type TestTarEntry } from '../../src/testing/test-archives.js';
 import { gnuTar } from './archive-tools.js';
@@ -27,7 +28,7 @@ function recordingRunner(result: Partial<RunResult> = {}): ProcessRunner & { cal
   };
 }
 
-function gz(entries: TestTarEntry[]): Uint8Array {
+function gz(entries: readonly TestTarEntry[]): Uint8Array {
   return gzipSync(buildTestTar(entries));
 }
 
@@ -492,24 +493,7 @@ describe('installPluginArchive: abort', () => {
   });
 });
 
-/**
- * A plugin with in-tree links, and its hash as the Python SDK's compute_plugin_sha256 gives it for
- * the same tree on disk (computed with CPython 3.11's pathlib): a link to a file is hashed as that
- * file under the link's own path (also a link to a link, and a link to the excluded root
- * plugin.yaml), a link to a folder is neither entered nor hashed, a dangling link is skipped.
- */
-const LINKED_PLUGIN: TestTarEntry[] = [
-  { name: 'plugin.yaml', content: 'name: linked\n' },
-  { name: 'AGENTS.md', content: '# Agents\n' },
-  { name: 'docs/guide.md', content: 'guide\n' },
-  { name: 'CLAUDE.md', type: 'symlink', linkname: 'AGENTS.md' },
-  { name: 'chain.md', type: 'symlink', linkname: 'CLAUDE.md' },
-  { name: 'docs-link', type: 'symlink', linkname: 'docs' },
-  { name: 'dangling.md', type: 'symlink', linkname: 'missing.md' },
-  { name: 'alias.yaml', type: 'symlink', linkname: 'plugin.yaml' },
-  { name: 'docs/up.md', type: 'symlink', linkname: '../AGENTS.md' },
-];
-const LINKED_PLUGIN_PYTHON_SHA256 = '1b2875dfb3464a8aadee1f74a41d223b0f35f74fa9b998608c70df2f0449b927';
+// LINKED_PLUGIN (from /testing): in-tree links, with the hash compute_plugin_sha256 gives the tree.
 
 describe('installPluginArchive: relative symlinks inside the plugin', () => {
   it('installs them by default and hashes them exactly as compute_plugin_sha256 does', async () => {

@@ -6,25 +6,18 @@ import { mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } fro
 import { join } from 'node:path';
 import { UnsafeArchiveError } from '@molecule-ai/agent-core';
 import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
-import { buildTestTar, gzipBytes, type TestTarEntry } from '@molecule-ai/agent-core/testing';
+import {
+  buildTestTar,
+  gzipBytes,
+  LINKED_PLUGIN,
+  LINKED_PLUGIN_PYTHON_SHA256,
+  type TestTarEntry,
+} from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
 import { hashPluginDirectory } from '../../src/plugins/plugin-directory-hash.js';
 import { bytesStream, listDir, makeTempDir } from './helpers.js';
 
-const LINKED_PLUGIN: TestTarEntry[] = [
-  { name: 'plugin.yaml', content: 'name: linked\n' },
-  { name: 'AGENTS.md', content: '# Agents\n' },
-  { name: 'docs/guide.md', content: 'guide\n' },
-  { name: 'CLAUDE.md', type: 'symlink', linkname: 'AGENTS.md' },
-  { name: 'chain.md', type: 'symlink', linkname: 'CLAUDE.md' },
-  { name: 'docs-link', type: 'symlink', linkname: 'docs' },
-  { name: 'dangling.md', type: 'symlink', linkname: 'missing.md' },
-  { name: 'alias.yaml', type: 'symlink', linkname: 'plugin.yaml' },
-  { name: 'docs/up.md', type: 'symlink', linkname: '../AGENTS.md' },
-];
-/** compute_plugin_sha256 of LINKED_PLUGIN on disk: links to files hashed under their own path, the folder link and the dangling link skipped. */
-const LINKED_PLUGIN_PYTHON_SHA256 = '1b2875dfb3464a8aadee1f74a41d223b0f35f74fa9b998608c70df2f0449b927';
 /** compute_plugin_sha256 of {meta.yaml, a.txt, plugin.yaml -> meta.yaml}: a linked root plugin.yaml is still excluded. */
 const LINKED_ROOT_YAML_PYTHON_SHA256 = '92631742d3c276041c90101c380e0a6483cb966a57f6d7340b18f95ef0a49010';
 
@@ -36,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => root.remove());
 
-async function install(entries: TestTarEntry[], expectedSha256?: string) {
+async function install(entries: readonly TestTarEntry[], expectedSha256?: string) {
   return installPluginArchive(bytesStream(await gzipBytes(buildTestTar(entries))), {
     name: 'linked',
     sink: createFsPluginSink({ pluginsDir }),
