@@ -3,178 +3,131 @@
  * `defineAgentWorker`) in Miniflare against the embedded simulator, one cron tick at a time.
  */
 
-import { writeFile } from 'node:fs/promises';
 import { MoleculeError } from '@molecule-ai/agent-core';
 import type { RecordedRequest } from '@molecule-ai/platform-sim';
-import { Cleanup } from '../cleanup.js';
 import { maskPushUrl, quote } from '../display.js';
 import type { DemoOptions } from '../options.js';
-import { StepRunner } from '../step-runner.js';
+import type { StepRunner } from '../step-runner.js';
 import type { DemoOutcome, DemoView } from '../view/demo-view.js';
-import { captureConsole } from './capture-console.js';
-import { withoutForeignSignalHandlers } from './own-signals.js';
+import { replyTextOf } from './reply-text.js';
+import { runWorkerExampleDemo } from './worker-demo-frame.js';
 import { loadWorkerExample, type RunningWorkerExample } from './worker-example.js';
 
 function describeRequests(requests: readonly RecordedRequest[], workspaceId: string): string[] {
   return requests.map((r) => `${r.method} ${r.path.replace(workspaceId, ':id')} → ${r.status}`);
 }
 
-function replyTextOf(body: unknown): string {
-  const parts =
-    (body as { result?: { parts?: Array<{ kind?: string; text?: string }> } })?.result?.parts ?? [];
-  return parts
-    .filter((part) => part.kind === 'text')
-    .map((part) => part.text)
-    .join('\n');
-}
-
 /** Runs the Worker demo and reports it through `view`. Never throws. */
-export async function runWorkerDemo(
+export function runWorkerDemo(
   options: DemoOptions,
   view: DemoView,
   signal: AbortSignal,
 ): Promise<DemoOutcome> {
-  const started = Date.now();
-  const runner = new StepRunner(view, signal);
-  const cleanup = new Cleanup();
-  const data: Record<string, unknown> = {};
-  let status: DemoOutcome['status'] = 'ok';
-  let message = '';
-  let example: RunningWorkerExample | null = null;
-  // The worker's console.log lines (Miniflare prints them) go under the step that caused them.
-  const restoreConsole = captureConsole((stream, line) =>
-    runner.output(stream === 'stderr' ? `! ${line}` : line),
-  );
-  cleanup.add('restore the console', async () => restoreConsole());
+  return runWorkerExampleDemo(options, view, signal, {
+    runtime: 'Cloudflare Worker (Miniflare)',
+    load: loadWorkerExample,
+    started: (running, origin) => ({
+      summary: `simulator on ${running.platform.url}; the worker runs in Miniflare on ${origin}`,
+      details: [
+        `workspace ${running.workspaceId} (external)`,
+        `cron ${running.crons.join(', ')}: one tick of the agent loop per trigger`,
+      ],
+      data: { url: running.platform.url, workspaceId: running.workspaceId, crons: running.crons },
+    }),
+    run: (runner, running) => runTicks(runner, running),
+    completed: 'Worker demo complete',
+  });
+}
 
-  try {
-    view.intro({ mode: 'simulator', runtime: 'Cloudflare Worker (Miniflare)' });
-    const startExample = await withoutForeignSignalHandlers(loadWorkerExample);
-    await runner.run('platform', 'Start the simulator and the Worker', async () => {
-      const running = await withoutForeignSignalHandlers(() => startExample());
-      example = running;
-      cleanup.add('stop Miniflare and the simulator', () => running.close());
-      const origin = (await running.mf.ready).origin;
-      return {
-        summary: `simulator on ${running.platform.url}; the worker runs in Miniflare on ${origin}`,
-        details: [
-          `workspace ${running.workspaceId} (external)`,
-          `cron ${running.crons.join(', ')}: one tick of the agent loop per trigger`,
-        ],
-        data: { url: running.platform.url, workspaceId: running.workspaceId, crons: running.crons },
-      };
-    });
-    const running = example as unknown as RunningWorkerExample;
-    const { sim, workspaceId } = running;
-    const kv = await running.mf.getKVNamespace('AGENT_KV');
-    const loopKey = `molecule:loop:${workspaceId}`; // where defineAgentWorker keeps the loop state
-    // Cloudflare fires the cron once a minute, and the agent's 30 s heartbeat and /state are due
-    // at every tick. The demo ticks back to back, so it first moves the saved schedule one minute
-    // into the past: to the agent, exactly as if that minute had passed.
-    const aMinuteLater = async (): Promise<void> => {
-      const saved = await kv.get(loopKey);
-      if (saved === null) return;
-      const state = JSON.parse(saved) as Record<string, unknown>;
-      for (const key of ['heartbeat', 'statePoll', 'delivery']) {
-        const schedule = state[key] as { dueAt?: number } | undefined;
-        if (typeof schedule?.dueAt === 'number') schedule.dueAt -= 60_000;
-      }
-      if (typeof state.startedAt === 'number') state.startedAt -= 60_000;
-      await kv.put(loopKey, JSON.stringify(state));
-    };
-    const tick = async (): Promise<readonly RecordedRequest[]> => {
-      await aMinuteLater();
-      const before = sim.requests.length;
-      const outcome = await running.tick();
-      if (outcome.outcome !== 'ok') throw new MoleculeError(`the cron tick ended with ${outcome.outcome}`);
-      return sim.requests.slice(before);
-    };
-
-    await runner.run('register', 'Cron tick: register', async () => {
-      const requests = await tick();
-      const registered = requests.some((r) => r.path === '/registry/register' && r.status === 200);
-      const ws = sim.admin.workspace(workspaceId);
-      return {
-        summary: registered
-          ? 'the first tick registered; the platform minted a token, kept in KV and never shown'
-          : 'the tick did not register',
-        details: [...describeRequests(requests, workspaceId), `push endpoint ${maskPushUrl(ws?.url ?? '')}`],
-        data: {
-          registered,
-          status: ws?.status,
-          liveTokens: ws?.liveTokens,
-          requests: describeRequests(requests, workspaceId),
-        },
-      };
-    });
-
-    await runner.run('heartbeat', 'Next tick: heartbeat, /state', async () => {
-      const requests = await tick();
-      const ws = sim.admin.workspace(workspaceId);
-      return {
-        summary: `the platform sees the worker ${ws?.status}${ws?.live ? ' and live' : ''}`,
-        details: describeRequests(requests, workspaceId),
-        data: { status: ws?.status, live: ws?.live, requests: describeRequests(requests, workspaceId) },
-      };
-    });
-
-    await runner.run('canvas', 'Answer a canvas message', async () => {
-      const answer = await running.sendMessage('Hello, worker!');
-      const reply = replyTextOf(answer.body);
-      return {
-        summary: `the platform pushed it to the worker's fetch handler; reply ${quote(reply)}`,
-        data: { httpStatus: answer.status, reply },
-      };
-    });
-
-    await runner.run('pause', 'Platform pauses the workspace', async () => {
-      await sim.admin.pause(workspaceId);
-      const outputBefore = runner.current?.output.length ?? 0;
-      const requests = await tick();
-      // The example worker logs each tick's report; its stop reason is in there.
-      const stopped = (runner.current?.output ?? [])
-        .slice(outputBefore)
-        .some((line) => line.includes('stop=paused'));
-      return {
-        summary: stopped
-          ? "the next tick read /state, stopped the agent and left a stop marker in KV: 'paused'"
-          : 'the next tick did not notice the pause',
-        details: describeRequests(requests, workspaceId),
-        data: { stopReason: stopped ? 'paused' : null, requests: describeRequests(requests, workspaceId) },
-      };
-    });
-
-    await runner.run('stopped', 'Next tick: nothing to do', async () => {
-      const requests = await tick();
-      return {
-        summary:
-          requests.length === 0
-            ? 'nothing sent: a stopped agent ticks silently until agent.resume(env)'
-            : `${requests.length} requests sent after the stop`,
-        data: { requests: describeRequests(requests, workspaceId) },
-      };
-    });
-    message = `Worker demo complete: ${runner.steps.length} steps`;
-  } catch (error) {
-    ({ status, message } = runner.endedBy(error));
-  }
-  const running = example as RunningWorkerExample | null;
-  if (running) {
-    data.platformUrl = running.platform.url;
-    data.requests = running.sim.requests.map((r) => ({
-      seq: r.seq,
-      method: r.method,
-      path: r.path,
-      status: r.status,
-    }));
-    if (options.recordFile) {
-      await writeFile(options.recordFile, `${JSON.stringify(running.sim.requests, null, 2)}\n`, {
-        mode: 0o600,
-      });
-      data.recordFile = options.recordFile;
+/** The demo's cron ticks: register, heartbeat, a pushed message, the pause and the silence after it. */
+async function runTicks(runner: StepRunner, running: RunningWorkerExample): Promise<void> {
+  const { sim, workspaceId } = running;
+  const kv = await running.mf.getKVNamespace('AGENT_KV');
+  const loopKey = `molecule:loop:${workspaceId}`; // where defineAgentWorker keeps the loop state
+  // Cloudflare fires the cron once a minute, and the agent's 30 s heartbeat and /state are due
+  // at every tick. The demo ticks back to back, so it first moves the saved schedule one minute
+  // into the past: to the agent, exactly as if that minute had passed.
+  const aMinuteLater = async (): Promise<void> => {
+    const saved = await kv.get(loopKey);
+    if (saved === null) return;
+    const state = JSON.parse(saved) as Record<string, unknown>;
+    for (const key of ['heartbeat', 'statePoll', 'delivery']) {
+      const schedule = state[key] as { dueAt?: number } | undefined;
+      if (typeof schedule?.dueAt === 'number') schedule.dueAt -= 60_000;
     }
-  }
-  const failures = await cleanup.runAll(10_000);
-  if (failures.length > 0) data.cleanupFailures = failures;
-  return { status, ms: Date.now() - started, steps: runner.steps, message, data };
+    if (typeof state.startedAt === 'number') state.startedAt -= 60_000;
+    await kv.put(loopKey, JSON.stringify(state));
+  };
+  const tick = async (): Promise<readonly RecordedRequest[]> => {
+    await aMinuteLater();
+    const before = sim.requests.length;
+    const outcome = await running.tick();
+    if (outcome.outcome !== 'ok') throw new MoleculeError(`the cron tick ended with ${outcome.outcome}`);
+    return sim.requests.slice(before);
+  };
+
+  await runner.run('register', 'Cron tick: register', async () => {
+    const requests = await tick();
+    const registered = requests.some((r) => r.path === '/registry/register' && r.status === 200);
+    const ws = sim.admin.workspace(workspaceId);
+    return {
+      summary: registered
+        ? 'the first tick registered; the platform minted a token, kept in KV and never shown'
+        : 'the tick did not register',
+      details: [...describeRequests(requests, workspaceId), `push endpoint ${maskPushUrl(ws?.url ?? '')}`],
+      data: {
+        registered,
+        status: ws?.status,
+        liveTokens: ws?.liveTokens,
+        requests: describeRequests(requests, workspaceId),
+      },
+    };
+  });
+
+  await runner.run('heartbeat', 'Next tick: heartbeat, /state', async () => {
+    const requests = await tick();
+    const ws = sim.admin.workspace(workspaceId);
+    return {
+      summary: `the platform sees the worker ${ws?.status}${ws?.live ? ' and live' : ''}`,
+      details: describeRequests(requests, workspaceId),
+      data: { status: ws?.status, live: ws?.live, requests: describeRequests(requests, workspaceId) },
+    };
+  });
+
+  await runner.run('canvas', 'Answer a canvas message', async () => {
+    const answer = await running.sendMessage('Hello, worker!');
+    const reply = replyTextOf(answer.body);
+    return {
+      summary: `the platform pushed it to the worker's fetch handler; reply ${quote(reply)}`,
+      data: { httpStatus: answer.status, reply },
+    };
+  });
+
+  await runner.run('pause', 'Platform pauses the workspace', async () => {
+    await sim.admin.pause(workspaceId);
+    const outputBefore = runner.current?.output.length ?? 0;
+    const requests = await tick();
+    // The example worker logs each tick's report; its stop reason is in there.
+    const stopped = (runner.current?.output ?? [])
+      .slice(outputBefore)
+      .some((line) => line.includes('stop=paused'));
+    return {
+      summary: stopped
+        ? "the next tick read /state, stopped the agent and left a stop marker in KV: 'paused'"
+        : 'the next tick did not notice the pause',
+      details: describeRequests(requests, workspaceId),
+      data: { stopReason: stopped ? 'paused' : null, requests: describeRequests(requests, workspaceId) },
+    };
+  });
+
+  await runner.run('stopped', 'Next tick: nothing to do', async () => {
+    const requests = await tick();
+    return {
+      summary:
+        requests.length === 0
+          ? 'nothing sent: a stopped agent ticks silently until agent.resume(env)'
+          : `${requests.length} requests sent after the stop`,
+      data: { requests: describeRequests(requests, workspaceId) },
+    };
+  });
 }

@@ -1,13 +1,11 @@
 import { ConfigError } from '@molecule-ai/agent-core';
-import type { PlatformSim } from '@molecule-ai/platform-sim';
+import type { StartedWorkerExample } from './worker-demo-frame.js';
 
 /**
  * The Workers package's example (packages/workers/example): the simulator on a Node listener and
  * the example worker (an echo agent built with `defineAgentWorker`) in Miniflare.
  */
-export interface RunningWorkerExample {
-  sim: PlatformSim;
-  platform: { url: string };
+export interface RunningWorkerExample extends StartedWorkerExample {
   mf: {
     ready: Promise<URL>;
     getKVNamespace(
@@ -20,14 +18,10 @@ export interface RunningWorkerExample {
   tick(): Promise<{ outcome: string; noRetry: boolean }>;
   /** A canvas message through the platform, which pushes it to the worker. */
   sendMessage(text: string): Promise<{ status: number; body: unknown }>;
-  close(): Promise<void>;
 }
 
 /** The Durable Object variant: two workspaces in one Worker, one object each, on alarms. */
-export interface RunningDurableWorkerExample {
-  sim: PlatformSim;
-  platform: { url: string };
-  mf: { ready: Promise<URL> };
+export interface RunningDurableWorkerExample extends StartedWorkerExample {
   workspaceIds: string[];
   crons: string[];
   /** Fires the cron once: it starts every listed agent that is not running. */
@@ -45,7 +39,6 @@ export interface RunningDurableWorkerExample {
     registered: boolean;
   }>;
   sendMessage(workspaceId: string, text: string): Promise<{ status: number; body: unknown }>;
-  close(): Promise<void>;
 }
 
 type StartExample = (options?: { log?: (line: string) => void }) => Promise<RunningWorkerExample>;
@@ -79,18 +72,9 @@ async function importLauncher(): Promise<unknown> {
  * example is not part of the package's API, so it is found next to the package's manifest.
  */
 export async function loadWorkerExample(): Promise<StartExample> {
-  const manifest = import.meta.resolve('@molecule-ai/agent-workers/package.json');
-  const launcher = new URL('example/start-example.mjs', manifest);
-  let module: { startExample?: StartExample };
-  try {
-    module = (await import(launcher.href)) as { startExample?: StartExample };
-  } catch (error) {
-    throw new ConfigError(`the Workers example could not be loaded from ${launcher.pathname}`, {
-      cause: error,
-    });
-  }
+  const module = (await importLauncher()) as { startExample?: StartExample };
   if (typeof module.startExample !== 'function') {
-    throw new ConfigError(`${launcher.pathname} has no startExample()`);
+    throw new ConfigError('the Workers example launcher has no startExample()');
   }
   return module.startExample;
 }
