@@ -6,7 +6,7 @@ import type { Env } from './worker.js';
 export default defineAgentWorker<Env>({
   workspaceId: (env) => env.WORKSPACE_ID,
   platformUrl: (env) => env.PLATFORM_URL,
-  tokens: (env) => env.AGENT_KV,
+  kv: (env) => env.AGENT_KV,
   push: { url: (env) => env.PUBLIC_URL, secret: (env) => env.PUSH_SECRET },
   handler: async (message, { env, client, waitUntil, signal, request }) => {
     // message: the core's InboundMessage (text, parts, source, sourceId, contextId, ...)

@@ -15,7 +15,7 @@ export interface Env {
 export default defineAgentWorker<Env>({
   workspaceId: (env) => env.WORKSPACE_ID,
   platformUrl: (env) => env.PLATFORM_URL,
-  tokens: (env) => env.AGENT_KV,
+  kv: (env) => env.AGENT_KV,
   push: { url: (env) => env.PUBLIC_URL, secret: (env) => env.PUSH_SECRET },
   handler: (message) => `You said: ${message.text}`,
 });
