@@ -170,7 +170,7 @@ export class UnsafeArchiveError extends MoleculeError {
   readonly entry: string | undefined;
   /** The rule that was broken, e.g. `path-traversal`, `symlink`, `max-bytes`. */
   readonly rule: string;
-  constructor(message: string, init: { rule: string; entry?: string; cause?: unknown }) {
+  constructor(message: string, init: { rule: string; entry?: string | undefined; cause?: unknown }) {
     super(message, { cause: init.cause });
     this.rule = init.rule;
     this.entry = init.entry;

@@ -8,11 +8,11 @@ export type OutgoingMessage =
       parts: string | A2APart[];
       role?: A2ARole;
       /** Reuse an id (e.g. to resend the same message); default a fresh UUID. */
-      messageId?: string;
-      contextId?: string;
-      taskId?: string;
+      messageId?: string | undefined;
+      contextId?: string | undefined;
+      taskId?: string | undefined;
       referenceTaskIds?: string[];
-      metadata?: Record<string, unknown>;
+      metadata?: Record<string, unknown> | undefined;
     };
 
 /** A built `message/send` request and the message id it carries. */

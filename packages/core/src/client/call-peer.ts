@@ -71,10 +71,10 @@ export interface CallPeerOptions {
 
 export interface SendMessageOptions {
   role?: 'user' | 'agent';
-  metadata?: Record<string, unknown>;
-  contextId?: string;
-  taskId?: string;
-  messageId?: string;
+  metadata?: Record<string, unknown> | undefined;
+  contextId?: string | undefined;
+  taskId?: string | undefined;
+  messageId?: string | undefined;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -432,10 +432,10 @@ export async function sendMessage(
     {
       parts: content,
       role: options.role ?? 'agent',
-      ...(options.messageId === undefined ? {} : { messageId: options.messageId }),
-      ...(options.contextId === undefined ? {} : { contextId: options.contextId }),
-      ...(options.taskId === undefined ? {} : { taskId: options.taskId }),
-      ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+      messageId: options.messageId,
+      contextId: options.contextId,
+      taskId: options.taskId,
+      metadata: options.metadata,
     },
     'agent',
   );

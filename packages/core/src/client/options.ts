@@ -47,22 +47,22 @@ export interface AgentClientOptions {
   /** Where the bearer token is kept between runs. */
   tokenStore: TokenStore;
   /** Sent at register and update-card. Default `{name: "remote-agent-<first 8 chars of id>"}`. */
-  agentCard?: Record<string, unknown>;
+  agentCard?: Record<string, unknown> | undefined;
   /**
    * The agent's inbound URL. Default `remote://no-inbound` (Python parity); note that the server of
    * the contract refuses non-http(s) URLs at register (400), so poll-only agents need a platform
    * that accepts the placeholder.
    */
-  reportedUrl?: string;
+  reportedUrl?: string | undefined;
   /** SaaS tenant id, sent as `X-Molecule-Org-Id` on every platform request. */
-  orgId?: string;
+  orgId?: string | undefined;
   /**
    * The `Origin` header. Default: the platform's origin when `orgId` is set, else none.
    * `''` = the platform's origin, `null` = never, any other string = verbatim.
    */
-  origin?: string | null;
+  origin?: string | null | undefined;
   /** A token to use instead of (and before) the store's; it is not written to the store. */
-  token?: string;
+  token?: string | undefined;
   /**
    * A fetch implementation to send requests with (e.g. a platform simulator's handler in tests).
    * Default: the global fetch. Not together with `transport`.
@@ -73,9 +73,9 @@ export interface AgentClientOptions {
    * keep-alive undici pool shared by every client of the process). Not together with `fetch`.
    */
   transport?: HttpTransport | undefined;
-  clock?: Clock;
-  random?: Random;
-  logger?: Logger;
+  clock?: Clock | undefined;
+  random?: Random | undefined;
+  logger?: Logger | undefined;
   timeouts?: Partial<Timeouts>;
   /** `'default'` (Python parity: GET 429 only), `'wide'`, `'none'` or a partial policy. */
   retry?: RetryOption;

@@ -15,9 +15,9 @@ import {
 
 export interface DownloadPluginOptions {
   /** `local://<name>` (the default on the server) or `github://owner/repo#ref`. Sent URL-encoded. */
-  source?: string;
+  source?: string | undefined;
   /** Aborts the request and, later, the body stream. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** A plugin archive on its way in. The body is not read: the install pipeline streams it. */

@@ -32,12 +32,12 @@ export interface A2AHandlerOptions {
    * {@link createCapabilityPath}), because the platform pushes without credentials.
    * `<path>/a2a` is served too (the platform's MCP bridge appends `/a2a`).
    */
-  path?: string;
+  path?: string | undefined;
   /** Bodies over this many bytes get 413. Default 1 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** When this returns false, requests get 503 with `Retry-After` (e.g. while shutting down). */
   available?: () => boolean;
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** A standard fetch handler `(Request) => Promise<Response>` that serves the A2A endpoint. */

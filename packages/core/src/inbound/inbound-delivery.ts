@@ -26,7 +26,7 @@ export interface DeliveryRunOptions {
    * tick per message. Absent: return at once when the slots are full.
    */
   waitForSlot?: () => Promise<boolean>;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -57,7 +57,7 @@ export interface MessageDispatcherOptions<C extends HandlerContext, R> {
   /** What handlers receive besides `signal` (e.g. the client). */
   context: Omit<C, 'signal'>;
   /** Handlers running at once. Default 1 (messages are handled in order). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Sends a reply text for a routed message (see `replyToMessage`). */
   reply?: (message: InboundMessage, text: string) => Promise<R>;
   logger?: Logger;

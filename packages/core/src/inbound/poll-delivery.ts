@@ -18,9 +18,9 @@ export interface ActivityFeedClient {
   /** Raw activity rows; rejects with `CursorLostError` on 410. */
   fetchActivity(options: {
     sinceId?: string;
-    limit?: number;
+    limit?: number | undefined;
     type?: string;
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
   }): Promise<readonly unknown[]>;
 }
 
@@ -28,11 +28,11 @@ export interface ActivityFeedClient {
 export interface PollDeliveryOptions {
   client: ActivityFeedClient;
   /** Where the cursor and the seen-set live between runs. Default: in memory (lost on restart). */
-  cursorStore?: CursorStore;
+  cursorStore?: CursorStore | undefined;
   /** Poll cadence. Default 5 s. */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Rows per request (the server caps at 500). Default 100. */
-  limit?: number;
+  limit?: number | undefined;
   /** Activity type to read. Default `a2a_receive`. */
   type?: string;
   /** Handled ids remembered for de-duplication (at least twice `limit`). Default 1,000. */
@@ -159,7 +159,7 @@ export function createPollDelivery(options: PollDeliveryOptions): PollDelivery {
         ...(sinceId === null ? {} : { sinceId }),
         limit,
         type,
-        ...(signal ? { signal } : {}),
+        signal,
       });
     } catch (error) {
       // A 410 without a cursor cannot be recovered from by resetting it; report it as a failure.

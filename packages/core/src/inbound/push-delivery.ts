@@ -8,10 +8,10 @@ import type { FetchHandler, PushServer } from './push-server.js';
 /** Options of {@link createPushDelivery}. */
 export interface PushDeliveryOptions {
   /** The path to serve. Default: a fresh capability path (see `createCapabilityPath`). */
-  path?: string;
+  path?: string | undefined;
   /** Body cap of pushed requests. Default 1 MiB. */
-  maxBodyBytes?: number;
-  logger?: Logger;
+  maxBodyBytes?: number | undefined;
+  logger?: Logger | undefined;
 }
 
 /** A push delivery: serve `handler` (any host), register its URL, and give it to the agent loop. */
@@ -40,9 +40,9 @@ export function createPushDelivery(options: PushDeliveryOptions = {}): PushDeliv
   let stopped = false;
   let waiters: (() => void)[] = [];
   const a2a = createA2AHandler({
-    ...(options.path === undefined ? {} : { path: options.path }),
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    path: options.path,
+    maxBodyBytes: options.maxBodyBytes,
+    logger: options.logger,
     available: () => dispatcher !== null && !stopped,
     async onMessage(message) {
       const outcome = await dispatcher!.dispatch(message, { replyMode: 'return' });
@@ -113,9 +113,9 @@ export async function servePushDelivery<Options extends PushDeliveryOptions, Ser
 ): Promise<ServedPushDelivery<Server>> {
   const { path, maxBodyBytes, ...serverOptions } = options;
   const delivery = createPushDelivery({
-    ...(path === undefined ? {} : { path }),
-    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
-    ...(options.logger ? { logger: options.logger } : {}),
+    path,
+    maxBodyBytes,
+    logger: options.logger,
   });
   const server = await startServer({ ...serverOptions, handler: delivery.handler });
   return {

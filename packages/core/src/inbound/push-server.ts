@@ -16,9 +16,9 @@ export interface PushServerBaseOptions {
   /** Shortcut: serve `createA2AHandler({ onMessage, path, maxBodyBytes })`. */
   onMessage?: MessageHandler<PushHandlerContext>;
   /** With `onMessage`: the path (default: a fresh capability path `/a2a/<32 random chars>`). */
-  path?: string;
+  path?: string | undefined;
   /** With `onMessage`: the body cap (default 1 MiB). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Interface to bind. Default `127.0.0.1`: nothing outside this machine can reach it unless you say so. */
   host?: string;
   /** Port to bind; `0` (default) picks a free one. */
@@ -32,7 +32,7 @@ export interface PushServerBaseOptions {
    * `http://localhost:<port>` when `host` is a loopback address.
    */
   publicOrigin?: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** A running push server (the same shape on every runtime). */
@@ -76,9 +76,9 @@ export function pushServerHandler(options: PushServerBaseOptions): FetchHandler 
     options.handler ??
     createA2AHandler({
       onMessage: options.onMessage!,
-      ...(options.path === undefined ? {} : { path: options.path }),
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      path: options.path,
+      maxBodyBytes: options.maxBodyBytes,
+      logger: options.logger,
     })
   );
 }

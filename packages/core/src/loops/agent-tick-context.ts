@@ -24,11 +24,11 @@ export interface AgentTickContextOptions<Context extends HandlerContext> {
   random: Random;
   logger: Logger;
   /** Handlers running at once. Default 1 (in order). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** What the heartbeat reports; default: the handlers in flight. */
-  taskReport?: () => unknown;
+  taskReport?: () => unknown | undefined;
   /** See {@link AgentTickContext.waitForHandlers}. */
-  waitForHandlers?: boolean;
+  waitForHandlers?: boolean | undefined;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createAgentTickContext<Context extends HandlerContext>(
     context: options.handlerContext,
     logger,
     reply: (message, text) => replyToMessage(replyClient, message, text),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    concurrency: options.concurrency,
   });
   return {
     client: options.client,
@@ -55,7 +55,7 @@ export function createAgentTickContext<Context extends HandlerContext>(
     logger,
     delivery: options.delivery,
     dispatcher,
-    ...(options.taskReport ? { taskReport: options.taskReport } : {}),
-    ...(options.waitForHandlers === undefined ? {} : { waitForHandlers: options.waitForHandlers }),
+    taskReport: options.taskReport,
+    waitForHandlers: options.waitForHandlers,
   };
 }

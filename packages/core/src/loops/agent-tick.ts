@@ -32,12 +32,12 @@ export interface AgentTickContext {
    * What the heartbeat reports. Default: derived from the handlers in flight. A supplier that
    * throws is logged and reports nothing (`""`, 0).
    */
-  taskReport?: () => unknown;
+  taskReport?: () => unknown | undefined;
   /**
-   * `true` (a Worker's tick): wait for every dispatched handler before the step returns.
-   * `false` (the long-running loop): handlers keep running across steps.
+   * `true` (a Worker's tick): wait for every dispatched handler before the tick returns.
+   * `false` (the long-running loop): handlers keep running across ticks.
    */
-  waitForHandlers?: boolean;
+  waitForHandlers?: boolean | undefined;
   /**
    * When the heartbeat and the state poll are next due (epoch ms), for operations not in this
    * tick's plan: a blocked delivery may keep handing out messages until then. Absent: it returns
@@ -159,7 +159,7 @@ export async function performTick(
       delivered = await context.delivery.runOnce(context.dispatcher, {
         wait: context.waitForHandlers ?? false,
         waitForSlot: slots.wait,
-        ...(context.signal ? { signal: context.signal } : {}),
+        signal: context.signal,
       });
       outcome.delivery = { ok: true, more: delivered.more, blocked: delivered.blocked };
     } catch (error) {

@@ -46,9 +46,9 @@ export interface LoopOptions {
   /** Upper bound of retry delays. Default 60 s. */
   backoffMaxMs?: number;
   /** What the heartbeat reports (Python's `task_supplier`); default: the handlers in flight. */
-  taskReport?: () => unknown;
+  taskReport?: () => unknown | undefined;
   /** Stops the loop (drained) when it aborts. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   clock?: Clock;
   random?: Random;
   logger?: Logger;
@@ -74,11 +74,11 @@ export interface AgentLoopWithPortsOptions<Client extends AgentLoopClient = Agen
   /** How messages arrive. Default: a poll delivery on `client` with `cursorStore`. */
   delivery?: InboundDelivery;
   /** For the default poll delivery: where the cursor is kept. Default: memory. */
-  cursorStore?: CursorStore;
+  cursorStore?: CursorStore | undefined;
   /** For the default poll delivery: poll cadence. Default 5 s. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Handlers running at once. Default 1 (in order). */
-  concurrency?: number;
+  concurrency?: number | undefined;
 }
 
 /** Zero-delay steps in a row that may run on microtasks before one yields a whole macrotask. */
@@ -202,7 +202,7 @@ export function runHeartbeatLoopWithPorts(options: HeartbeatLoopWithPortsOptions
       logger: options.logger ?? silentLogger,
       delivery: null,
       dispatcher: null,
-      ...(options.taskReport ? { taskReport: options.taskReport } : {}),
+      taskReport: options.taskReport,
     },
     options.signal,
   );
@@ -229,8 +229,8 @@ export function runAgentLoopWithPorts<Client extends AgentLoopClient>(
     createPollDelivery({
       client,
       logger,
-      ...(options.cursorStore ? { cursorStore: options.cursorStore } : {}),
-      ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
+      cursorStore: options.cursorStore,
+      intervalMs: options.pollIntervalMs,
     });
   const context = createAgentTickContext<AgentHandlerContext<Client>>({
     client,
@@ -242,8 +242,8 @@ export function runAgentLoopWithPorts<Client extends AgentLoopClient>(
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
     logger,
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.taskReport ? { taskReport: options.taskReport } : {}),
+    concurrency: options.concurrency,
+    taskReport: options.taskReport,
   });
   return startRunner(context, options.signal);
 }

@@ -53,7 +53,7 @@ export function resolveArchiveLimits(limits: PluginArchiveLimits = {}): Resolved
       DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES,
       'maxMetadataTotalBytes',
     ),
-    ...(limits.allowSymlinks === undefined ? {} : { allowSymlinks: limits.allowSymlinks }),
-    ...(limits.allowCaseCollisions === undefined ? {} : { allowCaseCollisions: limits.allowCaseCollisions }),
+    allowSymlinks: limits.allowSymlinks,
+    allowCaseCollisions: limits.allowCaseCollisions,
   };
 }

@@ -38,9 +38,9 @@ export interface ArchivePolicyOptions {
    * Admit relative symlinks whose target stays inside the plugin (`CLAUDE.md -> AGENTS.md`).
    * Default true; `false` refuses every symlink.
    */
-  allowSymlinks?: boolean;
+  allowSymlinks?: boolean | undefined;
   /** Admit paths that differ only in letter case. Default false. */
-  allowCaseCollisions?: boolean;
+  allowCaseCollisions?: boolean | undefined;
   /** Most bytes of regular-file data. Default 100 MiB, the platform's `PLUGIN_INSTALL_MAX_DIR_BYTES`. */
   maxBytes?: number;
   /** Most entries (files, directories, links; not PAX/GNU records). Default 10,000. */

@@ -374,7 +374,7 @@ async function runSetupScript(
       cwd: path,
       env,
       timeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
       onOutput: (stream, line) => {
         logger.debug('plugin setup.sh output', { plugin: name, stream, line });
         options.onOutput?.(stream, line);

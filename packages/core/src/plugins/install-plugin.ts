@@ -69,8 +69,8 @@ export async function installPluginWithPorts(
     : options;
   const installed = await runPluginInstall(async () => {
     const download = await client.downloadPlugin(options.name, {
-      ...(source === undefined ? {} : { source }),
-      ...(signal ? { signal } : {}),
+      source,
+      signal,
     });
     platformSource = download.headers.get('x-plugin-source') ?? platformSource;
     return { body: download.body, contentLength: download.contentLength };
@@ -92,7 +92,7 @@ export async function installPluginWithPorts(
     try {
       const answer = await client.reportPluginInstall(options.name, {
         source: reportSource,
-        ...(signal ? { signal } : {}),
+        signal,
       });
       report = answer.recorded
         ? { status: 'recorded' }

@@ -83,7 +83,7 @@ export function parseTarNumber(field: Uint8Array, what: string): number {
 function malformed(message: string, entry?: string): UnsafeArchiveError {
   return new UnsafeArchiveError(message, {
     rule: 'malformed-header',
-    ...(entry === undefined ? {} : { entry }),
+    entry,
   });
 }
 

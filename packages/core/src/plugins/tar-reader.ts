@@ -151,7 +151,7 @@ const NO_DATA_TYPES = new Set<TarEntryType>([
 function truncated(entry?: string): UnsafeArchiveError {
   return new UnsafeArchiveError('tar archive ends in the middle of an entry', {
     rule: 'truncated',
-    ...(entry === undefined ? {} : { entry: escapeEntryName(entry) }),
+    entry: entry === undefined ? undefined : escapeEntryName(entry),
   });
 }
 

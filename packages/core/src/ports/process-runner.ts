@@ -24,7 +24,7 @@ export interface RunOptions {
    * is sent SIGTERM, then SIGKILL shortly after.
    */
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called with each complete line of output (without the line break) as it arrives; a last unterminated line is flushed at exit. */
   onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 }

@@ -15,7 +15,7 @@ export interface TestTarEntry {
   /** Link target of a symlink or hard link. */
   linkname?: string;
   /** The ustar prefix field (joined to the name with `/` by readers). */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Carry a long name (or link target) in a PAX `x` record or a GNU `L`/`K` record. */
   longName?: 'pax' | 'gnu';
   /** Extra PAX records for this entry (an `x` header is written before it). */
@@ -23,7 +23,7 @@ export interface TestTarEntry {
   /** Overrides the size field (to lie about the data that follows). */
   size?: number;
   /** `corrupt` flips the stored checksum. */
-  checksum?: 'valid' | 'corrupt';
+  checksum?: 'valid' | 'corrupt' | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -66,9 +66,9 @@ export function testTarHeader(fields: {
   size: number;
   mode?: number;
   linkname?: string | Uint8Array;
-  prefix?: string;
+  prefix?: string | undefined;
   magic?: 'ustar' | 'gnu' | 'v7';
-  checksum?: 'valid' | 'corrupt';
+  checksum?: 'valid' | 'corrupt' | undefined;
 }): Uint8Array {
   const block = new Uint8Array(512);
   writeString(block, 0, 100, fields.name);
@@ -159,9 +159,9 @@ export function buildTestTar(entries: readonly TestTarEntry[], options: { end?: 
         size: entry.size ?? content.length,
         mode: entry.mode ?? defaultMode,
         linkname,
-        ...(entry.prefix === undefined ? {} : { prefix: entry.prefix }),
+        prefix: entry.prefix,
         ...(entry.longName === 'gnu' ? { magic: 'gnu' as const } : {}),
-        ...(entry.checksum === undefined ? {} : { checksum: entry.checksum }),
+        checksum: entry.checksum,
       }),
     );
     if (content.length > 0) parts.push(padded(content));

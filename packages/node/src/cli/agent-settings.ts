@@ -21,12 +21,12 @@ export interface WorkspaceTokens {
 export function resolveWorkspaceTokens(settings: Settings, logger: Logger): WorkspaceTokens {
   const workspaceId = settings.required('workspace-id');
   const tokenDir = settings.path('token-dir');
-  const file = createFileTokenStore({ ...(tokenDir === undefined ? {} : { directory: tokenDir }), logger });
+  const file = createFileTokenStore({ directory: tokenDir, logger });
   file.describe(workspaceId); // validates the id as a path segment before any I/O
   const raw = settings.raw('token');
   const token = settings.string('token');
   const store = createEnvTokenStore({
-    ...(token === undefined ? {} : { token }),
+    token,
     env: {},
     workspaceId,
     fallback: file,

@@ -35,9 +35,9 @@ export function createCliClient(
     agentCard: resolveAgentCard(settings, tokens.workspaceId),
     logger,
     transport: sharedHttpTransport(),
-    ...(orgId === undefined ? {} : { orgId }),
-    ...(origin === undefined ? {} : { origin }),
-    ...(reportedUrl === undefined ? {} : { reportedUrl }),
+    orgId,
+    origin,
+    reportedUrl,
   });
   return { client, tokens, platformUrl };
 }

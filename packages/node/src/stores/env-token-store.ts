@@ -6,7 +6,7 @@ export const WORKSPACE_TOKEN_ENV = 'MOLECULE_WORKSPACE_TOKEN';
 /** Options of {@link createEnvTokenStore}. */
 export interface EnvTokenStoreOptions {
   /** An explicit token; wins over the environment. */
-  token?: string;
+  token?: string | undefined;
   /** Where to read {@link WORKSPACE_TOKEN_ENV} from. Default `process.env`; pass `{}` to ignore it. */
   env?: Record<string, string | undefined>;
   /** Limit the supplied token to this workspace; other ids go straight to `fallback`. Default: every id. */

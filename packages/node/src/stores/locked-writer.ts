@@ -19,7 +19,7 @@ export interface FileStoreOptions {
   /** A lock held longer than this is considered abandoned. Default 30 s. */
   staleLockMs?: number;
   /** Warnings about stale locks, lock timeouts and loose permissions. Default: silent. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   clock?: Clock;
   random?: Random;
 }

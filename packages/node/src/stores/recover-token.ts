@@ -21,12 +21,12 @@ export interface RecoverTokenOptions {
   /** Without `client`: where the new token is saved. Default: the file store in `directory`. */
   tokenStore?: TokenStore;
   /** Base directory of the default file store (default `~/.molecule`). */
-  directory?: string;
-  orgId?: string;
-  origin?: string | null;
+  directory?: string | undefined;
+  orgId?: string | undefined;
+  origin?: string | null | undefined;
   fetch?: typeof fetch;
-  logger?: Logger;
-  signal?: AbortSignal;
+  logger?: Logger | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link recoverToken} did. Holds the token: do not log it. */
@@ -47,29 +47,22 @@ export interface RecoveredToken {
  */
 export async function recoverToken(options: RecoverTokenOptions): Promise<RecoveredToken> {
   if (options.client !== undefined) {
-    const { token } = await options.client.mintToken(
-      options.adminToken,
-      options.signal ? { signal: options.signal } : {},
-    );
+    const { token } = await options.client.mintToken(options.adminToken, { signal: options.signal });
     return { token, savedTo: 'the client token store' };
   }
   if (!options.workspaceId) throw new ConfigError('recoverToken needs a workspaceId (or a client)');
   if (!options.platformUrl) throw new ConfigError('recoverToken needs a platformUrl (or a client)');
   const store =
-    options.tokenStore ??
-    createFileTokenStore({
-      ...(options.directory === undefined ? {} : { directory: options.directory }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
+    options.tokenStore ?? createFileTokenStore({ directory: options.directory, logger: options.logger });
   const client = createAgentClient({
     workspaceId: options.workspaceId,
     platformUrl: options.platformUrl,
     tokenStore: store,
-    ...(options.orgId === undefined ? {} : { orgId: options.orgId }),
-    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    orgId: options.orgId,
+    origin: options.origin,
     fetch: options.fetch,
     transport: options.fetch === undefined ? sharedHttpTransport() : undefined,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    logger: options.logger,
   });
   const { token } = await client.mintToken(
     options.adminToken,

@@ -89,7 +89,7 @@ export async function runWorkerTick<Env>(
         cursorStore: cursors,
         intervalMs: WORKER_INTERVAL_MS,
         logger,
-        ...(options.pollLimit === undefined ? {} : { limit: options.pollLimit }),
+        limit: options.pollLimit,
       });
   const context = createAgentTickContext<AgentWorkerContext<Env>>({
     client: loopClientOf(client, state, () => clock.now()),

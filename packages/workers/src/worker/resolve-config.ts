@@ -55,8 +55,9 @@ export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: 
   const reportedUrl =
     pushPath && publicUrl ? publicUrl.replace(/\/+$/, '') + pushPath : options.reportedUrl?.(env);
   const agentCard = typeof options.agentCard === 'function' ? options.agentCard(env) : options.agentCard;
-  const token = options.token?.(env);
-  const orgId = options.orgId?.(env);
+  // An empty secret or variable means none.
+  const token = options.token?.(env) || undefined;
+  const orgId = options.orgId?.(env) || undefined;
   const platformFetch = options.platformFetch?.(env);
   const tokenStore = createKvTokenStore(kv, { prefix: `${prefix}token:` });
   return {
@@ -64,7 +65,7 @@ export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: 
     kv,
     logger,
     tokenStore,
-    presetToken: token || undefined,
+    presetToken: token,
     pushPath,
     keys: {
       cursorPrefix: `${prefix}cursor:`,
@@ -77,13 +78,13 @@ export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: 
         platformUrl,
         tokenStore,
         logger,
-        ...(agentCard ? { agentCard } : {}),
-        ...(reportedUrl ? { reportedUrl } : {}),
-        ...(token ? { token } : {}),
-        ...(orgId ? { orgId } : {}),
-        ...(platformFetch ? { fetch: platformFetch } : {}),
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.random ? { random: options.random } : {}),
+        agentCard,
+        reportedUrl,
+        token,
+        orgId,
+        fetch: platformFetch,
+        clock: options.clock,
+        random: options.random,
       }),
   };
 }
