@@ -63,50 +63,6 @@ export interface HttpResponse {
 /** Bytes read from an error body of a streamed request; error bodies are small JSON. */
 const STREAM_ERROR_BODY_BYTES = 64 * 1024;
 
-/**
- * A per-attempt signal: a fresh timeout (covering the body too, since the body is read inside the
- * attempt) combined with the caller's signal. In stream mode the timeout is disarmed once the
- * headers are in and only the caller's signal governs the body.
- */
-interface AttemptSignal {
-  signal: AbortSignal;
-  timedOut(): boolean;
-  disarmTimeout(): void;
-  /** Detaches from the caller's signal too (a long-lived loop signal must not collect listeners). */
-  release(): void;
-}
-
-function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): AttemptSignal {
-  // A plain timer cleared when the attempt ends, rather than AbortSignal.timeout(): same meaning,
-  // but AbortSignal.timeout leaves a timer and a finalizer behind per call, which measurably slows
-  // every request on Node (see bench/client-overhead.mjs).
-  const controller = new AbortController();
-  let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(
-    () => {
-      timedOut = true;
-      controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
-    },
-    Math.min(Math.max(1, timeoutMs), MAX_TIMER_DELAY_MS),
-  );
-  const onCaller = (): void => controller.abort(caller?.reason);
-  if (caller?.aborted) controller.abort(caller.reason);
-  else caller?.addEventListener('abort', onCaller, { once: true });
-  const disarmTimeout = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  };
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    disarmTimeout,
-    release: () => {
-      disarmTimeout();
-      caller?.removeEventListener('abort', onCaller);
-    },
-  };
-}
-
 /** Origin and path only: no query, and (validated upstream) never userinfo. */
 function describeUrl(request: HttpRequest): string {
   return request.origin + request.path;
@@ -121,11 +77,15 @@ function hostOf(origin: string): string {
   }
 }
 
-/** Maps a thrown fetch/body failure to AbortError, TimeoutError or ConnectionError. */
+/** Whether a transport gave up on the attempt's time limit (see `TransportRequest.timeoutMs`). */
+function isAttemptTimeout(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
+}
+
+/** Maps a thrown transport/body failure to AbortError, TimeoutError or ConnectionError. */
 function classifyFailure(
   error: unknown,
   request: HttpRequest,
-  attempt: AttemptSignal,
 ): AbortError | TimeoutError | ConnectionError | MoleculeError {
   if (error instanceof MoleculeError) return error;
   // fetch wraps the network error in a TypeError("fetch failed") whose cause says what happened.
@@ -137,7 +97,7 @@ function classifyFailure(
   if (request.signal?.aborted) {
     return new AbortError(`${where} was aborted by the caller`, { cause: request.signal.reason });
   }
-  if (attempt.timedOut()) {
+  if (isAttemptTimeout(error)) {
     return new TimeoutError(`${where} to ${host} got no complete answer within ${request.timeoutMs} ms`, {
       method: request.method,
       path,
@@ -160,11 +120,26 @@ async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Prom
   }
 }
 
-/** Reads the error body of a streamed request (capped) as text. */
-async function readStreamedErrorText(stream: ReadableStream<Uint8Array> | null): Promise<string | null> {
+/**
+ * Reads the error body of a streamed request (capped) as text, within what is left of the attempt's
+ * time limit (the transport's covered only the headers). Rare, so a timer of its own is fine.
+ */
+async function readStreamedErrorText(
+  stream: ReadableStream<Uint8Array> | null,
+  remainingMs: number,
+): Promise<string | null> {
   if (stream === null) return '';
-  const bytes = await readCappedStream(stream, STREAM_ERROR_BODY_BYTES);
-  return bytes === undefined ? null : new TextDecoder().decode(bytes);
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('The attempt timed out', 'TimeoutError')),
+    Math.min(Math.max(1, remainingMs), MAX_TIMER_DELAY_MS),
+  );
+  try {
+    const bytes = await readCappedStream(stream, STREAM_ERROR_BODY_BYTES, deadline.signal);
+    return bytes === undefined ? null : new TextDecoder().decode(bytes);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -187,7 +162,8 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
     if (request.signal?.aborted) {
       throw new AbortError(`${source} was aborted by the caller`, { cause: request.signal.reason });
     }
-    const live = attemptSignal(request.timeoutMs, request.signal);
+    // Real time, like the transport's timer (an injected clock may be virtual).
+    const startedMs = request.stream ? Date.now() : 0;
     let outcome: AttemptOutcome;
     let failure: MoleculeError | undefined;
     let response: HttpResponse | undefined;
@@ -200,13 +176,13 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
         url: request.url,
         headers: request.headers,
         body,
-        signal: live.signal,
+        signal: request.signal,
+        timeoutMs: request.timeoutMs,
         read,
         maxBodyBytes: config.maxResponseBytes,
       });
       const ok = raw.status >= 200 && raw.status < 300;
       if (request.stream && ok) {
-        live.disarmTimeout(); // from here on only the caller's signal governs the body
         response = {
           status: raw.status,
           ok,
@@ -217,7 +193,9 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
           attempts: attempt,
         };
       } else {
-        const text = request.stream ? await readStreamedErrorText(raw.body) : raw.text;
+        const text = request.stream
+          ? await readStreamedErrorText(raw.body, request.timeoutMs - (Date.now() - startedMs))
+          : raw.text;
         if (text === null) {
           const limit = request.stream ? STREAM_ERROR_BODY_BYTES : config.maxResponseBytes;
           throw new InvalidResponseError(
@@ -238,13 +216,9 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
       }
       outcome = { kind: 'status', status: raw.status, headers: raw.headers };
     } catch (error) {
-      failure = classifyFailure(error, request, live);
+      failure = classifyFailure(error, request);
       if (!(failure instanceof ConnectionError)) throw failure; // aborts and bad bodies are final
       outcome = { kind: failure instanceof TimeoutError ? 'timeout' : 'network' };
-    } finally {
-      // A streamed 2xx body stays tied to the caller's signal; everything else is finished here.
-      if (response?.stream) live.disarmTimeout();
-      else live.release();
     }
     if (response?.ok) return response;
     const delay =

@@ -14,8 +14,18 @@ export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | undefined;
-  /** Aborts the attempt, the body included: reject (or error the stream) once it fires. */
-  signal: AbortSignal;
+  /**
+   * The caller's signal (often a loop's, living far longer than one attempt): once it fires, reject
+   * (or error the body stream). Stop listening when the attempt ends, the streamed body included.
+   */
+  signal: AbortSignal | undefined;
+  /**
+   * The attempt's time limit in ms, counted from `send`: in `'text'` mode for the whole answer, in
+   * `'stream'` mode until the headers. Past it, reject (or error the stream) with an error named
+   * `TimeoutError` (as `AbortSignal.timeout` does). The transport keeps the timer: it knows when an
+   * attempt ends and can watch many with one timer.
+   */
+  timeoutMs: number;
   /**
    * `'text'`: resolve once the whole body is in, as `text`. `'stream'`: resolve once the headers are
    * in, with the unread body as `body`.

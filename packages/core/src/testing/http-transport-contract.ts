@@ -28,6 +28,7 @@ function request(url: string, overrides: Partial<TransportRequest> = {}): Transp
     headers: {},
     body: undefined,
     signal: new AbortController().signal,
+    timeoutMs: 30_000,
     read: 'text',
     maxBodyBytes: 1024 * 1024,
     ...overrides,
@@ -350,6 +351,59 @@ export function testHttpTransport(api: TestApi, subject: HttpTransportContractSu
           const body = bodyOf(response.body);
           setTimeout(() => controller.abort(new Error('gave up')), 50);
           await assert.rejects(readAll(body), () => true, 'stream read after the abort');
+        },
+      );
+    });
+
+    api.it('no headers within timeoutMs: rejects with an error named TimeoutError', async () => {
+      await withServer(
+        subject,
+        () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response('late')), 2_000)),
+        async (url) => {
+          await assert.rejects(
+            subject.makeTransport().send(request(url, { signal: undefined, timeoutMs: 50 })),
+            (error) => (error as { name?: unknown }).name === 'TimeoutError',
+            'send past its time limit',
+          );
+        },
+      );
+    });
+
+    api.it('a text body stalled past timeoutMs rejects with an error named TimeoutError', async () => {
+      await withServer(
+        subject,
+        () => new Response(stalledBody('partial')),
+        async (url) => {
+          await assert.rejects(
+            subject.makeTransport().send(request(url, { timeoutMs: 50 })),
+            (error) => (error as { name?: unknown }).name === 'TimeoutError',
+            'text body past the time limit',
+          );
+        },
+      );
+    });
+
+    api.it('in stream mode timeoutMs covers the headers only, and no signal is needed', async () => {
+      const pieces = 6;
+      const slowBody = (): ReadableStream<Uint8Array> => {
+        let sent = 0;
+        return new ReadableStream({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            controller.enqueue(encoder.encode('x'));
+            if (++sent === pieces) controller.close();
+          },
+        });
+      };
+      await withServer(
+        subject,
+        () => new Response(slowBody()),
+        async (url) => {
+          // Six pieces 30 ms apart take longer than the 100 ms limit.
+          const response = await subject
+            .makeTransport()
+            .send(request(url, { signal: undefined, timeoutMs: 100, read: 'stream' }));
+          assert.equal(await readAll(bodyOf(response.body)), 'x'.repeat(pieces), 'slow streamed body');
         },
       );
     });

@@ -107,6 +107,86 @@ function decodeStream(body: ReadableStream<Uint8Array>, codings: string[]): Read
   return stream;
 }
 
+/** What an attempt past its time limit fails with (the name `AbortSignal.timeout` uses). */
+function attemptTimeoutError(): DOMException {
+  return new DOMException('The attempt timed out', 'TimeoutError');
+}
+
+/** Longest delay a host timer takes (larger ones fire at once). */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * The deadlines of the attempts in flight, watched by one timer armed for the earliest. A timer
+ * (and an AbortController to carry it) per attempt cost more CPU than the rest of the client's
+ * work on a call; here an attempt only joins and leaves a set.
+ */
+class Deadlines {
+  readonly #attempts = new Set<AttemptHandler>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedFor = Number.POSITIVE_INFINITY;
+
+  add(attempt: AttemptHandler): void {
+    this.#attempts.add(attempt);
+    if (attempt.deadline < this.#armedFor) this.#arm(attempt.deadline);
+  }
+
+  delete(attempt: AttemptHandler): void {
+    this.#attempts.delete(attempt);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#armedFor = at;
+    this.#timer = setTimeout(this.#expire, Math.min(Math.max(0, at - performance.now()), MAX_TIMER_DELAY_MS));
+    // The attempts' sockets keep the process alive; an idle timer must not.
+    this.#timer.unref();
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const attempt of this.#attempts) {
+      if (attempt.deadline <= now) {
+        this.#attempts.delete(attempt);
+        attempt.timeOut();
+      } else if (attempt.deadline < next) {
+        next = attempt.deadline;
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+  };
+}
+
+/**
+ * The attempts listening to each caller signal: one listener per signal for its whole life (a
+ * loop passes the same signal to every call), rather than an add and a remove per attempt.
+ */
+const callerWatches = new WeakMap<AbortSignal, Set<AttemptHandler>>();
+
+function watchCaller(signal: AbortSignal, attempt: AttemptHandler): void {
+  let attempts = callerWatches.get(signal);
+  if (attempts === undefined) {
+    const watched = new Set<AttemptHandler>();
+    attempts = watched;
+    callerWatches.set(signal, watched);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const each of [...watched]) each.callerAborted(signal.reason);
+        watched.clear();
+      },
+      { once: true },
+    );
+  }
+  attempts.add(attempt);
+}
+
+function unwatchCaller(signal: AbortSignal, attempt: AttemptHandler): void {
+  callerWatches.get(signal)?.delete(attempt);
+}
+
 /** The cap was passed: the connection is dropped (the rest of the body is never read). */
 class BodyCapPassed extends Error {}
 
@@ -127,22 +207,39 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   #size = 0;
   #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   #done = false;
-  readonly #onAbort = (): void => this.#abort(this.#request.signal.reason);
+  readonly #deadlines: Deadlines;
+  /** `performance.now()` past which the attempt times out (until the headers, in stream mode). */
+  readonly deadline: number;
 
   constructor(
     request: TransportRequest,
+    deadlines: Deadlines,
     resolve: (response: TransportResponse) => void,
     reject: (error: unknown) => void,
   ) {
     this.#request = request;
     this.#resolve = resolve;
     this.#reject = reject;
-    request.signal.addEventListener('abort', this.#onAbort);
+    this.#deadlines = deadlines;
+    this.deadline = performance.now() + request.timeoutMs;
+    deadlines.add(this);
+    if (request.signal !== undefined) watchCaller(request.signal, this);
+  }
+
+  /** Called by {@link Deadlines} once the deadline has passed. */
+  timeOut(): void {
+    if (!this.#done) this.#abort(attemptTimeoutError());
+  }
+
+  /** Called when the caller's signal fires. */
+  callerAborted(reason: unknown): void {
+    if (!this.#done) this.#abort(reason);
   }
 
   #finish(): void {
     this.#done = true;
-    this.#request.signal.removeEventListener('abort', this.#onAbort);
+    this.#deadlines.delete(this);
+    if (this.#request.signal !== undefined) unwatchCaller(this.#request.signal, this);
   }
 
   #abort(reason: unknown): void {
@@ -172,6 +269,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#status = statusCode;
     this.#headers = headers;
     if (this.#request.read !== 'stream' || this.#settled) return;
+    // In stream mode the time limit covers the headers; the caller's signal governs the body.
+    this.#deadlines.delete(this);
     const body = new ReadableStream<Uint8Array>({
       start: (stream) => {
         this.#stream = stream;
@@ -283,6 +382,7 @@ function splitUrl(url: string): { origin: string; path: string } {
  * 3xx is answered as it is.
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
+  const deadlines = new Deadlines();
   const dispatcher =
     options.dispatcher ??
     new Agent({
@@ -295,13 +395,13 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
   return {
     send(request: TransportRequest): Promise<TransportResponse> {
       return new Promise<TransportResponse>((resolve, reject) => {
-        if (request.signal.aborted) {
+        if (request.signal?.aborted) {
           const reason = request.signal.reason;
           reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
           return;
         }
         const { origin, path } = splitUrl(request.url);
-        const handler = new AttemptHandler(request, resolve, reject);
+        const handler = new AttemptHandler(request, deadlines, resolve, reject);
         dispatcher.dispatch(
           {
             origin,
