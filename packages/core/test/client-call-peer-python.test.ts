@@ -3,14 +3,14 @@
 // URL and relayed by the platform's proxy. The peer is a real HTTP server speaking that wire format.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidResponseError, PeerRejectedError } from '../src/errors.js';
-import { clientFor, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import {
   type PythonA2AServer,
   type PythonHandler,
   startPythonA2AServer,
 } from './helpers/python-a2a-server.js';
 
-let env: SimFixture;
+let env: SimHarness;
 let peer: PythonA2AServer | undefined;
 beforeEach(async () => {
   env = await startSim({ devMode: true });

@@ -11,10 +11,10 @@ import {
   ServerError,
   TimeoutError,
 } from '../src/errors.js';
-import { clientFor, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import { closedPort, type ScriptedServer, startScriptedServer } from './helpers/scripted-server.js';
 
-let env: SimFixture;
+let env: SimHarness;
 let peer: ScriptedServer;
 beforeEach(async () => {
   env = await startSim({ devMode: true });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { BadRequestError, ConfigError, NotFoundError, ServerError, TimeoutError } from '../src/errors.js';
 import { makeIdempotencyKey, sha256Hex } from '../src/util/idempotency-key.js';
-import { clientFor, lastRequest, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import { startScriptedServer } from './helpers/scripted-server.js';
 
-let env: SimFixture;
+let env: SimHarness;
 beforeEach(async () => {
   env = await startSim({ devMode: true, delegationRetryDelayMs: 0 });
 });

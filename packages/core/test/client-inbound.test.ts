@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConfigError, CursorLostError, ServerError } from '../src/errors.js';
-import { clientFor, lastRequest, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 
-let env: SimFixture;
+let env: SimHarness;
 afterEach(async () => {
   await env.close();
 });

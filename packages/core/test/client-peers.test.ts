@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RateLimitError } from '../src/errors.js';
-import { clientFor, lastRequest, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 
-let env: SimFixture;
+let env: SimHarness;
 beforeEach(async () => {
   env = await startSim({ devMode: true, allowPlaceholderUrl: true });
 });

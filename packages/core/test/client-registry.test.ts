@@ -7,9 +7,9 @@ import {
   ServerError,
   TokenLostError,
 } from '../src/errors.js';
-import { clientFor, lastRequest, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 
-let env: SimFixture;
+let env: SimHarness;
 beforeEach(async () => {
   env = await startSim({ allowPlaceholderUrl: true });
 });

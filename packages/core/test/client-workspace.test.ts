@@ -7,10 +7,10 @@ import {
   RateLimitError,
   ServerError,
 } from '../src/errors.js';
-import { clientFor, lastRequest, type SimFixture, startSim, workspaceWithToken } from './helpers/platform.js';
+import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import { type ScriptedServer, startScriptedServer } from './helpers/scripted-server.js';
 
-let env: SimFixture;
+let env: SimHarness;
 beforeEach(async () => {
   env = await startSim();
 });

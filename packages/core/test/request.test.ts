@@ -9,8 +9,9 @@ import {
 import { createFetchTransport } from '../src/http/fetch-transport.js';
 import { type HttpConfig, type HttpRequest, sendRequest } from '../src/http/request.js';
 import { DEFAULT_RETRY_POLICY, WIDE_RETRY_POLICY } from '../src/http/retry-policy.js';
-import { halfRandom, recordingClock } from './helpers/clock.js';
+import { createFakeClock, type FakeClock } from '../src/testing/index.js';
 import { recordingLogger } from './helpers/logger.js';
+import { halfRandom } from './helpers/platform.js';
 import { closedPort, type ScriptedServer, startScriptedServer } from './helpers/scripted-server.js';
 
 let server: ScriptedServer;
@@ -21,18 +22,16 @@ afterEach(async () => {
   await server.close();
 });
 
-function config(
-  overrides: Partial<HttpConfig> = {},
-): HttpConfig & { clock: ReturnType<typeof recordingClock> } {
+function config(overrides: Partial<HttpConfig> = {}): HttpConfig & { clock: FakeClock } {
   return {
     transport: createFetchTransport(),
-    clock: recordingClock(),
+    clock: createFakeClock({ yieldToIo: false }),
     random: halfRandom,
     logger: recordingLogger(),
     retry: DEFAULT_RETRY_POLICY,
     maxResponseBytes: 1024 * 1024,
     ...overrides,
-  } as HttpConfig & { clock: ReturnType<typeof recordingClock> };
+  } as HttpConfig & { clock: FakeClock };
 }
 
 function target(url: string): Pick<HttpRequest, 'url' | 'origin' | 'path'> {
@@ -180,7 +179,7 @@ describe('sendRequest: timeouts, aborts and network errors', () => {
   it('the caller aborting during the backoff sleep → AbortError, no further request', async () => {
     server.fallback = () => ({ status: 429, json: {} });
     const controller = new AbortController();
-    const clock = recordingClock();
+    const clock = createFakeClock({ yieldToIo: false });
     clock.onSleep = () => controller.abort();
     const error = await sendRequest(config({ clock }), get('/a', { signal: controller.signal })).catch(
       (e) => e,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explainRegisterRefusal } from '../../src/agent/index.js';
 import { BadRequestError } from '../../src/index.js';
-import { clientFor, type SimFixture, startSim } from '../helpers/platform.js';
+import { clientFor, type SimHarness, startSim } from '../helpers/platform.js';
 
 describe('a refused registration says why, from the URL that was sent', () => {
-  let fixture: SimFixture;
+  let fixture: SimHarness;
   beforeEach(async () => {
     // A stock platform: no poll-only placeholder, loopback literals refused.
     fixture = await startSim({ rateLimit: false });
@@ -55,7 +55,7 @@ describe('a refused registration says why, from the URL that was sent', () => {
 });
 
 describe('the first registration of a workspace from here is announced once', () => {
-  let fixture: SimFixture;
+  let fixture: SimHarness;
   beforeEach(async () => {
     fixture = await startSim({ rateLimit: false, allowPlaceholderUrl: true });
   });

@@ -14,10 +14,11 @@ import {
   type ConnectedAgent,
   connectAgent,
   countRequests,
+  POLL_AGENTS,
   type SimHarness,
   sendCanvasMessages,
   startSim,
-} from '../loops/sim-harness.js';
+} from '../helpers/platform.js';
 import { deferred, settle } from './helpers.js';
 
 /** A memory store that also keeps every saved state, in order. */
@@ -59,7 +60,7 @@ describe.each(['server', 'cursor'] as const)('createPollDelivery against the %s 
   let agent: ConnectedAgent;
   let handled: InboundMessage[];
   beforeEach(async () => {
-    harness = await startSim({ activityFeed: feed });
+    harness = await startSim({ ...POLL_AGENTS, activityFeed: feed });
     agent = await connectAgent(harness);
     handled = [];
   });
@@ -278,7 +279,7 @@ describe('createPollDelivery: cursor feed specifics', () => {
   let harness: SimHarness;
   let agent: ConnectedAgent;
   beforeEach(async () => {
-    harness = await startSim({ activityFeed: 'cursor' });
+    harness = await startSim({ ...POLL_AGENTS, activityFeed: 'cursor' });
     agent = await connectAgent(harness);
   });
   afterEach(async () => {
@@ -362,7 +363,7 @@ describe('createPollDelivery: cursor feed specifics', () => {
 
 describe('createPollDelivery: server feed specifics', () => {
   it('warns once when a full batch holds only new messages (older ones may be out of reach)', async () => {
-    const harness = await startSim({ activityFeed: 'server' });
+    const harness = await startSim({ ...POLL_AGENTS, activityFeed: 'server' });
     try {
       const agent = await connectAgent(harness);
       const logger = recordingLogger();

@@ -5,9 +5,10 @@ import {
   type ConnectedAgent,
   connectAgent,
   countRequests,
+  POLL_AGENTS,
   type SimHarness,
   startSim,
-} from '../loops/sim-harness.js';
+} from '../helpers/platform.js';
 import { inbound } from './helpers.js';
 
 describe.each(['server', 'cursor'] as const)(
@@ -17,7 +18,7 @@ describe.each(['server', 'cursor'] as const)(
     let agent: ConnectedAgent;
     let peer: ConnectedAgent;
     beforeEach(async () => {
-      harness = await startSim({ activityFeed: feed });
+      harness = await startSim({ ...POLL_AGENTS, activityFeed: feed });
       agent = await connectAgent(harness);
       peer = await connectAgent(harness);
     });

@@ -7,10 +7,9 @@ import {
   runAgentTick,
   warnTickFailures,
 } from '../../src/loops/index.js';
-import { createMemoryTokenStore } from '../../src/testing/index.js';
+import { createFakeClock, createMemoryTokenStore } from '../../src/testing/index.js';
 import { recordingLogger } from '../helpers/logger.js';
 import { closedPort } from '../helpers/scripted-server.js';
-import { steppingClock } from './sim-harness.js';
 
 const WS = '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b';
 
@@ -18,7 +17,7 @@ describe('a platform outage', () => {
   it('warnings name the host and say when the next try is', async () => {
     const port = await closedPort();
     const logger = recordingLogger();
-    const clock = steppingClock();
+    const clock = createFakeClock();
     const client = createAgentClient({
       workspaceId: WS,
       platformUrl: `http://127.0.0.1:${port}`,

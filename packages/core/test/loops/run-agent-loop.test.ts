@@ -3,19 +3,19 @@ import { createAgentClient } from '../../src/client/index.js';
 import type { DeliveryRunResult, InboundDelivery, InboundMessage } from '../../src/inbound/index.js';
 import { createPollDelivery } from '../../src/inbound/index.js';
 import { runAgentLoopWithPorts } from '../../src/loops/index.js';
-import { createMemoryCursorStore, createMemoryTokenStore } from '../../src/testing/index.js';
+import { createFakeClock, createMemoryCursorStore, createMemoryTokenStore } from '../../src/testing/index.js';
 import { recordingLogger } from '../helpers/logger.js';
-import { deferred } from '../inbound/helpers.js';
 import {
   type ConnectedAgent,
   connectAgent,
   countRequests,
+  POLL_AGENTS,
   type SimHarness,
   sendCanvasMessages,
   startSim,
-  steppingClock,
   until,
-} from './sim-harness.js';
+} from '../helpers/platform.js';
+import { deferred } from '../inbound/helpers.js';
 
 /** A delivery that counts its calls around a real poll delivery. */
 function countingDelivery(inner: InboundDelivery): InboundDelivery & { runs: number; stops: number } {
@@ -59,7 +59,7 @@ describe.each(['server', 'cursor'] as const)(
     let harness: SimHarness;
     let agent: ConnectedAgent;
     beforeEach(async () => {
-      harness = await startSim({ activityFeed: feed });
+      harness = await startSim({ ...POLL_AGENTS, activityFeed: feed });
       agent = await connectAgent(harness);
     });
     afterEach(async () => {
@@ -68,7 +68,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('run_agent_loop_exits_on_paused: returns "paused" and stops the delivery once', async () => {
       const delivery = countingDelivery(createPollDelivery({ client: agent.client }));
-      const clock = steppingClock();
+      const clock = createFakeClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
       const exit = await runAgentLoopWithPorts(() => undefined, { client: agent.client, delivery, clock });
       expect(exit.reason).toBe('paused');
@@ -83,12 +83,12 @@ describe.each(['server', 'cursor'] as const)(
         token: harness.sim.adminToken,
       });
       await harness.sim.admin.delete(agent.id);
-      const exit = await runAgentLoopWithPorts(() => undefined, { client: admin, clock: steppingClock() });
+      const exit = await runAgentLoopWithPorts(() => undefined, { client: admin, clock: createFakeClock() });
       expect(exit.reason).toBe('deleted');
     });
 
     it('a deleted workspace seen with its own (revoked) token → "revoked"', async () => {
-      const clock = steppingClock();
+      const clock = createFakeClock();
       clock.onSleep = async (_ms, index) => {
         if (index === 0) await harness.sim.admin.delete(agent.id);
       };
@@ -102,7 +102,7 @@ describe.each(['server', 'cursor'] as const)(
       const exit = await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         delivery,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 3,
         heartbeatIntervalMs: 5_000,
         statePollIntervalMs: 5_000,
@@ -115,7 +115,7 @@ describe.each(['server', 'cursor'] as const)(
     it('run_agent_loop_default_delivery_is_poll', async () => {
       await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 1,
       });
       expect(countRequests(harness.sim, 'GET', `/workspaces/${agent.id}/activity`)).toBe(1);
@@ -125,7 +125,7 @@ describe.each(['server', 'cursor'] as const)(
       harness.sim.setFaults({
         rules: [{ method: 'POST', path: '/registry/heartbeat', fault: { type: 'status', status: 500 } }],
       });
-      const clock = steppingClock();
+      const clock = createFakeClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
       expect((await runAgentLoopWithPorts(() => undefined, { client: agent.client, clock })).reason).toBe(
         'paused',
@@ -133,7 +133,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('run_agent_loop_swallows_delivery_exception: still reaches "paused"', async () => {
-      const clock = steppingClock();
+      const clock = createFakeClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
       const exit = await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
@@ -145,7 +145,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('push_delivery_stop_swallows_server_exception: a delivery.stop() that throws is logged and the loop still resolves with its reason', async () => {
       const logger = recordingLogger();
-      const clock = steppingClock();
+      const clock = createFakeClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
       const inner = createPollDelivery({ client: agent.client });
       const delivery: InboundDelivery = {
@@ -171,7 +171,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('run_agent_loop_uses_min_of_intervals: sleeps the poll interval, heartbeats only when due, no sleep after the last tick', async () => {
-      const clock = steppingClock();
+      const clock = createFakeClock();
       await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
         clock,
@@ -188,7 +188,7 @@ describe.each(['server', 'cursor'] as const)(
     it('run_agent_loop_calls_task_supplier', async () => {
       await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 1,
         taskReport: () => ({ currentTask: 'summarising', activeTasks: 3 }),
       });
@@ -198,7 +198,7 @@ describe.each(['server', 'cursor'] as const)(
     it('run_agent_loop_swallows_task_supplier_exception: heartbeat with "" and 0', async () => {
       await runAgentLoopWithPorts(() => undefined, {
         client: agent.client,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 1,
         taskReport: () => {
           throw new Error('supplier broke');
@@ -210,7 +210,7 @@ describe.each(['server', 'cursor'] as const)(
     it('by default the heartbeat reports the handlers in flight', async () => {
       await sendCanvasMessages(harness.sim, agent.id, 1, 'translate this');
       const gate = deferred();
-      const clock = steppingClock();
+      const clock = createFakeClock();
       const run = runAgentLoopWithPorts(() => gate.promise.then(() => 'done'), {
         client: agent.client,
         clock,
@@ -228,7 +228,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('a canvas message reaches the handler and its reply appears as a notify', async () => {
       await sendCanvasMessages(harness.sim, agent.id, 2, 'hello');
-      const clock = steppingClock();
+      const clock = createFakeClock();
       const run = runAgentLoopWithPorts((message) => `echo: ${message.text}`, {
         client: agent.client,
         clock,
@@ -254,7 +254,7 @@ describe.each(['server', 'cursor'] as const)(
           await allIn.promise;
           running--;
         },
-        { client: agent.client, clock: steppingClock(), concurrency: 3 },
+        { client: agent.client, clock: createFakeClock(), concurrency: 3 },
       );
       await allIn.promise;
       await until(() => running === 0);
@@ -273,7 +273,7 @@ describe.each(['server', 'cursor'] as const)(
           await gate.promise;
           return 'finished late';
         },
-        { client: agent.client, clock: steppingClock(), cursorStore: store },
+        { client: agent.client, clock: createFakeClock(), cursorStore: store },
       );
       await entered.promise;
       let ended = false;
@@ -302,7 +302,7 @@ describe.each(['server', 'cursor'] as const)(
           inbound.push(message);
           return message.source === 'peer_agent' ? `pong to ${message.sourceId}` : undefined;
         },
-        { client: agent.client, clock: steppingClock() },
+        { client: agent.client, clock: createFakeClock() },
       );
       const replyRows = () => harness.sim.admin.activity(peer.id).filter((row) => row.source_id === agent.id);
       await until(() => replyRows().length === 1);
@@ -326,12 +326,12 @@ describe.each(['server', 'cursor'] as const)(
 
 describe('runAgentLoopWithPorts: backlog drain (cursor feed)', { timeout: 30_000 }, () => {
   it('drains 250 queued messages in full batches without sleeping an interval between them', async () => {
-    const harness = await startSim({ activityFeed: 'cursor' });
+    const harness = await startSim({ ...POLL_AGENTS, activityFeed: 'cursor' });
     try {
       const agent = await connectAgent(harness);
       await sendCanvasMessages(harness.sim, agent.id, 250);
       const handled: InboundMessage[] = [];
-      const clock = steppingClock();
+      const clock = createFakeClock();
       let sleptBeforeLast = -1;
       const run = runAgentLoopWithPorts(
         (message) => {

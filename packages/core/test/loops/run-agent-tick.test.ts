@@ -9,21 +9,21 @@ import {
   runAgentTick,
 } from '../../src/loops/index.js';
 import { silentLogger } from '../../src/ports/logger.js';
-import { createMemoryCursorStore } from '../../src/testing/index.js';
+import { createFakeClock, createMemoryCursorStore } from '../../src/testing/index.js';
 import {
   type ConnectedAgent,
   connectAgent,
+  POLL_AGENTS,
   type SimHarness,
   sendCanvasMessages,
   startSim,
-  steppingClock,
-} from './sim-harness.js';
+} from '../helpers/platform.js';
 
-/** What a Worker does on each cron tick: rebuild the context, load the state, run one step, save. */
+/** What a Worker does on each cron tick: rebuild the context, load the state, run one tick, save. */
 function workerContext(
   agent: ConnectedAgent,
   handled: InboundMessage[],
-  clock = steppingClock(),
+  clock = createFakeClock(),
 ): AgentTickContext {
   return createAgentTickContext({
     client: agent.client,
@@ -42,20 +42,22 @@ function workerContext(
   });
 }
 
-const store = createMemoryCursorStore();
+// One cursor store per test: the seeded simulator gives every test's workspace the same id.
+let store = createMemoryCursorStore();
 
-describe.each(['server', 'cursor'] as const)('runAgentTick: one step per cron tick (%s feed)', (feed) => {
+describe.each(['server', 'cursor'] as const)('runAgentTick: one tick per cron run (%s feed)', (feed) => {
   let harness: SimHarness;
   let agent: ConnectedAgent;
   beforeEach(async () => {
-    harness = await startSim({ activityFeed: feed });
+    store = createMemoryCursorStore();
+    harness = await startSim({ ...POLL_AGENTS, activityFeed: feed });
     agent = await connectAgent(harness);
   });
   afterEach(async () => {
     await harness.close();
   });
 
-  it('a step heartbeats, handles and answers every queued message before returning, and says when to come back', async () => {
+  it('a tick heartbeats, handles and answers every queued message before returning, and says when to come back', async () => {
     await sendCanvasMessages(harness.sim, agent.id, 3);
     const handled: InboundMessage[] = [];
     const context = workerContext(agent, handled);
@@ -74,7 +76,7 @@ describe.each(['server', 'cursor'] as const)('runAgentTick: one step per cron ti
   it('the state survives JSON between ticks; the next tick handles only what is new', async () => {
     await sendCanvasMessages(harness.sim, agent.id, 2);
     const handled: InboundMessage[] = [];
-    const clock = steppingClock();
+    const clock = createFakeClock();
     let saved = JSON.stringify(initialLoopState(clock.now()));
     const tick = async (first: boolean) => {
       // A fresh context per tick, as a Worker invocation would build it.
@@ -93,7 +95,7 @@ describe.each(['server', 'cursor'] as const)('runAgentTick: one step per cron ti
     expect((JSON.parse(saved) as LoopState).iteration).toBe(2);
   });
 
-  it('a step that finds nothing due does no I/O', async () => {
+  it('a tick that finds nothing due does no I/O', async () => {
     const context = workerContext(agent, []);
     const first = await runAgentTick(context, initialLoopState(context.clock.now()), { type: 'start' });
     const before = harness.sim.requests.length;

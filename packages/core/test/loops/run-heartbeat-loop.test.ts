@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../src/client/index.js';
 import { runHeartbeatLoopWithPorts } from '../../src/loops/index.js';
-import { createMemoryTokenStore } from '../../src/testing/index.js';
+import { createFakeClock, createMemoryTokenStore } from '../../src/testing/index.js';
 import { recordingLogger } from '../helpers/logger.js';
 import {
   type ConnectedAgent,
   connectAgent,
   countRequests,
+  POLL_AGENTS,
   type SimHarness,
   startSim,
-  steppingClock,
-} from './sim-harness.js';
+} from '../helpers/platform.js';
 
 const HEARTBEAT = '/registry/heartbeat';
 const state = (agent: ConnectedAgent) => `/workspaces/${agent.id}/state`;
@@ -20,7 +20,7 @@ describe.each(['server', 'cursor'] as const)(
   (feed) => {
     let harness: SimHarness;
     beforeEach(async () => {
-      harness = await startSim({ activityFeed: feed });
+      harness = await startSim({ ...POLL_AGENTS, activityFeed: feed });
     });
     afterEach(async () => {
       await harness.close();
@@ -28,7 +28,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('run_loop_exits_on_max_iterations: 3 heartbeats, 3 state polls, and no sleep after the last one (Python slept)', async () => {
       const agent = await connectAgent(harness);
-      const clock = steppingClock();
+      const clock = createFakeClock();
       const exit = await runHeartbeatLoopWithPorts({ client: agent.client, clock, maxIterations: 3 });
       expect(exit).toEqual({ reason: 'max-iterations', iterations: 3, lastStatus: 'online' });
       expect(countRequests(harness.sim, 'POST', HEARTBEAT)).toBe(3);
@@ -47,7 +47,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('run_loop_exits_on_paused: online then paused → "paused" after 2 heartbeats and 2 polls', async () => {
       const agent = await connectAgent(harness);
-      const clock = steppingClock();
+      const clock = createFakeClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
       const exit = await runHeartbeatLoopWithPorts({ client: agent.client, clock });
       expect(exit.reason).toBe('paused');
@@ -65,14 +65,14 @@ describe.each(['server', 'cursor'] as const)(
         token: harness.sim.adminToken,
       });
       await harness.sim.admin.delete(agent.id);
-      const exit = await runHeartbeatLoopWithPorts({ client: admin, clock: steppingClock() });
+      const exit = await runHeartbeatLoopWithPorts({ client: admin, clock: createFakeClock() });
       expect(exit).toMatchObject({ reason: 'deleted', iterations: 1, lastStatus: 'removed' });
       expect(countRequests(harness.sim, 'GET', state(agent))).toBe(1);
     });
 
     it('a real delete is a persistent 401 on /state: exits "revoked" (Python looped forever)', async () => {
       const agent = await connectAgent(harness);
-      const clock = steppingClock();
+      const clock = createFakeClock();
       const exit = runHeartbeatLoopWithPorts({ client: agent.client, clock, revokedAfterUnauthorized: 3 });
       clock.onSleep = async (_ms, index) => {
         if (index === 0) await harness.sim.admin.delete(agent.id);
@@ -91,7 +91,7 @@ describe.each(['server', 'cursor'] as const)(
       });
       const exit = await runHeartbeatLoopWithPorts({
         client: agent.client,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 6,
       });
       expect(exit.reason).toBe('max-iterations');
@@ -103,7 +103,7 @@ describe.each(['server', 'cursor'] as const)(
       const agent = await connectAgent(harness);
       await runHeartbeatLoopWithPorts({
         client: agent.client,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 1,
         taskReport: () => ({ currentTask: 'indexing docs', activeTasks: 2.9 }),
       });
@@ -121,7 +121,7 @@ describe.each(['server', 'cursor'] as const)(
       const logger = recordingLogger();
       await runHeartbeatLoopWithPorts({
         client: agent.client,
-        clock: steppingClock(),
+        clock: createFakeClock(),
         maxIterations: 2,
         logger,
         taskReport: () => ({
@@ -152,7 +152,7 @@ describe.each(['server', 'cursor'] as const)(
     it('backs off with jitter while the platform is unreachable instead of hammering it at a fixed interval', async () => {
       const agent = await connectAgent(harness);
       await harness.close();
-      const clock = steppingClock();
+      const clock = createFakeClock();
       const exit = await runHeartbeatLoopWithPorts({
         client: agent.client,
         clock,
@@ -162,12 +162,12 @@ describe.each(['server', 'cursor'] as const)(
       expect(exit.reason).toBe('max-iterations');
       // Each failure doubles the wait from the 30 s interval up to the 60 s cap (random() = 1: top of the jitter range).
       expect(clock.sleeps).toEqual([30_000, 60_000, 60_000, 60_000]);
-      harness = await startSim({ activityFeed: feed });
+      harness = await startSim({ ...POLL_AGENTS, activityFeed: feed });
     });
 
     it('stop() ends the loop with "aborted"; an aborted signal does too', async () => {
       const agent = await connectAgent(harness);
-      const clock = steppingClock();
+      const clock = createFakeClock();
       const run = runHeartbeatLoopWithPorts({ client: agent.client, clock });
       clock.onSleep = () => {
         void run.stop();
