@@ -1,5 +1,6 @@
 /**
- * The platform simulator on a real port, and registered agents with the real client.
+ * The one simulator harness of the Node tests (library, CLI and reliability suites alike): the
+ * platform simulator on a real port, and registered agents with the real client.
  */
 import { type AgentClient, type AgentClientOptions, createAgentClient } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';

@@ -2,9 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore } from '../../src/stores/index.js';
+import { startSim } from '../sim.js';
 import { runCliProcess } from './cli-process.js';
 import { useCliSandbox } from './cli-sandbox.js';
-import { startSim } from './sim-server.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { type SimHarness, startSim } from '../sim.js';
 import { makeTempDirectory } from '../stores/helpers.js';
 import { requireBuiltCli } from './cli-process.js';
-import { type RunningSim, startSim } from './sim-server.js';
 
 /** What {@link useCliSandbox} provides to the tests of a file. */
 export interface CliSandbox {
   /** One simulator for the whole file. */
-  readonly platform: RunningSim;
+  readonly platform: SimHarness;
   /** A fresh temp directory per test, used as the CLI's HOME. */
   readonly home: { path: string; remove(): Promise<void> };
 }
@@ -16,7 +16,7 @@ export interface CliSandbox {
  * the file; every test gets a fresh temp HOME (named `homePrefix…`), removed afterwards.
  */
 export function useCliSandbox(homePrefix: string): CliSandbox {
-  let platform: RunningSim | undefined;
+  let platform: SimHarness | undefined;
   let home: CliSandbox['home'] | undefined;
   beforeAll(async () => {
     requireBuiltCli();

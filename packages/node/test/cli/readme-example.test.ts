@@ -2,14 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type SimHarness, startSim } from '../sim.js';
 import { makeTempDirectory } from '../stores/helpers.js';
 import { requireBuiltCli, runCliProcess, waitForOutput } from './cli-process.js';
-import { type RunningSim, startSim } from './sim-server.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let platform: RunningSim;
+let platform: SimHarness;
 beforeAll(async () => {
   requireBuiltCli();
   platform = await startSim();

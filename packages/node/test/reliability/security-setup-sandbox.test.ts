@@ -10,7 +10,6 @@ import { ConfigError } from '@molecule-ai/agent-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installPlugin } from '../../src/plugins/install-plugin.js';
 import { requireBuiltCli, runCliProcess } from '../cli/cli-process.js';
-import { startSim as startSimServer } from '../cli/sim-server.js';
 import { createAgent, type SimHarness, startSim } from '../sim.js';
 import { makeTempDir } from './security-helpers.js';
 
@@ -175,7 +174,7 @@ describe('the opt-in setup.sh sandbox', () => {
 describe('molecule-agent install-plugin --sandbox', () => {
   it('hides the token folder from setup.sh, or refuses to run without bubblewrap; never runs it unsandboxed', async () => {
     requireBuiltCli();
-    const platform = await startSimServer();
+    const platform = await startSim();
     try {
       const home = join(temp.dir, 'home');
       mkdirSync(home, { mode: 0o700 });

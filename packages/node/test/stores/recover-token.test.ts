@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { ConfigError, createAgentClient, TokenLostError } from '@molecule-ai/agent-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTokenStore, recoverToken } from '../../src/stores/index.js';
-import { type RunningSim, startSim } from '../cli/sim-server.js';
+import { type SimHarness, startSim } from '../sim.js';
 import { makeTempDirectory } from './helpers.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let platform: RunningSim;
+let platform: SimHarness;
 let temp: { path: string; remove(): Promise<void> };
 beforeAll(async () => {
   platform = await startSim();
