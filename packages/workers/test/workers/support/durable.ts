@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
+import { createFakeClock, type FakeClock } from '@molecule-ai/agent-core/testing';
 import { createPlatformSim, type PlatformSim, type RecordedRequest } from '@molecule-ai/platform-sim';
 import type { AgentTickReport } from '../../../src/index.js';
-import { createManualClock, type ManualClock } from './test-clock.js';
 
 /**
  * The platform of the Durable Object tests, in the same workerd isolate as the objects.
@@ -10,7 +10,7 @@ import { createManualClock, type ManualClock } from './test-clock.js';
  * on it, so no alarm ever fires on its own during a test; the tests fire them one at a time with
  * `runDurableObjectAlarm`.
  */
-export const durableClock: ManualClock = createManualClock(Date.UTC(2100, 0, 1));
+export const durableClock: FakeClock = createFakeClock({ start: Date.UTC(2100, 0, 1), yieldToIo: false });
 
 export const durableSim: PlatformSim = createPlatformSim({
   clock: durableClock,

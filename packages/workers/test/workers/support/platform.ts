@@ -1,13 +1,17 @@
 import { SELF } from 'cloudflare:test';
+import { createFakeClock, type FakeClock } from '@molecule-ai/agent-core/testing';
 import { createPlatformSim, type PlatformSim } from '@molecule-ai/platform-sim';
-import { createManualClock, type ManualClock } from './test-clock.js';
 
 /**
  * The simulated platform, running in the same workerd isolate as the agent under test. The agent
  * reaches it through `platformFetch`; the simulator pushes A2A messages to the agent through the
  * Worker's real `fetch` entry point (SELF).
  */
-export const clock: ManualClock = createManualClock();
+// Sleeps (a retry's backoff) return at once and move the shared time forward; nothing else does.
+export const clock: FakeClock = createFakeClock({
+  start: Date.UTC(2026, 10, 25, 12, 0, 0),
+  yieldToIo: false,
+});
 
 export const sim: PlatformSim = createPlatformSim({
   clock,
