@@ -10,7 +10,7 @@ import type { LoopPolicy } from './loop-policy.js';
 
 /** Options of {@link createAgentTickContext}. */
 export interface AgentTickContextOptions<Context extends HandlerContext> {
-  /** The client the step heartbeats and polls `/state` with. */
+  /** The client the tick heartbeats and polls `/state` with. */
   client: LoopClient;
   /** Where replies go (a canvas `notify`, or an A2A message to a peer); see `replyToMessage`. */
   replyClient: ReplyClient;
@@ -32,7 +32,7 @@ export interface AgentTickContextOptions<Context extends HandlerContext> {
 }
 
 /**
- * The step context of an agent with a handler: the handler pool (a dispatcher whose replies are
+ * The tick context of an agent with a handler: the handler pool (a dispatcher whose replies are
  * routed with `replyToMessage` on `replyClient`) wired to the delivery. The long-running loop and
  * a Worker's tick both build theirs here, so replies are routed the same way on every host.
  */

@@ -18,7 +18,7 @@ import {
 } from './next-loop-action.js';
 import { observeState, observeStateError } from './state-observation.js';
 
-/** Everything one step needs. The same object serves every step of a loop. */
+/** Everything one tick needs. The same object serves every tick of a loop. */
 export interface AgentTickContext {
   client: LoopClient;
   policy: LoopPolicy;
@@ -48,14 +48,14 @@ export interface AgentTickContext {
   logger?: Logger;
 }
 
-/** What one step did and what comes next. */
+/** What one tick did and what comes next. */
 export interface AgentTickResult {
-  /** The operations this step performed (all `false` when nothing was due). */
+  /** The operations this tick performed (all `false` when nothing was due). */
   plan: TickPlan;
   outcome: TickOutcome;
   /** The delivery's own report, when it ran. */
   delivery: DeliveryRunResult | null;
-  /** The decision after the step: sleep (how long), or stop (why). Its `state` is the new state. */
+  /** The decision after the tick: sleep (how long), or stop (why). Its `state` is the new state. */
   next: LoopAction;
 }
 
@@ -181,14 +181,14 @@ export async function performTick(
 }
 
 /**
- * One step of the agent loop, for hosts that cannot keep a loop running (a Worker's cron tick
+ * One tick of the agent loop, for hosts that cannot keep a loop running (a Worker's cron tick
  * or alarm): decide what is due in `state`, do it, and return the next decision with the new
  * state to keep until the next step. `event` is `start` for the very first step.
  *
  * ```ts
- * const step = await runAgentTick(context, saved ?? initialLoopState(Date.now()));
- * if (step.next.action === 'stop') ... // paused, deleted, revoked
- * await kv.put('loop', JSON.stringify(step.next.state));
+ * const tick = await runAgentTick(context, saved ?? initialLoopState(Date.now()));
+ * if (tick.next.action === 'stop') ... // paused, deleted, revoked
+ * await kv.put('loop', JSON.stringify(tick.next.state));
  * ```
  */
 export async function runAgentTick(

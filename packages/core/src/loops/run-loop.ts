@@ -81,10 +81,10 @@ export interface AgentLoopWithPortsOptions<Client extends AgentLoopClient = Agen
   concurrency?: number | undefined;
 }
 
-/** Zero-delay steps in a row that may run on microtasks before one yields a whole macrotask. */
-const STEPS_PER_HOST_YIELD = 32;
+/** Zero-delay ticks in a row that may run on microtasks before one yields a whole macrotask. */
+const TICKS_PER_HOST_YIELD = 32;
 
-/** Runs steps of `context` until a stop; `signal` (the caller's) stops it drained. */
+/** Runs ticks of `context` until a stop; `signal` (the caller's) stops it drained. */
 function startRunner(context: AgentTickContext, signal: AbortSignal | undefined): LoopRun {
   const { policy, clock, random, delivery, dispatcher } = context;
   const logger = context.logger ?? silentLogger;
@@ -92,19 +92,19 @@ function startRunner(context: AgentTickContext, signal: AbortSignal | undefined)
   const onExternalAbort = (): void => controller.abort();
   if (signal?.aborted) controller.abort();
   else signal?.addEventListener('abort', onExternalAbort, { once: true });
-  const step: AgentTickContext = { ...context, signal: controller.signal };
+  const tickContext: AgentTickContext = { ...context, signal: controller.signal };
 
   const decide = (state: LoopAction['state'], event: LoopEvent): LoopAction =>
     nextLoopAction(state, event, { policy, now: clock.now(), random });
 
-  // A zero-delay step (the next message of a fetched batch, the next page of a backlog) goes on at
-  // once; every STEPS_PER_HOST_YIELD of them the loop lets timers and I/O run. A macrotask on every
-  // step would cost the 1 ms setTimeout clamp per message when draining a backlog.
-  let zeroDelaySteps = 0;
+  // A zero-delay tick (the next message of a fetched batch, the next page of a backlog) goes on at
+  // once; every TICKS_PER_HOST_YIELD of them the loop lets timers and I/O run. A macrotask on every
+  // tick would cost the 1 ms setTimeout clamp per message when draining a backlog.
+  let zeroDelayTicks = 0;
   async function sleep(delayMs: number, waitForSlot: boolean): Promise<void> {
     if (delayMs <= 0 && !waitForSlot) {
-      zeroDelaySteps++;
-      if (zeroDelaySteps % STEPS_PER_HOST_YIELD !== 0) return;
+      zeroDelayTicks++;
+      if (zeroDelayTicks % TICKS_PER_HOST_YIELD !== 0) return;
       return new Promise((resolve) => setTimeout(resolve, 0));
     }
     const sleeper = new AbortController();
@@ -142,7 +142,7 @@ function startRunner(context: AgentTickContext, signal: AbortSignal | undefined)
             heartbeat: action.state.heartbeat.dueAt,
             statePoll: action.state.statePoll.dueAt,
           };
-          const { outcome, errors } = await performTick(action.plan, { ...step, nextDue });
+          const { outcome, errors } = await performTick(action.plan, { ...tickContext, nextDue });
           action = decide(action.state, { type: 'tick', outcome });
           warnTickFailures(errors, action, clock.now(), logger);
         } else {

@@ -105,7 +105,7 @@ describe.each(['server', 'cursor'] as const)('runAgentTick: one tick per cron ru
     expect(harness.sim.requests.length).toBe(before);
   });
 
-  it('a paused workspace makes the step decide to stop, typed', async () => {
+  it('a paused workspace makes the tick decide to stop, typed', async () => {
     await harness.sim.admin.pause(agent.id);
     const context = workerContext(agent, []);
     const step = await runAgentTick(context, initialLoopState(context.clock.now()), { type: 'start' });

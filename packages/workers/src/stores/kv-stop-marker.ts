@@ -5,14 +5,14 @@ export const DEFAULT_STOP_PREFIX = 'molecule:stopped:';
 
 /** Why and when the agent of a workspace stopped working. */
 export interface StopRecord {
-  /** What the agent step reported, e.g. `paused` or `deleted`. */
+  /** What the agent's tick reported, e.g. `paused` or `deleted`. */
   reason: string;
   /** When the stop was recorded, milliseconds since the epoch. */
   atMs: number;
 }
 
 /**
- * A persisted "stopped" flag per workspace. Once the agent step says the work is over (pause,
+ * A persisted "stopped" flag per workspace. Once the agent's tick says the work is over (pause,
  * delete), the Worker records it here, and every later tick reads it first and does nothing: no
  * register, no heartbeat, no poll. That matters after a delete, where a register would succeed and
  * mint a useless token, and a heartbeat would still answer 200.

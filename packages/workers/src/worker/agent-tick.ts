@@ -31,9 +31,9 @@ const WORKER_INTERVAL_MS = 30_000;
  *
  * 1. a stop marker in KV ends the tick before any request (no register or heartbeat after delete);
  * 2. without saved loop state (or without a token visible here), register first, then start the loop;
- * 3. run one step of the core's loop ({@link runAgentTick}), waiting for the handlers;
+ * 3. run one tick of the core's loop ({@link runAgentTick}), waiting for the handlers;
  * 4. write the cursor once (only if it changed), the loop state once, and the stop marker if the
- *    step decided to stop.
+ *    tick decided to stop.
  */
 export async function runWorkerTick<Env>(
   options: AgentWorkerOptions<Env>,

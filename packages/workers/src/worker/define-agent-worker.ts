@@ -10,7 +10,7 @@ import { resolveWorkerConfig } from './resolve-config.js';
 export interface AgentWorker<Env> {
   /** Serves the A2A push endpoint (`/a2a/<secret>`); 404 for every other path and for poll-only agents. */
   fetch(request: Request, env: Env, ctx: ExecutionContextLike): Promise<Response>;
-  /** One step of the agent loop per cron trigger (use a 1-minute cron: `* * * * *`). */
+  /** One tick of the agent loop per cron trigger (use a 1-minute cron: `* * * * *`). */
   scheduled(controller: ScheduledControllerLike, env: Env, ctx: ExecutionContextLike): Promise<void>;
   /** Runs one tick and returns its report (what `scheduled` does; also for tests and alarms). */
   tick(env: Env, ctx: ExecutionContextLike): Promise<AgentTickReport>;

@@ -75,7 +75,7 @@ export interface AgentWorkerOptions<Env> {
   prefix?: string;
   /** Messages read from the feed per tick (1..500). Default 100. */
   pollLimit?: number;
-  /** Logs of the client, the step and the handlers. Default: silent. */
+  /** Logs of the client, the tick and the handlers. Default: silent. */
   logger?: FromEnv<Env, Logger>;
   /** Called with the report of every cron tick (e.g. to log it or export a metric). */
   onTick?: (report: AgentTickReport, env: Env) => void | Promise<void>;
