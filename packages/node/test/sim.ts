@@ -36,10 +36,7 @@ export async function createAgent(
   options: Partial<AgentClientOptions> & { register?: boolean; parentId?: string } = {},
 ): Promise<Agent> {
   const { register = true, parentId, ...clientOptions } = options;
-  const created = await harness.sim.admin.createWorkspace({
-    external: true,
-    ...(parentId ? { parentId } : {}),
-  });
+  const created = await harness.sim.admin.createWorkspace({ external: true, parentId });
   const token = created.token!;
   const client = createAgentClient({
     workspaceId: created.id,

@@ -13,22 +13,22 @@ import type { ActivityRow, NotificationRecord, WorkspaceStatus } from './store.j
 /** Input of {@link SimAdmin.createWorkspace}. */
 export interface AdminCreateWorkspaceInput {
   /** A UUID to use (default: a fresh one). */
-  id?: string;
+  id?: string | undefined;
   /** Default `"Workspace <first 8 chars of id>"`. */
-  name?: string;
-  role?: string;
+  name?: string | undefined;
+  role?: string | undefined;
   /** Parent workspace id (for hierarchy / peer tests). */
-  parentId?: string;
+  parentId?: string | undefined;
   /** `runtime: "external"`: a remote agent. */
-  external?: boolean;
+  external?: boolean | undefined;
   /** The agent URL (external only): status `online`, no token minted. */
-  url?: string;
+  url?: string | undefined;
   /** Default `external` for external workspaces, else `langgraph`. */
-  runtime?: string;
+  runtime?: string | undefined;
   /** Default 3. */
-  tier?: number;
+  tier?: number | undefined;
   /** Monthly budget in cents (A2A answers 402 once spend reaches it). */
-  budgetLimit?: number;
+  budgetLimit?: number | undefined;
 }
 
 /** A read-only view of one workspace. */
@@ -94,13 +94,13 @@ export class SimAdmin {
     const result = await createWorkspace(this.core, {
       id,
       name: input.name ?? `Workspace ${id.slice(0, 8)}`,
-      ...(input.role !== undefined ? { role: input.role } : {}),
-      ...(input.tier !== undefined ? { tier: input.tier } : {}),
-      ...(input.runtime !== undefined ? { runtime: input.runtime } : {}),
-      ...(input.external !== undefined ? { external: input.external } : {}),
-      ...(input.url !== undefined ? { url: input.url } : {}),
-      ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
-      ...(input.budgetLimit !== undefined ? { budgetLimit: input.budgetLimit } : {}),
+      role: input.role,
+      tier: input.tier,
+      runtime: input.runtime,
+      external: input.external,
+      url: input.url,
+      parentId: input.parentId,
+      budgetLimit: input.budgetLimit,
     });
     if (!result.ok) throw new RangeError(`cannot create workspace: bad id or unknown parent (${id})`);
     return result.token !== undefined ? { id: result.id, token: result.token } : { id: result.id };

@@ -61,7 +61,7 @@ export interface InstallPluginArchiveOptions {
    * The manifest hash the plugin must have (64 lowercase hex). Checked over the staged tree before
    * the swap, whether or not plugin.yaml carries a `sha256`; it wins over plugin.yaml's.
    */
-  expectedSha256?: string;
+  expectedSha256?: string | undefined;
   /** Run the plugin's `setup.sh` after the swap (default true), like the Python SDK. */
   runSetup?: boolean;
   /** Kill `setup.sh` (and everything it started) after this long. Default 120,000 ms. */

@@ -61,7 +61,7 @@ async function installTree(
     sink: createFsPluginSink({ pluginsDir }),
     runner: createProcessRunner(),
     hostEnv: { PATH: process.env.PATH },
-    ...(options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 }),
+    expectedSha256: options.expectedSha256,
   });
 }
 

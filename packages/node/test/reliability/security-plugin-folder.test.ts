@@ -37,7 +37,7 @@ function install(files: Record<string, string>, expectedSha256?: string) {
     name: 'demo',
     sink: createFsPluginSink({ pluginsDir }),
     runSetup: false,
-    ...(expectedSha256 === undefined ? {} : { expectedSha256 }),
+    expectedSha256,
   });
 }
 

@@ -20,15 +20,15 @@ const CREATE: StructSpec = {
 
 /** Parameters of a workspace creation (HTTP or admin API). */
 export interface CreateWorkspaceInput {
-  id?: string;
+  id?: string | undefined;
   name: string;
-  role?: string;
-  tier?: number;
-  runtime?: string;
-  external?: boolean;
-  url?: string;
-  parentId?: string;
-  budgetLimit?: number;
+  role?: string | undefined;
+  tier?: number | undefined;
+  runtime?: string | undefined;
+  external?: boolean | undefined;
+  url?: string | undefined;
+  parentId?: string | undefined;
+  budgetLimit?: number | undefined;
 }
 
 /** The result of a creation. */
@@ -92,7 +92,7 @@ export async function createWorkspaceHandler(ctx: RequestContext): Promise<SimRe
   const p = bindOrNull(ctx.body, CREATE);
   if (!p) return errorResponse(400, 'invalid workspace payload');
   const name = p.name as string;
-  // Field checks the server applies to names and roles (#685/#688).
+  // The server refuses control characters and angle brackets in names and roles, and names over 255 characters.
   if (
     [...name].length > 255 ||
     /[\u0000-\u001f<>]/.test(name) ||
@@ -103,13 +103,13 @@ export async function createWorkspaceHandler(ctx: RequestContext): Promise<SimRe
   if (ctx.datastoreDown) return errorResponse(500, 'failed to create workspace');
   const result = await createWorkspace(ctx.core, {
     name,
-    ...(p.role !== undefined ? { role: p.role as string } : {}),
-    ...(p.tier !== undefined ? { tier: p.tier as number } : {}),
-    ...(p.runtime !== undefined ? { runtime: p.runtime as string } : {}),
-    ...(p.external !== undefined ? { external: p.external as boolean } : {}),
-    ...(p.url !== undefined ? { url: p.url as string } : {}),
-    ...(p.parent_id !== undefined ? { parentId: p.parent_id as string } : {}),
-    ...(p.budget_limit !== undefined ? { budgetLimit: p.budget_limit as number } : {}),
+    role: p.role as string | undefined,
+    tier: p.tier as number | undefined,
+    runtime: p.runtime as string | undefined,
+    external: p.external as boolean | undefined,
+    url: p.url as string | undefined,
+    parentId: p.parent_id as string | undefined,
+    budgetLimit: p.budget_limit as number | undefined,
   });
   if (!result.ok) return errorResponse(500, result.error);
   if (!result.external) {
