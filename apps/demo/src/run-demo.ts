@@ -6,11 +6,10 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortError, type CallPeerResult } from '@molecule-ai/agent-core';
-import type { LoopExit } from '@molecule-ai/agent-core/loops';
 import type { PluginInstallProgress } from '@molecule-ai/agent-core/plugins';
 import { defaultMoleculeDirectory } from '@molecule-ai/agent-node';
 import { waitForDelegationResult } from './agent/delegation-result.js';
-import { createDemoAgent, type DemoAgent } from './agent/demo-agent.js';
+import { createDemoAgent, type DemoAgent, type RunningAgent } from './agent/demo-agent.js';
 import { type HelperAgent, startHelperAgent } from './agent/helper-agent.js';
 import { Cleanup } from './cleanup.js';
 import { maskPushUrl, quote, shortId } from './display.js';
@@ -21,31 +20,9 @@ import type { DemoOutcome, DemoView } from './view/demo-view.js';
 import { formatBytes, formatDuration } from './view/format.js';
 
 /** Loop cadence against the simulator: fast, so pause and delete are noticed in a blink. */
-const SIM_LOOP = { heartbeatIntervalMs: 1_000, statePollIntervalMs: 100, backoffMaxMs: 250 };
+const SIM_LOOP = { heartbeatIntervalMs: 1_000, statePollIntervalMs: 100 };
 /** Against a real platform: gentler, but a pause is still noticed within seconds. */
 const REAL_LOOP = { heartbeatIntervalMs: 10_000, statePollIntervalMs: 5_000 };
-
-/** A running agent loop and how to stop it. */
-interface RunningLoop {
-  exit: Promise<LoopExit>;
-  stop(): Promise<LoopExit>;
-}
-
-function startLoop(agent: DemoAgent, signal: AbortSignal): RunningLoop {
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  const exit = agent.run(controller.signal).finally(() => signal.removeEventListener('abort', onAbort));
-  // Awaited later; until then a failure must not count as unhandled.
-  exit.catch(() => {});
-  return {
-    exit,
-    stop() {
-      controller.abort();
-      return exit;
-    },
-  };
-}
 
 function waitUntil(check: () => boolean, signal: AbortSignal, timeoutMs = 5_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -205,8 +182,8 @@ async function runAgainstSimulator(
     );
     cleanup.add('stop the helper agent', () => helper.stop());
     return {
-      summary: `online, push endpoint ${maskPushUrl(helper.pushUrl)}`,
-      data: { workspaceId: helperId, pushUrl: maskPushUrl(helper.pushUrl) },
+      summary: `online, push endpoint ${helper.pushOrigin}/a2a/…`,
+      data: { workspaceId: helperId, pushOrigin: helper.pushOrigin },
     };
   });
 
@@ -218,13 +195,11 @@ async function runAgainstSimulator(
     publicOrigin,
     ...SIM_LOOP,
   });
-  cleanup.add('close the agent', () => agent.close());
-  await registerStep(runner, agent, undefined);
+  let loop = await registerStep(runner, agent, undefined, signal);
+  cleanup.add('stop the agent', () => loop.stop());
   await secretsStep(runner, agent);
   await pluginStep(runner, agent, platform.pluginName);
 
-  let loop = startLoop(agent, signal);
-  cleanup.add('stop the agent loop', () => loop.stop());
   await runner.run('online', 'Go online: the agent loop', async (control) => {
     const heartbeats = (): number => heartbeatCount(platform, agentId);
     const first = await waitUntil(() => heartbeats() > 0, control.signal);
@@ -305,15 +280,15 @@ async function runAgainstSimulator(
 
   await runner.run('restart', 'Resume, restart the agent', async (control) => {
     await sim.admin.resume(agentId);
-    const connection = await agent.connect(control.signal);
-    loop = startLoop(agent, signal);
+    loop = await agent.start(signal);
+    const connection = loop;
     await waitUntil(() => sim.admin.workspace(agentId)?.status === 'online', control.signal);
     return {
       summary: connection.tokenIssued
         ? 'registered again; the platform minted a new token'
         : 'registered again with the cached token (nothing minted), loop running',
       details: [
-        `new push endpoint ${maskPushUrl(connection.pushUrl)}`,
+        `new push endpoint ${connection.pushOrigin}/a2a/…`,
         `platform status: ${sim.admin.workspace(agentId)?.status}`,
       ],
       data: { tokenIssued: connection.tokenIssued, status: sim.admin.workspace(agentId)?.status },
@@ -366,8 +341,13 @@ async function runAgainstPlatform(
     // With --stay, messages from the canvas or peers show up under the waiting step.
     ...(options.stay ? { onActivity: (line: string) => runner.output(line) } : {}),
   });
-  cleanup.add('close the agent', () => agent.close());
-  await registerStep(runner, agent, settings.token ? 'MOLECULE_WORKSPACE_TOKEN' : undefined);
+  const loop = await registerStep(
+    runner,
+    agent,
+    settings.token ? 'MOLECULE_WORKSPACE_TOKEN' : undefined,
+    signal,
+  );
+  cleanup.add('stop the agent', () => loop.stop());
   await secretsStep(runner, agent);
   if (settings.plugin) await pluginStep(runner, agent, settings.plugin);
   else
@@ -377,8 +357,6 @@ async function runAgainstPlatform(
       "set MOLECULE_DEMO_PLUGIN to the name of one of your platform's plugins",
     );
 
-  const loop = startLoop(agent, signal);
-  cleanup.add('stop the agent loop', () => loop.stop());
   await runner.run('online', 'Go online: the agent loop', async () => ({
     summary: `heartbeat every ${formatDuration(REAL_LOOP.heartbeatIntervalMs)}, /state every ${formatDuration(REAL_LOOP.statePollIntervalMs)}, messages pushed to the endpoint`,
   }));
@@ -460,13 +438,17 @@ function heartbeatCount(platform: EmbeddedPlatform, workspaceId: string): number
     ).length;
 }
 
+/** Starts the agent (it registers, then runs until stopped); resolves with it running. */
 async function registerStep(
   runner: StepRunner,
   agent: DemoAgent,
   tokenSource: string | undefined,
-): Promise<void> {
-  await runner.run('register', 'Register the agent', async (control) => {
-    const connection = await agent.connect(control.signal);
+  signal: AbortSignal,
+): Promise<RunningAgent> {
+  let running!: RunningAgent;
+  await runner.run('register', 'Register the agent', async () => {
+    running = await agent.start(signal);
+    const connection = running;
     const mode = await stat(agent.tokenFile).then(
       (info) => (info.mode & 0o777).toString(8),
       () => null,
@@ -482,16 +464,17 @@ async function registerStep(
         mode
           ? `token file ${agent.tokenFile} (mode ${mode})`
           : `no token file (${agent.tokenFile} not written)`,
-        `push endpoint ${maskPushUrl(connection.pushUrl)}`,
+        `push endpoint ${connection.pushOrigin}/a2a/…`,
       ],
       data: {
         tokenIssued: connection.tokenIssued,
         tokenFile: agent.tokenFile,
         tokenFileMode: mode,
-        pushUrl: maskPushUrl(connection.pushUrl),
+        pushOrigin: connection.pushOrigin,
       },
     };
   });
+  return running;
 }
 
 async function secretsStep(runner: StepRunner, agent: DemoAgent): Promise<void> {

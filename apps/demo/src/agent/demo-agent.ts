@@ -1,26 +1,24 @@
 /**
- * The demo's agent, written the way you would write your own with the SDK: a client with a
- * token store, a push endpoint, a message handler, plugins, peers and the agent loop. Nothing
+ * The demo's agent, written the way the README says: `runAgent` with a handler (it registers,
+ * serves pushes, heartbeats and watches pause and delete), and the runtime's `createAgentClient`
+ * and `installPlugin` for what the demo shows besides (secrets, a plugin, peers, calls). Nothing
  * here knows about the terminal view or the simulator.
  */
 // The one runtime-specific line: `#agent-runtime` is `@molecule-ai/agent-node` under Node and
 // `@molecule-ai/agent-bun` under Bun (package.json `imports`); both export the same names.
 
-import { silentLogger } from '@molecule-ai/agent-core/ports';
 import {
+  AbortError,
   type AgentClient,
-  type AgentHandlerContext,
-  ConfigError,
+  type AgentExit,
+  type AgentHandler,
   createAgentClient,
   createFileTokenStore,
-  type InboundMessage,
+  createStderrLogger,
   type InstallPluginResult,
   installPlugin,
-  type LoopExit,
   type PluginInstallProgress,
-  runAgentLoop,
-  type StartedPushDelivery,
-  startPushDelivery,
+  runAgent,
 } from '#agent-runtime';
 
 /** What the agent tells the platform about itself (stored as-is, shown in the canvas and to peers). */
@@ -54,31 +52,37 @@ export interface DemoAgentOptions {
   /** How the platform reaches the push server, e.g. `http://localhost:{port}` or a tunnel's origin. */
   publicOrigin: string;
   /** Push server port; 0 picks a free one. */
-  pushPort?: number;
+  pushPort?: number | undefined;
   /** Loop cadence; short in the demo so that a pause or delete is noticed at once. */
   heartbeatIntervalMs: number;
   statePollIntervalMs: number;
-  /** Upper bound of the loop's retry delays (default 60 s). */
-  backoffMaxMs?: number;
   /** Told about each message handled, e.g. to print it. */
-  onActivity?: (line: string) => void;
+  onActivity?: ((line: string) => void) | undefined;
 }
 
-/** What a `connect()` did. */
-export interface Connection {
-  /** True when the platform minted the token in this call (it is now in the token file). */
+/** The agent running (`runAgent`), once it has registered and serves pushes. */
+export interface RunningAgent {
+  /** True when the platform minted the token in this start (it is now in the token file). */
   tokenIssued: boolean;
-  /** The URL the platform pushes messages to. */
-  pushUrl: string;
+  /** Where the platform pushes messages; the capability path is not shown. */
+  pushOrigin: string;
+  /** How it ended: paused, deleted, revoked or aborted. */
+  exit: Promise<AgentExit>;
+  /** Stops it (messages in flight finish first). */
+  stop(): Promise<AgentExit>;
 }
 
 /** The demo agent. */
 export interface DemoAgent {
+  /** The client for what the demo does besides answering messages. */
   readonly client: AgentClient;
   /** The token file's path (the token itself is never shown). */
   readonly tokenFile: string;
-  /** Starts the push endpoint and registers its URL; the first register mints the token. */
-  connect(signal?: AbortSignal): Promise<Connection>;
+  /**
+   * Starts the agent (`runAgent`) and resolves once it has registered and serves pushes; it runs
+   * until the platform pauses or deletes the workspace, `signal` aborts or `stop()` is called.
+   */
+  start(signal: AbortSignal): Promise<RunningAgent>;
   /** Pulls the workspace's secrets (kept in memory, never printed). */
   pullSecrets(signal?: AbortSignal): Promise<Record<string, string>>;
   /** Downloads, verifies and installs a plugin from the platform, then runs its setup.sh. */
@@ -90,40 +94,29 @@ export interface DemoAgent {
       onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
     },
   ): Promise<InstallPluginResult>;
-  /**
-   * Runs the agent loop (heartbeats, pushed messages, pause and delete watch) until the platform
-   * pauses or deletes the workspace or `signal` aborts; then closes the push endpoint.
-   */
-  run(signal?: AbortSignal): Promise<LoopExit>;
-  /** Closes a push endpoint that `connect()` opened but no loop took over. */
-  close(): Promise<void>;
 }
 
-/** Creates the demo agent. No I/O until `connect()`. */
+/** Creates the demo agent. No I/O until `start()`. */
 export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
   // The platform shows a minted token once: the file store keeps it (0600) for the next start.
   const tokenStore = createFileTokenStore({ directory: options.tokenDir });
-  const client = createAgentClient({
-    // The demo passes every setting itself and shows what happens in its own view: no MOLECULE_*
-    // variables, and no stderr lines for what it expects (fresh workspaces, the helper's deletion).
+  // The demo passes every setting itself and shows what happens in its own view: no MOLECULE_*
+  // variables, and no stderr lines for what it expects (a fresh workspace, the pause, the delete).
+  const settings = {
     env: {},
-    logger: silentLogger,
+    logger: createStderrLogger({ level: 'silent' }),
     workspaceId: options.workspaceId,
     platformUrl: options.platformUrl,
+    token: options.token,
+    orgId: options.orgId,
     tokenStore,
     agentCard: DEMO_AGENT_CARD,
-    // A pre-minted token is used first and stays in memory.
-    ...(options.token ? { token: options.token } : {}),
-    ...(options.orgId ? { orgId: options.orgId } : {}),
-  });
+  };
+  const client = createAgentClient(settings);
   const memory = { secrets: {} as Record<string, string>, plugins: [] as string[], messages: 0 };
-  let push: StartedPushDelivery | null = null;
 
   // One handler for every message, whoever sent it: the returned text is the reply.
-  async function onMessage(
-    message: InboundMessage,
-    { client }: AgentHandlerContext<AgentClient>,
-  ): Promise<string> {
+  const onMessage: AgentHandler = async (message, { client }) => {
     memory.messages++;
     options.onActivity?.(`message: ${message.text}`);
     if (/\bstatus\b/i.test(message.text)) {
@@ -136,31 +129,56 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
       return 'Sure! I posted a status report to the canvas.';
     }
     return `${DEMO_AGENT_CARD.name} here. You said: ${message.text}`;
-  }
+  };
 
   return {
     client,
     tokenFile: tokenStore.describe(options.workspaceId),
 
-    async connect(signal) {
-      // Pushed messages arrive on an unguessable capability path of this server.
-      const delivery = await startPushDelivery({
-        publicOrigin: options.publicOrigin,
-        port: options.pushPort,
+    async start(signal) {
+      const hadToken = options.token !== undefined || (await tokenStore.load(options.workspaceId)) !== null;
+      const stopper = new AbortController();
+      const onAbort = (): void => stopper.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      let connected: (origin: string) => void = () => {};
+      const registered = new Promise<string>((resolve) => {
+        connected = resolve;
       });
-      try {
-        client.reportedUrl = delivery.url;
-        const registered = await client.register(signal ? { signal } : {});
-        push = delivery;
-        return { tokenIssued: registered.issued, pushUrl: delivery.url };
-      } catch (error) {
-        await delivery.stop();
-        throw error;
-      }
+      const exit = runAgent(onMessage, {
+        ...settings,
+        // Pushed messages arrive on an unguessable capability path of this server.
+        listen: `127.0.0.1:${options.pushPort ?? 0}`,
+        publicUrl: options.publicOrigin,
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        statePollIntervalMs: options.statePollIntervalMs,
+        signal: stopper.signal,
+        // The demo handles Ctrl-C itself (it cleans up the workspaces it made).
+        stopSignals: [],
+        onEvent: (event) => {
+          if (event.type === 'connected') connected(event.publicOrigin ?? options.publicOrigin);
+        },
+      }).finally(() => signal.removeEventListener('abort', onAbort));
+      // Awaited later; until then a failure must not count as unhandled.
+      exit.catch(() => {});
+      const pushOrigin = await Promise.race([
+        registered,
+        exit.then(() => {
+          throw new AbortError('stopped before it registered');
+        }),
+      ]);
+      return {
+        tokenIssued: !hadToken && (await tokenStore.load(options.workspaceId)) !== null,
+        pushOrigin,
+        exit,
+        stop() {
+          stopper.abort();
+          return exit;
+        },
+      };
     },
 
     async pullSecrets(signal) {
-      memory.secrets = await client.pullSecrets(signal ? { signal } : {});
+      memory.secrets = await client.pullSecrets({ signal });
       return memory.secrets;
     },
 
@@ -179,30 +197,6 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
       });
       memory.plugins.push(name);
       return result;
-    },
-
-    async run(signal) {
-      if (!push) throw new ConfigError('connect() before run()');
-      const delivery = push;
-      push = null;
-      // The loop stops the delivery, and with it the push server, when it ends.
-      return runAgentLoop(onMessage, {
-        client,
-        delivery,
-        heartbeatIntervalMs: options.heartbeatIntervalMs,
-        statePollIntervalMs: options.statePollIntervalMs,
-        backoffMaxMs: options.backoffMaxMs,
-        signal,
-        // The demo handles Ctrl-C itself (it cleans up the workspaces it made).
-        stopSignals: [],
-        logger: silentLogger,
-      });
-    },
-
-    async close() {
-      const unused = push;
-      push = null;
-      await unused?.stop();
     },
   };
 }

@@ -4,15 +4,12 @@
  */
 // `#agent-runtime` is `@molecule-ai/agent-node` under Node and `@molecule-ai/agent-bun` under Bun.
 
-import { silentLogger } from '@molecule-ai/agent-core/ports';
 import {
-  type AgentClient,
-  createAgentClient,
-  createFileTokenStore,
+  AbortError,
+  type AgentExit,
+  createStderrLogger,
   type InboundMessage,
-  type LoopExit,
-  runAgentLoop,
-  startPushDelivery,
+  runAgent,
 } from '#agent-runtime';
 
 /** Settings of {@link startHelperAgent}. */
@@ -27,12 +24,12 @@ export interface HelperAgentOptions {
 
 /** A running helper agent. */
 export interface HelperAgent {
-  readonly client: AgentClient;
-  readonly pushUrl: string;
+  /** Where the platform pushes its messages; the capability path is not shown. */
+  readonly pushOrigin: string;
   /** Messages it answered, delegated tasks included. */
   readonly handled: number;
-  /** Stops the loop (in-flight answers finish) and the push server. */
-  stop(): Promise<LoopExit>;
+  /** Stops it (in-flight answers finish) and its push server. */
+  stop(): Promise<AgentExit>;
 }
 
 function answer(message: InboundMessage): string {
@@ -43,55 +40,57 @@ function answer(message: InboundMessage): string {
   return `helper here. You said: ${message.text}`;
 }
 
-/** Registers the helper (its first register mints its token) and runs its loop. */
+/** Starts the helper (`runAgent`); resolves once it has registered (minting its token) and serves pushes. */
 export async function startHelperAgent(
   options: HelperAgentOptions,
   signal?: AbortSignal,
 ): Promise<HelperAgent> {
-  const client = createAgentClient({
-    // The demo passes every setting itself and shows what happens in its own view: no MOLECULE_*
-    // variables, and no stderr lines for what it expects (fresh workspaces, the helper's deletion).
-    env: {},
-    logger: silentLogger,
-    workspaceId: options.workspaceId,
-    platformUrl: options.platformUrl,
-    tokenStore: createFileTokenStore({ directory: options.tokenDir }),
-    agentCard: {
-      name: 'helper',
-      description: 'Answers questions and takes delegated research tasks',
-      skills: [{ id: 'research', name: 'Research', description: 'Looks things up', tags: ['demo'] }],
-    },
-  });
-  const delivery = await startPushDelivery({ publicOrigin: options.publicOrigin });
   let handled = 0;
   const stopper = new AbortController();
-  let exit: Promise<LoopExit>;
-  try {
-    client.reportedUrl = delivery.url;
-    await client.register(signal ? { signal } : {});
-    exit = runAgentLoop(
-      (message) => {
-        handled++;
-        return answer(message);
+  const onAbort = (): void => stopper.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let connected: (origin: string) => void = () => {};
+  const registered = new Promise<string>((resolve) => {
+    connected = resolve;
+  });
+  const exit = runAgent(
+    (message) => {
+      handled++;
+      return answer(message);
+    },
+    {
+      // Every setting comes from here (no MOLECULE_* variables); the demo's view shows what happens.
+      env: {},
+      logger: createStderrLogger({ level: 'silent' }),
+      workspaceId: options.workspaceId,
+      platformUrl: options.platformUrl,
+      tokenDir: options.tokenDir,
+      agentCard: {
+        name: 'helper',
+        description: 'Answers questions and takes delegated research tasks',
+        skills: [{ id: 'research', name: 'Research', description: 'Looks things up', tags: ['demo'] }],
       },
-      {
-        client,
-        delivery,
-        concurrency: 4,
-        heartbeatIntervalMs: options.heartbeatIntervalMs,
-        statePollIntervalMs: options.statePollIntervalMs,
-        signal: stopper.signal,
-        stopSignals: [],
-        logger: silentLogger,
+      listen: '127.0.0.1:0',
+      publicUrl: options.publicOrigin,
+      concurrency: 4,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      statePollIntervalMs: options.statePollIntervalMs,
+      signal: stopper.signal,
+      stopSignals: [],
+      onEvent: (event) => {
+        if (event.type === 'connected') connected(event.publicOrigin ?? options.publicOrigin);
       },
-    ).done;
-  } catch (error) {
-    await delivery.stop();
-    throw error;
-  }
+    },
+  ).finally(() => signal?.removeEventListener('abort', onAbort));
+  exit.catch(() => {});
+  const pushOrigin = await Promise.race([
+    registered,
+    exit.then(() => {
+      throw new AbortError('the helper stopped before it registered');
+    }),
+  ]);
   return {
-    client,
-    pushUrl: delivery.url,
+    pushOrigin,
     get handled() {
       return handled;
     },
