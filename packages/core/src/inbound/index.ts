@@ -4,6 +4,7 @@
  * reply, the pieces every push server shares, and the task report a heartbeat carries.
  */
 
+export { constantTimeEqual } from '../util/constant-time-equal.js';
 export { createCapabilityPath, normalisePath } from './capability-path.js';
 export type { FeedMode } from './feed-order.js';
 export type { DeliveryRunOptions, DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { constantTimeEqual } from '../util/constant-time-equal.js';
 import { normalisePath } from './capability-path.js';
 
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{16,}$/;
@@ -17,14 +18,6 @@ function base64url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** Compares two strings without an early exit, so the time taken says nothing about where they differ. */
-function sameString(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 async function capabilityOf(secret: string, workspaceId: string): Promise<string> {
@@ -87,6 +80,6 @@ export async function matchWorkspacePushPath(
   const [workspaceId, capability] = segments as [string, string];
   if (!WORKSPACE_SEGMENT.test(workspaceId) || !CAPABILITY_SEGMENT.test(capability)) return null;
   if (!isServed(workspaceId)) return null;
-  if (!sameString(capability, await capabilityOf(secret, workspaceId))) return null;
+  if (!constantTimeEqual(capability, await capabilityOf(secret, workspaceId))) return null;
   return { workspaceId, path: `${head}${workspaceId}/${capability}` };
 }

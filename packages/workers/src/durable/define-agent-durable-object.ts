@@ -1,5 +1,9 @@
 import { ConfigError } from '@molecule-ai/agent-core';
-import { matchWorkspacePushPath, workspacePushPath } from '@molecule-ai/agent-core/inbound';
+import {
+  constantTimeEqual,
+  matchWorkspacePushPath,
+  workspacePushPath,
+} from '@molecule-ai/agent-core/inbound';
 import type { ExecutionContextLike, ScheduledControllerLike } from '../worker/host-types.js';
 import { type AgentDurableObjectClass, createAgentObjectClass } from './agent-object.js';
 import type { DurableObjectNamespaceLike } from './host-types.js';
@@ -49,13 +53,6 @@ const CONTROL_ROUTE = /^\/agents\/([A-Za-z0-9_-]{1,128})\/([a-z]+)$/;
 function parseWorkspaces(value: string | readonly string[]): string[] {
   const list = typeof value === 'string' ? value.split(/[\s,]+/) : [...value];
   return [...new Set(list.map((id) => id.trim()).filter((id) => id !== ''))];
-}
-
-function sameSecret(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 /**
@@ -123,7 +120,7 @@ export function defineAgentDurableObject<Env>(
         if (!secret || secret.length < 16)
           throw new ConfigError('control.secret must be at least 16 characters');
         const given = request.headers.get('authorization') ?? '';
-        if (!sameSecret(given, `Bearer ${secret}`)) return new Response(null, { status: 401 });
+        if (!constantTimeEqual(given, `Bearer ${secret}`)) return new Response(null, { status: 401 });
         const [, workspaceId = '', op = ''] = control;
         if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
         if (!CONTROL_OPS.includes(op as ObjectOp) || !(await workspaces(env)).includes(workspaceId)) {
