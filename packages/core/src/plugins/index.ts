@@ -11,7 +11,12 @@ export {
   DEFAULT_MAX_PLUGIN_BYTES,
   DEFAULT_MAX_PLUGIN_ENTRIES,
 } from './archive-policy.js';
-export { type Decompressor, type GunzipLimits, gunzipWithLimits } from './gunzip.js';
+export {
+  type Decompressor,
+  decompressWithDecompressionStream,
+  type GunzipLimits,
+  gunzipWithLimits,
+} from './gunzip.js';
 export {
   type InstallPluginWithPortsOptions,
   installPluginWithPorts,
