@@ -8,9 +8,7 @@
 // `@molecule-ai/agent-bun` under Bun (package.json `imports`); both export the same names.
 
 import {
-  AbortError,
   type AgentClient,
-  type AgentExit,
   type AgentHandler,
   createAgentClient,
   createFileTokenStore,
@@ -18,8 +16,8 @@ import {
   type InstallPluginResult,
   installPlugin,
   type PluginInstallProgress,
-  runAgent,
 } from '#agent-runtime';
+import { type StartedAgent, startAgent } from './start-agent.js';
 
 /** What the agent tells the platform about itself (stored as-is, shown in the canvas and to peers). */
 export const DEMO_AGENT_CARD: { name: string } & Record<string, unknown> = {
@@ -61,15 +59,9 @@ export interface DemoAgentOptions {
 }
 
 /** The agent running (`runAgent`), once it has registered and serves pushes. */
-export interface RunningAgent {
+export interface RunningAgent extends StartedAgent {
   /** True when the platform minted the token in this start (it is now in the token file). */
   tokenIssued: boolean;
-  /** Where the platform pushes messages; the capability path is not shown. */
-  pushOrigin: string;
-  /** How it ended: paused, deleted, revoked or aborted. */
-  exit: Promise<AgentExit>;
-  /** Stops it (messages in flight finish first). */
-  stop(): Promise<AgentExit>;
 }
 
 /** The demo agent. */
@@ -137,44 +129,19 @@ export function createDemoAgent(options: DemoAgentOptions): DemoAgent {
 
     async start(signal) {
       const hadToken = options.token !== undefined || (await tokenStore.load(options.workspaceId)) !== null;
-      const stopper = new AbortController();
-      const onAbort = (): void => stopper.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      let connected: (origin: string) => void = () => {};
-      const registered = new Promise<string>((resolve) => {
-        connected = resolve;
-      });
-      const exit = runAgent(onMessage, {
-        ...settings,
-        // Pushed messages arrive on an unguessable capability path of this server.
-        listen: `127.0.0.1:${options.pushPort ?? 0}`,
-        publicUrl: options.publicOrigin,
-        heartbeatIntervalMs: options.heartbeatIntervalMs,
-        statePollIntervalMs: options.statePollIntervalMs,
-        signal: stopper.signal,
-        // The demo handles Ctrl-C itself (it cleans up the workspaces it made).
-        stopSignals: [],
-        onEvent: (event) => {
-          if (event.type === 'connected') connected(event.publicOrigin ?? options.publicOrigin);
+      const agent = await startAgent(
+        onMessage,
+        {
+          ...settings,
+          // Pushed messages arrive on an unguessable capability path of this server.
+          listen: `127.0.0.1:${options.pushPort ?? 0}`,
+          publicUrl: options.publicOrigin,
+          heartbeatIntervalMs: options.heartbeatIntervalMs,
+          statePollIntervalMs: options.statePollIntervalMs,
         },
-      }).finally(() => signal.removeEventListener('abort', onAbort));
-      // Awaited later; until then a failure must not count as unhandled.
-      exit.catch(() => {});
-      const pushOrigin = await Promise.race([
-        registered,
-        exit.then(() => {
-          throw new AbortError('stopped before it registered');
-        }),
-      ]);
-      return {
-        tokenIssued: !hadToken && (await tokenStore.load(options.workspaceId)) !== null,
-        pushOrigin,
-        exit,
-        stop() {
-          stopper.abort();
-          return exit;
-        },
-      };
+        signal,
+      );
+      return { ...agent, tokenIssued: !hadToken && (await tokenStore.load(options.workspaceId)) !== null };
     },
 
     async pullSecrets(signal) {

@@ -4,13 +4,8 @@
  */
 // `#agent-runtime` is `@molecule-ai/agent-node` under Node and `@molecule-ai/agent-bun` under Bun.
 
-import {
-  AbortError,
-  type AgentExit,
-  createStderrLogger,
-  type InboundMessage,
-  runAgent,
-} from '#agent-runtime';
+import { type AgentExit, createStderrLogger, type InboundMessage } from '#agent-runtime';
+import { startAgent } from './start-agent.js';
 
 /** Settings of {@link startHelperAgent}. */
 export interface HelperAgentOptions {
@@ -46,14 +41,7 @@ export async function startHelperAgent(
   signal?: AbortSignal,
 ): Promise<HelperAgent> {
   let handled = 0;
-  const stopper = new AbortController();
-  const onAbort = (): void => stopper.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let connected: (origin: string) => void = () => {};
-  const registered = new Promise<string>((resolve) => {
-    connected = resolve;
-  });
-  const exit = runAgent(
+  const agent = await startAgent(
     (message) => {
       handled++;
       return answer(message);
@@ -75,28 +63,14 @@ export async function startHelperAgent(
       concurrency: 4,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       statePollIntervalMs: options.statePollIntervalMs,
-      signal: stopper.signal,
-      stopSignals: [],
-      onEvent: (event) => {
-        if (event.type === 'connected') connected(event.publicOrigin ?? options.publicOrigin);
-      },
     },
-  ).finally(() => signal?.removeEventListener('abort', onAbort));
-  exit.catch(() => {});
-  const pushOrigin = await Promise.race([
-    registered,
-    exit.then(() => {
-      throw new AbortError('the helper stopped before it registered');
-    }),
-  ]);
+    signal,
+  );
   return {
-    pushOrigin,
+    pushOrigin: agent.pushOrigin,
     get handled() {
       return handled;
     },
-    stop() {
-      stopper.abort();
-      return exit;
-    },
+    stop: agent.stop,
   };
 }
