@@ -45,9 +45,11 @@ it('handler.ts: the reply uses env and client; the notify it leaves to waitUntil
     agentEnv,
     ctx,
   );
-  expect(await reply.json()).toMatchObject({
-    result: { parts: [{ text: `${agentEnv.WORKSPACE_ID.slice(0, 8)} heard "hello" with 0 peers around` }] },
-  });
+  // Root workspaces see each other as peers: how many depends on the other test files' workspaces.
+  const { result } = (await reply.json()) as { result: { parts: { text: string }[] } };
+  expect(result.parts[0]?.text).toMatch(
+    new RegExp(`^${agentEnv.WORKSPACE_ID.slice(0, 8)} heard "hello" with \\d+ peers around$`),
+  );
   await waitOnExecutionContext(ctx);
   const notifications = await fetch(
     `${platformUrl}/admin/sim/workspaces/${agentEnv.WORKSPACE_ID}/notifications`,
