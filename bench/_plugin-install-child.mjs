@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Child process of bench/plugin-install.mjs, so that each measurement gets a fresh process whose
 // peak RSS belongs to that one install. Prints one JSON line.
-//   node --expose-gc _plugin-install-child.mjs ours|ours-web <url> <pluginsDir> [durable=1|0]
-//     (ours: node:zlib gunzip as the Node installPlugin uses; ours-web: core's default DecompressionStream)
+//   node --expose-gc _plugin-install-child.mjs ours|ours-web|download <url> <pluginsDir> [durable=1|0]
+//     (ours: node:zlib gunzip as the Node installPlugin uses; ours-web: core's default DecompressionStream;
+//     download: the same body read and dropped, what the download alone costs in memory)
 //   node _plugin-install-child.mjs baseline <url> <workDir>
 //   node _plugin-install-child.mjs serve <file>      (static server; prints {"url": ...})
 import { spawnSync } from 'node:child_process';
@@ -18,10 +19,19 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { gzipSync } from 'node:zlib';
 import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
+import { buildTestTar } from '@molecule-ai/agent-core/testing';
 import { createFsPluginSink, createZlibGunzip } from '@molecule-ai/agent-node';
 
 const [mode, ...args] = process.argv.slice(2);
+
+/** A small plugin installed once before measuring, so the measured install starts warm. */
+const WARM_UP_ENTRIES = [
+  { name: 'plugin.yaml', content: 'name: warm-up\nversion: 1.0.0\n' },
+  { name: 'skills/a.md', content: 'warm '.repeat(2000) },
+  { name: 'skills/b.bin', content: 'x'.repeat(300 * 1024) },
+];
 
 /** CPU milliseconds of this process (all threads) plus its waited-for children, from /proc/self/stat. */
 function cpuMs() {
@@ -47,23 +57,42 @@ if (mode === 'serve') {
   server.listen(0, '127.0.0.1', () => {
     console.log(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/plugin.tar.gz` }));
   });
-} else if (mode === 'ours' || mode === 'ours-web') {
+} else if (mode === 'ours' || mode === 'ours-web' || mode === 'download') {
   const [url, pluginsDir, durable = '1'] = args;
-  // Warm up the code paths we are about to use, then settle: "idle" is a ready agent, not a cold VM.
-  globalThis.gc?.();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const decompress = mode === 'ours' ? createZlibGunzip() : undefined;
+  // "Idle" is a ready agent, not a cold VM: it has made HTTP requests (the first fetch alone loads
+  // about 20 MiB of code and buffers) and has installed before (the install's code and the thread
+  // pool are warm); then it settles.
+  const warm = await fetch(url);
+  await warm.body?.cancel();
+  await installPluginArchive(new Blob([gzipSync(buildTestTar(WARM_UP_ENTRIES))]).stream(), {
+    name: 'warm-up',
+    sink: createFsPluginSink({ pluginsDir: `${pluginsDir}-warm-up` }),
+    runSetup: false,
+    decompress,
+  });
+  for (let i = 0; i < 5; i++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const idleKiB = statusKiB('VmRSS');
   writeFileSync('/proc/self/clear_refs', '5'); // reset VmHWM to the current RSS
   const cpuBefore = cpuMs();
   const started = performance.now();
   const response = await fetch(url);
-  const result = await installPluginArchive(response.body, {
-    name: 'bench',
-    sink: createFsPluginSink({ pluginsDir, durable: durable === '1' }),
-    runSetup: false,
-    ...(mode === 'ours' ? { decompress: createZlibGunzip() } : {}),
-    contentLength: Number(response.headers.get('content-length')),
-  });
+  let result = { files: 0, bytes: 0 };
+  if (mode === 'download') {
+    // What the download alone costs: the same body read to the end and dropped.
+    for await (const chunk of response.body) result.bytes += chunk.byteLength;
+  } else {
+    result = await installPluginArchive(response.body, {
+      name: 'bench',
+      sink: createFsPluginSink({ pluginsDir, durable: durable === '1' }),
+      runSetup: false,
+      decompress,
+      contentLength: Number(response.headers.get('content-length')),
+    });
+  }
   const ms = performance.now() - started;
   const cpu = cpuMs() - cpuBefore;
   const peakKiB = statusKiB('VmHWM');
@@ -84,6 +113,9 @@ if (mode === 'serve') {
   const archive = join(workDir, 'plugin.tar.gz');
   const out = join(workDir, 'plugin');
   mkdirSync(out, { recursive: true });
+  // Warm like the measured install: the first fetch of a process loads its code.
+  const warm = await fetch(url);
+  await warm.body?.cancel();
   const cpuBefore = cpuMs();
   const started = performance.now();
   const response = await fetch(url);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Plugin install: a 2,000-file, 50 MiB plugin installed by the streaming pipeline (download →
 // gunzip → tar → policy → staging → syncfs → swap) versus raw `fetch` to a file plus GNU
-// `tar -xzf` of the same bytes, in the same run. Pass: time ratio ≤ 1.5; peak RSS above idle
-// ≤ 64 MiB and within 20% between the 50 MiB plugin and a 5 MiB one (memory must not grow with size).
+// `tar -xzf` of the same bytes, in the same run. Pass: time ratio ≤ 1.2; peak RSS above idle
+// ≤ 16 MiB and within 20% between the 50 MiB plugin and a 5 MiB one (memory must not grow with size).
+// For scale, the same body downloaded and dropped is measured too (what the download alone costs).
 //
 // The archives are produced by the platform simulator (`sim.admin.addPlugin` + its download
 // route, i.e. its Go-like tar writer). They are then served byte for byte by a static server in a
@@ -150,17 +151,18 @@ async function measure(url, runs, log, label, { web = false } = {}) {
   const ours = [];
   const baseline = [];
   const oursWeb = [];
+  const download = [];
   const works = [];
   try {
     for (let i = 0; i < runs; i++) {
       // Rotate the order every round: the file system's state drifts during a run.
-      const all = web ? ['baseline', 'ours', 'ours-web'] : ['baseline', 'ours'];
+      const all = web ? ['baseline', 'ours', 'download', 'ours-web'] : ['baseline', 'ours', 'download'];
       const methods = all.map((_, k) => all[(k + i) % all.length]);
       for (const method of methods) {
         const work = mkdtempSync(join(tmpdir(), 'bench-plugin-'));
         works.push(work);
         const sample = await runChild([method, url, join(work, 'plugins')]);
-        ({ ours, baseline, 'ours-web': oursWeb })[method].push(sample);
+        ({ ours, baseline, 'ours-web': oursWeb, download })[method].push(sample);
         log(
           `${label} ${method} #${i + 1}: ${sample.ms.toFixed(0)} ms wall, ${sample.cpuMs} ms CPU` +
             (method === 'baseline' ? '' : `, peak RSS +${(sample.aboveIdleKiB / 1024).toFixed(1)} MiB`),
@@ -170,7 +172,7 @@ async function measure(url, runs, log, label, { web = false } = {}) {
   } finally {
     for (const work of works) rmSync(work, { recursive: true, force: true });
   }
-  return { ours, baseline, oursWeb };
+  return { ours, baseline, oursWeb, download };
 }
 
 export async function run({ quick = false, log = console.log } = {}) {
@@ -207,6 +209,11 @@ export async function run({ quick = false, log = console.log } = {}) {
   const time = (r) => median(r.ours.map((s) => s.ms));
   const base = (r) => median(r.baseline.map((s) => s.ms));
   const above = (r) => median(r.ours.map((s) => s.aboveIdleKiB)) / 1024;
+  const downloadAbove = (r) => median(r.download.map((s) => s.aboveIdleKiB)) / 1024;
+  const kibRange = (samples) => {
+    const values = samples.map((s) => s.aboveIdleKiB / 1024);
+    return `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} MiB`;
+  };
   const bigRatio = time(big) / base(big);
   const smallRatio = time(small) / base(small);
   const memoryRatio = above(big) / above(small);
@@ -258,10 +265,15 @@ export async function run({ quick = false, log = console.log } = {}) {
     {
       benchmark: `plugin install ${big.label}: peak RSS above idle`,
       ours: `${above(big).toFixed(1)} MiB`,
-      baseline: '16 MiB budget',
+      baseline: `16 MiB budget; the download alone (same body read and dropped): ${downloadAbove(big).toFixed(1)} MiB`,
       ratio: (above(big) / 16).toFixed(2),
       target: '≤ 16 MiB',
       pass: above(big) <= 16,
+      note:
+        `median of ${runs} fresh processes (spread ${kibRange(big.ours)}); the download alone ${kibRange(big.download)}, ` +
+        `ours / download alone ${(above(big) / downloadAbove(big)).toFixed(2)}. Idle is a ready agent: one request made, a small ` +
+        'plugin installed before, then five GCs 100 ms apart; peak is VmHWM (reset at idle). ' +
+        `For the 5 MiB plugin: ours ${kibRange(small.ours)}, the download alone ${kibRange(small.download)}.`,
     },
     {
       benchmark: 'plugin install peak RSS above idle: 50 MiB vs 5 MiB plugin',
@@ -270,6 +282,7 @@ export async function run({ quick = false, log = console.log } = {}) {
       ratio: memoryRatio.toFixed(2),
       target: '≤ 1.2',
       pass: memoryRatio <= 1.2,
+      note: `the download alone: ${downloadAbove(big).toFixed(1)} MiB vs ${downloadAbove(small).toFixed(1)} MiB (${(downloadAbove(big) / downloadAbove(small)).toFixed(2)}).`,
     },
   ];
 }
