@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { apiPath } from '../http/url.js';
 import type { InboundMessage } from '../inbound/inbound-message.js';
 import { parseActivityRow } from '../inbound/parse-activity-row.js';
+import { activityRowFastPath } from '../schemas/activity-row-fast-path.js';
 import {
   type ActivityRow,
   activityListSchema,
@@ -69,6 +70,11 @@ export async function fetchActivity(
   const rows = list === null ? [] : Array.isArray(list) ? list : list.items;
   const out: ActivityRow[] = [];
   for (const [index, row] of rows.entries()) {
+    const fast = activityRowFastPath(row);
+    if (fast !== undefined) {
+      out.push(fast);
+      continue;
+    }
     const parsed = tryParse(activityRowSchema, row);
     if (parsed.ok) out.push(parsed.value);
     else ctx.logger.debug('dropping a malformed activity row', { source, index, issues: parsed.issues });
