@@ -76,6 +76,13 @@ if (mode === 'serve') {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const idleKiB = statusKiB('VmRSS');
+  const idleUsage = process.memoryUsage();
+  // What the memory is made of at its peak (sampled; the peak itself is VmHWM).
+  let peakUsage = idleUsage;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    if (usage.rss > peakUsage.rss) peakUsage = usage;
+  }, 5);
   writeFileSync('/proc/self/clear_refs', '5'); // reset VmHWM to the current RSS
   const cpuBefore = cpuMs();
   const started = performance.now();
@@ -96,6 +103,8 @@ if (mode === 'serve') {
   const ms = performance.now() - started;
   const cpu = cpuMs() - cpuBefore;
   const peakKiB = statusKiB('VmHWM');
+  clearInterval(sampler);
+  const grown = (key) => Math.round((peakUsage[key] - idleUsage[key]) / 1024);
   console.log(
     JSON.stringify({
       ms,
@@ -103,6 +112,12 @@ if (mode === 'serve') {
       idleKiB,
       peakKiB,
       aboveIdleKiB: peakKiB - idleKiB,
+      atPeakKiB: {
+        rss: grown('rss'),
+        heapTotal: grown('heapTotal'),
+        external: grown('external'),
+        arrayBuffers: grown('arrayBuffers'),
+      },
       maxRssKiB: process.resourceUsage().maxRSS,
       files: result.files,
       bytes: result.bytes,

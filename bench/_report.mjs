@@ -1,20 +1,25 @@
 // bench/RESULTS.md is shared: every writer owns one "## " section and replaces only that section.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 const cell = (text) => String(text ?? '').replaceAll('|', '\\|');
 
 /** The heading of the section that `node bench/run.mjs` owns. */
 export const RUN_SECTION = '## All benchmarks (`node bench/run.mjs`)';
 
-/** The body of the run.mjs section: one table of every row, then the notes. */
-export function formatResults(rows, { quick }) {
+/** The body of the run.mjs section: one table of every row, then the notes, then the misses. */
+export function formatResults(rows, { quick, startedAt = new Date() }) {
+  const modules = [...new Map(rows.map((row) => [row.module, row.load])).entries()];
   const lines = [
     RUN_SECTION,
     '',
-    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPU(s)` +
+    `Written by \`node bench/run.mjs${quick ? ' --quick' : ''}\` from the run of ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
+      `to ${new Date().toISOString().slice(11, 16)} UTC: Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'})` +
       `${quick ? ', quick mode (fewer iterations, noisier)' : ''}.`,
-    'Ratios are ours / baseline measured in the same run; lower is better.',
+    'Ratios are ours / baseline measured in the same run, interleaved where the benchmark says so; lower is better.',
+    `Load (1-minute average, at the start → at the end of each benchmark): ${modules
+      .map(([name, load]) => `${name} ${load?.before.toFixed(1)} → ${load?.after.toFixed(1)}`)
+      .join('; ')}; ${loadavg()[0].toFixed(1)} at the end of the run.`,
     '',
     '| benchmark | ours | baseline | ratio | target | pass |',
     '|---|---|---|---|---|---|',
@@ -25,6 +30,19 @@ export function formatResults(rows, { quick }) {
   ];
   const notes = rows.filter((row) => row.note);
   if (notes.length > 0) lines.push('', ...notes.map((row) => `- **${cell(row.benchmark)}**: ${row.note}`));
+  const missed = rows.filter((row) => !row.pass);
+  if (missed.length > 0) {
+    lines.push(
+      '',
+      '### Targets missed in this run',
+      '',
+      ...missed.map(
+        (row) =>
+          `- **${cell(row.benchmark)}**: ${cell(row.ours)} against ${cell(row.target)}` +
+          `${row.missedBy ? ` (missed by ${row.missedBy})` : ''}. ${row.dominates ? `What dominates: ${row.dominates}` : 'See its note above.'}`,
+      ),
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -15,6 +15,7 @@
 // where each row is { benchmark, ours, baseline, ratio, target, pass, note? } with display strings for
 // ours/baseline/ratio/target and a boolean pass. Needs the packages built first (`pnpm build`).
 import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatResults, RUN_SECTION, writeSection } from './_report.mjs';
@@ -38,16 +39,20 @@ if (modules.length === 0) {
 }
 
 const results = [];
+const startedAt = new Date();
 let failed = false;
 let crashed = false;
 for (const name of modules) {
   const mod = await import(pathToFileURL(join(here, `${name}.mjs`)).href);
   if (typeof mod.run !== 'function') continue;
   console.log(`▶ ${name}: ${mod.title ?? ''}`);
+  // The 1-minute load average around each module: on a shared machine it says which figures to trust.
+  const loadBefore = loadavg()[0];
   try {
     const rows = await mod.run({ quick, log: (line) => console.log(`  ${line}`) });
+    const load = { before: loadBefore, after: loadavg()[0] };
     for (const row of rows) {
-      results.push({ module: name, ...row });
+      results.push({ module: name, load, ...row });
       console.log(
         `  ${row.pass ? '✓' : '✗'} ${row.benchmark}: ours ${row.ours}, baseline ${row.baseline}, ratio ${row.ratio} (target ${row.target})`,
       );
@@ -59,6 +64,7 @@ for (const name of modules) {
     console.error(`  ✗ ${name} crashed:`, error);
     results.push({
       module: name,
+      load: { before: loadBefore, after: loadavg()[0] },
       benchmark: name,
       ours: 'error',
       baseline: '',
@@ -71,7 +77,7 @@ for (const name of modules) {
 }
 
 if (write) {
-  writeSection(join(here, 'RESULTS.md'), RUN_SECTION, formatResults(results, { quick }));
+  writeSection(join(here, 'RESULTS.md'), RUN_SECTION, formatResults(results, { quick, startedAt }));
   console.log('wrote its section of bench/RESULTS.md');
 }
 process.exit(crashed || (failed && !smoke) ? 1 : 0);
