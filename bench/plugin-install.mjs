@@ -263,7 +263,7 @@ export async function run({ quick = false, log = console.log } = {}) {
       pass: quick || bigRatio <= 1.2,
       missedBy: (bigRatio - 1.2).toFixed(2),
       dominates:
-        `waiting: the same install without the syncfs that makes the staged tree durable takes ${noSyncTime.toFixed(0)} ms ` +
+        `the same install without the syncfs that makes the staged tree durable takes ${noSyncTime.toFixed(0)} ms ` +
         `(${(noSyncTime / base(big)).toFixed(2)} × the baseline, which does not sync); CPU time, all threads: ours ${cpu(big.ours)} ms, ` +
         `baseline ${cpu(big.baseline)} ms (gunzip and tar run on two cores in both).`,
       note,
