@@ -195,8 +195,8 @@ export async function run({ quick = false, log = () => {} } = {}) {
         'poll-only alarms, then one that also heartbeats and reads /state), in rounds alternating with the floor; ' +
         'both sides include the loopback HTTP to the simulator. Ours saves the loop state and sets two alarms ' +
         `(watchdog, then the next) per alarm. Wall time per alarm: ours ${idle.oursWallMs.toFixed(2)} ms, floor ` +
-        `${idle.floorWallMs.toFixed(2)} ms. The machine is shared and was busy (other builds and test runs): ` +
-        'CPU figures move by tens of percent between runs.',
+        `${idle.floorWallMs.toFixed(2)} ms. On a shared machine these CPU figures move by tens of percent between ` +
+        'runs (the load around this benchmark is in the header).',
     },
     {
       benchmark: `Durable Object agent: ${throughput.messages.toLocaleString('en')} queued messages through one object`,
@@ -210,7 +210,7 @@ export async function run({ quick = false, log = () => {} } = {}) {
         '(put + sync) after every message and runs the next alarm at once while a full page came back; the ' +
         'cron + KV agent writes its cursor once per tick and heartbeats and reads /state on every tick. Ratio = ' +
         `time ours / time KV. workerd CPU: ours ${throughput.objectCpuMs.toFixed(0)} ms, KV ${throughput.kvCpuMs.toFixed(0)} ms. ` +
-        'Shared, busy machine: wall times vary between runs.',
+        'On a shared machine wall times vary between runs.',
     },
   ];
 }
