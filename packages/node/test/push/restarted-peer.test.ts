@@ -74,6 +74,10 @@ describe('callPeer to a restarted peer (two real push servers on the same port)'
     const caller = await createAgent(harness);
     await caller.client.callPeer(peer.id, 'warm the cache');
     await loop.stop();
+    // A peer that stopped a while ago: the caller has seen its kept-alive connection close. Called in
+    // the same instant, the request could go out on that closing connection and fail as "maybe
+    // delivered", which is a different case (a message must not be sent twice when it may have arrived).
+    await new Promise((resolve) => setTimeout(resolve, 100));
     harness.sim.clearRequests();
     const error = await caller.client.callPeer(peer.id, 'anyone?').catch((e: unknown) => e);
     // The proxy could not reach it either: a typed error, and the message was never processed twice.
