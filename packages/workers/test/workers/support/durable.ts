@@ -1,7 +1,7 @@
-import { SELF } from 'cloudflare:test';
-import { createFakeClock, type FakeClock } from '@molecule-ai/agent-core/testing';
-import { createPlatformSim, type PlatformSim, type RecordedRequest } from '@molecule-ai/platform-sim';
+import type { FakeClock } from '@molecule-ai/agent-core/testing';
+import type { PlatformSim, RecordedRequest } from '@molecule-ai/platform-sim';
 import type { AgentTickReport } from '../../../src/index.js';
+import { createTestPlatform, type TestPlatform } from './platform.js';
 
 /**
  * The platform of the Durable Object tests, in the same workerd isolate as the objects.
@@ -10,18 +10,11 @@ import type { AgentTickReport } from '../../../src/index.js';
  * on it, so no alarm ever fires on its own during a test; the tests fire them one at a time with
  * `runDurableObjectAlarm`.
  */
-export const durableClock: FakeClock = createFakeClock({ start: Date.UTC(2100, 0, 1), yieldToIo: false });
-
-export const durableSim: PlatformSim = createPlatformSim({
-  clock: durableClock,
-  seed: 11,
-  rateLimit: false,
-  allowPlaceholderUrl: true,
-  pushFetch: (input, init) => SELF.fetch(new Request(input, init)),
-});
-
+const durable: TestPlatform = createTestPlatform({ start: Date.UTC(2100, 0, 1), seed: 11 });
+export const durableClock: FakeClock = durable.clock;
+export const durableSim: PlatformSim = durable.sim;
 /** The simulator as a `fetch` function (what the agents' `platformFetch` returns). */
-export const durableSimFetch: typeof fetch = (input, init) => durableSim.fetch(new Request(input, init));
+export const durableSimFetch: typeof fetch = durable.simFetch;
 
 /** The KV key that lists the workspaces the test Worker serves (its multi-agent configuration). */
 export const WORKSPACES_KEY = 'durable:workspaces';
