@@ -47,7 +47,7 @@ if (process.argv.includes('--write-results')) {
     `The example worker (\`packages/workers/example/src/worker.ts\`: \`defineAgentWorker\` with push, cron, KV) bundled`,
     `with esbuild ${esbuildVersion} as wrangler would (ESM, minified, \`workerd\`/\`worker\`/\`browser\` conditions), measured by`,
     '`pnpm --filter @molecule-ai/agent-workers check:pkg` (`scripts/check-bundle.mjs`; gzip level 9). It contains all of',
-    'core that the worker reaches (client, loops, inbound, valibot, ofetch) and no Node built-in.',
+    'core that the worker reaches (client, loops, inbound, valibot) and no Node built-in.',
     '',
     '| platform | minified | gzipped | input modules | Node built-ins |',
     '| --- | --- | --- | --- | --- |',
