@@ -7,6 +7,7 @@ import {
 } from '@molecule-ai/agent-core';
 import { workspacePushPath } from '@molecule-ai/agent-core/inbound';
 import { silentLogger } from '@molecule-ai/agent-core/ports';
+import { pushReportedUrl } from '../worker/push-reported-url.js';
 import type { AgentDurableObjectOptions } from './options.js';
 
 /** The options of {@link AgentDurableObjectOptions}, read for one object's workspace and `env`. */
@@ -31,12 +32,9 @@ export async function resolveObjectConfig<Env>(
   if (!platformUrl) throw new ConfigError('platformUrl(env) returned nothing');
   const logger = options.logger?.(env) ?? silentLogger;
   const pushPath = options.push ? await workspacePushPath(options.push.secret(env), workspaceId) : null;
-  const publicUrl = options.push?.url(env);
-  if (options.push && !publicUrl) throw new ConfigError('push.url(env) returned nothing');
-  const reportedUrl =
-    pushPath && publicUrl
-      ? publicUrl.replace(/\/+$/, '') + pushPath
-      : options.reportedUrl?.(env, workspaceId);
+  const reportedUrl = pushReportedUrl(pushPath, options.push?.url(env), () =>
+    options.reportedUrl?.(env, workspaceId),
+  );
   const agentCard =
     typeof options.agentCard === 'function' ? options.agentCard(env, workspaceId) : options.agentCard;
   const token = options.token?.(env, workspaceId) || undefined;

@@ -10,6 +10,7 @@ import { silentLogger } from '@molecule-ai/agent-core/ports';
 import type { KvNamespaceLike } from '../stores/kv-namespace.js';
 import { createKvTokenStore } from '../stores/kv-token-store.js';
 import type { AgentWorkerOptions } from './options.js';
+import { pushReportedUrl } from './push-reported-url.js';
 
 /** The default prefix of every KV key this package writes. */
 export const DEFAULT_KV_PREFIX = 'molecule:';
@@ -50,10 +51,7 @@ export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: 
   const prefix = options.prefix ?? DEFAULT_KV_PREFIX;
   const logger = options.logger?.(env) ?? silentLogger;
   const pushPath = options.push ? pushPathOf(options.push.secret(env)) : null;
-  const publicUrl = options.push?.url(env);
-  if (options.push && !publicUrl) throw new ConfigError('push.url(env) returned nothing');
-  const reportedUrl =
-    pushPath && publicUrl ? publicUrl.replace(/\/+$/, '') + pushPath : options.reportedUrl?.(env);
+  const reportedUrl = pushReportedUrl(pushPath, options.push?.url(env), () => options.reportedUrl?.(env));
   const agentCard = typeof options.agentCard === 'function' ? options.agentCard(env) : options.agentCard;
   // An empty secret or variable means none.
   const token = options.token?.(env) || undefined;
