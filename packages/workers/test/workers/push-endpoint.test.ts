@@ -131,6 +131,19 @@ describe('the push endpoint of a Worker agent (SELF, simulator)', () => {
     ).rejects.toThrow(/^kv\(env\) did not return a KV namespace$/);
   });
 
+  it('push without a public URL is a ConfigError naming push.url, since nothing could reach the agent', async () => {
+    const unreachable = defineAgentWorker<Cloudflare.Env>({
+      workspaceId: (e) => e.WORKSPACE_ID,
+      platformUrl: (e) => e.PLATFORM_URL,
+      kv: (e) => e.AGENT_KV,
+      push: { url: () => '', secret: () => 'a-long-enough-push-secret' },
+      handler: () => 'x',
+    });
+    await expect(
+      unreachable.fetch(new Request('https://agent.example/a2a/x'), env, createExecutionContext()),
+    ).rejects.toThrow(/^push\.url\(env\) returned nothing$/);
+  });
+
   it('answers 503 once the agent has stopped (paused), and registers no new URL', async () => {
     await sim.admin.pause(env.WORKSPACE_ID);
     clock.advance(60_000);
