@@ -8,48 +8,20 @@
 //  - messages per second through one object: a backlog drained by its alarms (each handled message
 //    saved durably before the next), versus the same backlog drained by the cron + KV agent's ticks.
 // Linux only (reads /proc). `node bench/run.mjs --only durable-object` runs it alone.
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { createPlatformSim } from '@molecule-ai/platform-sim';
 import { startPlatformServer } from '@molecule-ai/platform-sim/node';
 import { build } from 'esbuild';
+import { cpuMsOf, workerdPids } from './_helpers.mjs';
 
 export const title =
   'Durable Object agent: CPU per idle alarm, messages per second through one object (workerd)';
 
 const requireFromWorkers = createRequire(new URL('../packages/workers/package.json', import.meta.url));
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 async function loadMiniflare() {
   return import(pathToFileURL(requireFromWorkers.resolve('miniflare')).href);
-}
-
-/** The workerd processes started by this process (Miniflare spawns one). */
-function workerdPids() {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === process.pid && stat.includes('(workerd)')) pids.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return pids;
-}
-
-/** utime + stime of the processes, in ms. */
-function cpuMsOf(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 async function queueBacklog(sim, workspaceId, count) {

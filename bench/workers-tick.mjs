@@ -5,10 +5,9 @@
 // /proc/<pid>/stat, 10 ms ticks) over many ticks, minus the same for as many no-op scheduled events
 // (the harness: Miniflare's dispatch of the event). KV reads and writes are inside the figure:
 // Miniflare runs KV in the same workerd process.
-import { readdirSync, readFileSync } from 'node:fs';
 import { createPlatformSim } from '@molecule-ai/platform-sim';
 import { startPlatformServer } from '@molecule-ai/platform-sim/node';
-import { percentile } from './_helpers.mjs';
+import { cpuMsOf, percentile, workerdPids } from './_helpers.mjs';
 
 export const title = 'Workers: CPU time of one cron tick in workerd (idle, and handling 100 messages)';
 
@@ -100,30 +99,6 @@ async function bundleWorker() {
   return result.outputFiles[0].text;
 }
 
-/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms). */
-function processCpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/** The workerd processes started by this process (Miniflare spawns one). */
-function workerdPids() {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (comm === 'workerd' && ppid === process.pid) pids.push(Number(entry));
-    } catch {
-      // the process ended while listing
-    }
-  }
-  return pids;
-}
-
 export async function run({ quick, log }) {
   if (process.platform !== 'linux') {
     return [
@@ -180,9 +155,9 @@ export async function run({ quick, log }) {
     for (let b = 0; b < batches; b++) {
       for (let k = 0; k < kinds.length; k++) {
         const [cron, samples] = kinds[(k + b) % kinds.length];
-        const before = processCpuMs(pid);
+        const before = cpuMsOf([pid]);
         for (let i = 0; i < perBatch; i++) await tick(cron);
-        samples.push((processCpuMs(pid) - before) / perBatch);
+        samples.push((cpuMsOf([pid]) - before) / perBatch);
       }
     }
     const harnessMs = percentile(noop, 50);
@@ -198,10 +173,10 @@ export async function run({ quick, log }) {
     const busy = [];
     for (let r = 0; r < busyRounds; r++) {
       for (let i = 0; i < 100; i++) await sim.admin.sendCanvasMessage(id, `message ${r}-${i}`);
-      const before = processCpuMs(pid);
+      const before = cpuMsOf([pid]);
       const outcome = await tick();
       if (outcome.outcome !== 'ok') throw new Error(`busy tick failed: ${JSON.stringify(outcome)}`);
-      busy.push(processCpuMs(pid) - before);
+      busy.push(cpuMsOf([pid]) - before);
     }
     const handled = Number(await (await worker.fetch('http://worker/')).text());
     if (handled < busyRounds * 100)
