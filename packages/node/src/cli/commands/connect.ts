@@ -1,4 +1,4 @@
-import { ConfigError } from '@molecule-ai/agent-core';
+import { ConfigError, type InboundSource } from '@molecule-ai/agent-core';
 import {
   type AgentEvent,
   type AgentExit,
@@ -141,7 +141,7 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
             : { pollIntervalSeconds: pollSeconds }),
         });
       } else if (event.type === 'message') {
-        const from = event.sourceId === null ? event.source : `${event.source} ${event.sourceId}`;
+        const from = describeSender(event.source, event.sourceId);
         const text =
           event.status === 'handled'
             ? `handled message ${event.messageId} from ${from} in ${event.durationMs} ms`
@@ -237,3 +237,12 @@ SIGTERM, 130 on SIGINT, 3 when the platform stopped accepting the token (revoked
     return code;
   },
 };
+
+/**
+ * Who sent a message, in words. A pushed call carries no caller identity (the platform sends none),
+ * so its sender is unidentified rather than guessed.
+ */
+function describeSender(source: InboundSource, sourceId: string | null): string {
+  if (sourceId !== null) return `peer ${sourceId}`;
+  return source === 'canvas_user' ? 'the canvas' : 'an unidentified sender';
+}
