@@ -13,6 +13,7 @@ export type { LoopClient, LoopHeartbeat } from './loop-client.js';
 export { classifyLoopFailure, type LoopFailure, type LoopFailureKind } from './loop-failure.js';
 export { DEFAULT_LOOP_POLICY, type LoopPolicy, resolveLoopPolicy } from './loop-policy.js';
 export { initialLoopState, type LoopState, type OperationSchedule } from './loop-state.js';
+export { type LoopSaveContext, loopStateNeedsSaving } from './loop-state-needs-saving.js';
 export {
   type DeliveryOutcome,
   type LoopAction,

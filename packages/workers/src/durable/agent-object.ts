@@ -218,6 +218,7 @@ export function createAgentObjectClass<Env>(
         registered: false,
         tick: null,
         cursorWrites: 0,
+        loopStateWrites: 0,
       };
       const stopped = await storage.get<StopRecord>(OBJECT_KEYS.stopped);
       if (stopped) {
@@ -291,7 +292,10 @@ export function createAgentObjectClass<Env>(
       }
       report.tick = tick;
       const next = tick.next;
+      // Alarms run exactly when work is due, so every new due time matters: always written (object
+      // storage is local to the object, not KV).
       await storage.put(OBJECT_KEYS.loop, next.state);
+      report.loopStateWrites = 1;
       if (next.action === 'stop') {
         report.stopReason = next.reason;
         await storage.put<StopRecord>(OBJECT_KEYS.stopped, { reason: next.reason, atMs: clock.now() });

@@ -20,6 +20,11 @@ export interface AgentTickReport {
   tick: AgentTickResult | null;
   /** KV writes of the inbound cursor in this tick: 0 or 1. */
   cursorWrites: number;
+  /**
+   * KV writes of the loop state in this tick: 0 or 1. An idle tick of a healthy agent writes none
+   * (what it would write leads the next tick to the same decisions as what KV holds).
+   */
+  loopStateWrites: number;
   /** The error of a `failed` tick. */
   error?: unknown;
 }

@@ -4,6 +4,7 @@ import {
   createAgentTickContext,
   initialLoopState,
   type LoopEvent,
+  loopStateNeedsSaving,
   resolveLoopPolicy,
   runAgentTick,
 } from '@molecule-ai/agent-core/loops';
@@ -26,14 +27,21 @@ import type { WorkerConfig } from './resolve-config.js';
 const WORKER_INTERVAL_MS = 30_000;
 
 /**
+ * The shortest spacing of Cloudflare cron triggers: the next cron tick runs a minute later at the
+ * earliest, so a due time within that minute need not be written to KV.
+ */
+const CRON_SPACING_MS = 60_000;
+
+/**
  * One cron tick of a Worker agent. Every decision (what is due, what a response means, when to
  * stop, how rows become messages, where replies go) is the core's; this is only the Workers glue:
  *
  * 1. a stop marker in KV ends the tick before any request (no register or heartbeat after delete);
  * 2. without saved loop state (or without a token visible here), register first, then start the loop;
  * 3. run one tick of the core's loop ({@link runAgentTick}), waiting for the handlers;
- * 4. write the cursor once (only if it changed), the loop state once, and the stop marker if the
- *    tick decided to stop.
+ * 4. write the cursor once (only if it changed), the loop state only when the next tick would
+ *    decide differently from the saved one ({@link loopStateNeedsSaving}: an idle tick of a healthy
+ *    agent writes nothing), and the stop marker if the tick decided to stop.
  */
 export async function runWorkerTick<Env>(
   options: AgentWorkerOptions<Env>,
@@ -52,6 +60,7 @@ export async function runWorkerTick<Env>(
     registered: false,
     tick: null,
     cursorWrites: 0,
+    loopStateWrites: 0,
   };
 
   const stopped = await marker.load(workspaceId);
@@ -61,7 +70,8 @@ export async function runWorkerTick<Env>(
   }
 
   const client = config.client();
-  let state = await loadLoopState(kv, config.keys.loop);
+  const saved = await loadLoopState(kv, config.keys.loop);
+  let state = saved;
   let event: Extract<LoopEvent, { type: 'start' | 'wake' }> = { type: 'wake' };
   // Register on the first tick, and whenever this location cannot see a token: KV is eventually
   // consistent, and a heartbeat or state poll without the token would count as a revocation.
@@ -115,7 +125,11 @@ export async function runWorkerTick<Env>(
     report.cursorWrites = await cursors.flush();
   }
   const next = report.tick.next;
-  await saveLoopState(kv, config.keys.loop, next.state);
+  const policy = context.policy;
+  if (loopStateNeedsSaving(saved, next.state, { policy, nextTickAt: clock.now() + CRON_SPACING_MS })) {
+    await saveLoopState(kv, config.keys.loop, next.state);
+    report.loopStateWrites = 1;
+  }
   if (next.action === 'stop') {
     report.stopReason = next.reason;
     await marker.save(workspaceId, { reason: next.reason, atMs: clock.now() });

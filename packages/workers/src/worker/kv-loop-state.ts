@@ -34,7 +34,7 @@ export async function loadLoopState(namespace: KvNamespaceLike, key: string): Pr
   }
 }
 
-/** Saves the loop state: one `put` per tick, well inside KV's one write per second per key. */
+/** Saves the loop state: at most one `put` per tick, well inside KV's one write per second per key. */
 export async function saveLoopState(
   namespace: KvNamespaceLike,
   key: string,

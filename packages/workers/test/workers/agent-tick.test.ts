@@ -99,6 +99,59 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
     expect(quiet.cursorWrites).toBe(0);
   });
 
+  it('an idle tick of a healthy agent writes nothing to KV; a failure and the recovery are written', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const puts: string[] = [];
+    // The real KV namespace, with its writes counted.
+    const counted = {
+      get: (key: string) => env.AGENT_KV.get(key),
+      put: (key: string, value: string) => {
+        puts.push(key);
+        return env.AGENT_KV.put(key, value);
+      },
+      delete: (key: string) => env.AGENT_KV.delete(key),
+    };
+    const agent = () =>
+      defineAgentWorker<typeof testEnv>({
+        workspaceId: (e) => e.WORKSPACE_ID,
+        platformUrl: () => PLATFORM_URL,
+        kv: () => counted,
+        platformFetch: () => simFetch,
+        clock,
+        handler: () => undefined,
+      });
+    const first = await cronTick(agent(), testEnv);
+    expect(first.loopStateWrites).toBe(1);
+    expect(puts).toEqual([`molecule:token:${id}`, `molecule:loop:${id}`]);
+    const savedLoop = await env.AGENT_KV.get(`molecule:loop:${id}`);
+
+    puts.length = 0;
+    for (let minute = 0; minute < 3; minute++) {
+      clock.advance(MINUTE);
+      const idle = await cronTick(agent(), testEnv);
+      expect(idle.tick?.plan).toEqual({ heartbeat: true, deliver: true, pollState: true });
+      expect(idle).toMatchObject({ result: 'ran', loopStateWrites: 0, cursorWrites: 0 });
+    }
+    expect(puts).toEqual([]);
+    expect(await env.AGENT_KV.get(`molecule:loop:${id}`)).toBe(savedLoop);
+    expect(requestsFor(id, 'POST', '/registry/heartbeat').map((r) => r.status)).toEqual([200, 200, 200, 200]);
+
+    // A failed heartbeat changes what the next tick decides (a backoff): written.
+    sim.setFaults({
+      rules: [{ method: 'POST', path: '/registry/heartbeat', fault: { type: 'status', status: 500 } }],
+    });
+    clock.advance(MINUTE);
+    const failed = await cronTick(agent(), testEnv);
+    sim.setFaults();
+    expect(failed.loopStateWrites).toBe(1);
+    expect(JSON.parse((await env.AGENT_KV.get(`molecule:loop:${id}`)) ?? 'null').heartbeat.failures).toBe(1);
+    clock.advance(10 * MINUTE);
+    const recovered = await cronTick(agent(), testEnv);
+    expect(recovered.tick?.outcome.heartbeat).toEqual({ ok: true });
+    expect(recovered.loopStateWrites).toBe(1);
+    expect(JSON.parse((await env.AGENT_KV.get(`molecule:loop:${id}`)) ?? 'null').heartbeat.failures).toBe(0);
+  });
+
   it('stops on pause, records why in KV, and the next tick sends nothing', async () => {
     const { id, env: testEnv } = await newWorkspace();
     await cronTick(definePollAgent(), testEnv);
