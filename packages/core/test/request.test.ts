@@ -9,8 +9,7 @@ import {
 import { createFetchTransport } from '../src/http/fetch-transport.js';
 import { type HttpConfig, type HttpRequest, sendRequest } from '../src/http/request.js';
 import { DEFAULT_RETRY_POLICY, WIDE_RETRY_POLICY } from '../src/http/retry-policy.js';
-import { createFakeClock, type FakeClock } from '../src/testing/index.js';
-import { recordingLogger } from './helpers/logger.js';
+import { createFakeClock, createRecordingLogger, type FakeClock } from '../src/testing/index.js';
 import { halfRandom } from './helpers/platform.js';
 import { closedPort, type ScriptedServer, startScriptedServer } from './helpers/scripted-server.js';
 
@@ -27,7 +26,7 @@ function config(overrides: Partial<HttpConfig> = {}): HttpConfig & { clock: Fake
     transport: createFetchTransport(),
     clock: createFakeClock({ yieldToIo: false }),
     random: halfRandom,
-    logger: recordingLogger(),
+    logger: createRecordingLogger(),
     retry: DEFAULT_RETRY_POLICY,
     maxResponseBytes: 1024 * 1024,
     ...overrides,
@@ -120,7 +119,7 @@ describe('sendRequest: retries on the wire', () => {
   });
   it('logs each retry at info with attempt and delay', async () => {
     server.script({ status: 429, headers: { 'retry-after': '1' }, json: {} }, { json: {} });
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     await sendRequest(config({ logger }), get());
     expect(logger.lines.find((l) => l.message === 'retrying request')?.fields).toMatchObject({
       attempt: 1,

@@ -3,7 +3,8 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, type Logger } from '@molecule-ai/agent-core';
+import { ConfigError } from '@molecule-ai/agent-core';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { createFileTokenStore, TOKEN_FILE_NAME } from '../../src/index.js';
 import { deadPid } from '../helpers/bun-child.js';
 import { makeTempDirectory, permissions, withUmask } from '../helpers/temp-directory.js';
@@ -17,11 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await temp.remove();
 });
-
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { warnings, debug() {}, info() {}, warn: (message) => void warnings.push(message), error() {} };
-}
 
 describe('Bun node:fs primitives the file stores rely on', () => {
   it('open(O_CREAT|O_EXCL, 0o600) creates the file 0600 before any byte is written, whatever the umask', async () => {
@@ -85,10 +81,10 @@ describe('createFileTokenStore under Bun', () => {
       const dir = join(temp.path, WS);
       await mkdir(dir, { mode: 0o755 });
       await writeFile(join(dir, TOKEN_FILE_NAME), 'old-token', { mode: 0o644 });
-      const logger = recordingLogger();
+      const logger = createRecordingLogger();
       const store = createFileTokenStore({ directory: temp.path, logger });
       expect(await store.load(WS)).toBe('old-token');
-      expect(logger.warnings.some((w) => w.includes('chmod 600'))).toBe(true);
+      expect(logger.messages('warn').some((w) => w.includes('chmod 600'))).toBe(true);
       await store.save(WS, 'new-token');
       expect(permissions((await stat(dir)).mode)).toBe(0o700);
       expect(permissions((await stat(join(dir, TOKEN_FILE_NAME))).mode)).toBe(0o600);
@@ -119,11 +115,11 @@ describe('createFileTokenStore under Bun', () => {
     const lock = join(dir, `${TOKEN_FILE_NAME}.lock`);
     const pid = await deadPid();
     await writeFile(lock, JSON.stringify({ pid, host: hostname(), time: Date.now(), nonce: 'dead' }));
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const store = createFileTokenStore({ directory: temp.path, logger, lockTimeoutMs: 60_000 });
     await store.save(WS, 'after-dead-holder');
     expect(await store.load(WS)).toBe('after-dead-holder');
-    expect(logger.warnings).toContain('removed a stale lock file');
+    expect(logger.messages('warn')).toContain('removed a stale lock file');
     expect(await readdir(dir)).toEqual([TOKEN_FILE_NAME]);
   });
 
@@ -131,7 +127,7 @@ describe('createFileTokenStore under Bun', () => {
     const dir = join(temp.path, WS);
     await mkdir(dir, { mode: 0o700 });
     await writeFile(join(dir, `${TOKEN_FILE_NAME}.lock`), '');
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const store = createFileTokenStore({
       directory: temp.path,
       logger,
@@ -140,7 +136,7 @@ describe('createFileTokenStore under Bun', () => {
     });
     await store.save(WS, 'after-empty-lock');
     expect(await store.load(WS)).toBe('after-empty-lock');
-    expect(logger.warnings).toContain('removed a stale lock file');
+    expect(logger.messages('warn')).toContain('removed a stale lock file');
     expect(await readdir(dir)).toEqual([TOKEN_FILE_NAME]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * `@molecule-ai/agent-core/testing`: helpers for tests of agents and of ports. In-memory ports,
  * the port contract suites (run against any implementation under vitest, `bun test` or workerd),
- * test archives, and a fake clock.
+ * test archives, a fake clock and a recording logger.
  */
 
 export { testCursorStore } from './cursor-store-contract.js';
@@ -18,6 +18,12 @@ export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } fr
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';
 export { type PluginSinkContractSubject, testPluginSink } from './plugin-sink-contract.js';
 export { type ProcessRunnerContractSubject, testProcessRunner } from './process-runner-contract.js';
+export {
+  createRecordingLogger,
+  exposeAll,
+  type LogLine,
+  type RecordingLogger,
+} from './recording-logger.js';
 export type { StoreContractOptions } from './store-contract.js';
 export {
   buildTestTar,

@@ -15,10 +15,11 @@ import { type AgentClient, type AgentClientOptions, createAgentClient } from '..
 import {
   createFakeClock,
   createMemoryTokenStore,
+  createRecordingLogger,
   type FakeClock,
   type MemoryTokenStore,
+  type RecordingLogger,
 } from '../../src/testing/index.js';
-import { recordingLogger } from './logger.js';
 
 /** The Python tests' `random.random = lambda: 0.5`: no jitter. */
 export const halfRandom = (): number => 0.5;
@@ -43,7 +44,7 @@ export interface ClientFixture {
   client: AgentClient;
   store: MemoryTokenStore;
   clock: FakeClock;
-  logger: ReturnType<typeof recordingLogger>;
+  logger: RecordingLogger;
 }
 
 /** A client for `workspaceId` on `platformUrl`; `storedToken` pre-loads the store. */
@@ -55,7 +56,7 @@ export function clientFor(
   const { storedToken, ...rest } = options;
   const store = createMemoryTokenStore(storedToken ? { [workspaceId]: storedToken } : {});
   const clock = createFakeClock({ yieldToIo: false });
-  const logger = recordingLogger();
+  const logger = createRecordingLogger();
   const client = createAgentClient({
     workspaceId,
     platformUrl,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createA2AHandler, JSON_RPC_ERROR, type PushHandlerContext } from '../../src/a2a/index.js';
 import { createCapabilityPath, type InboundMessage } from '../../src/inbound/index.js';
-import type { Logger } from '../../src/ports/logger.js';
+import { createRecordingLogger } from '../../src/testing/index.js';
 
 const ORIGIN = 'http://agent.test';
 
@@ -20,13 +20,6 @@ function send(parts: unknown[], extra: Record<string, unknown> = {}, id: unknown
     method: 'message/send',
     params: { message: { role: 'user', messageId: 'm-1', parts, ...extra } },
   };
-}
-
-function recordingLogger(): Logger & { lines: { level: string; message: string; fields?: unknown }[] } {
-  const lines: { level: string; message: string; fields?: unknown }[] = [];
-  const log = (level: string) => (message: string, fields?: unknown) =>
-    lines.push({ level, message, fields });
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 describe('createA2AHandler', () => {
@@ -187,7 +180,7 @@ describe('createA2AHandler', () => {
   });
 
   it('-32603 when the handler throws, without echoing the exception text (Python leaked it)', async () => {
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const handler = createA2AHandler({
       path: '/p',
       logger,
@@ -204,7 +197,7 @@ describe('createA2AHandler', () => {
       error: { code: JSON_RPC_ERROR.internalError, message: 'Internal error' },
     });
     expect(text).not.toContain('hunter2');
-    expect(logger.lines.some((l) => l.level === 'error')).toBe(true);
+    expect(logger.messages('error')).not.toHaveLength(0);
   });
 
   it('413 over the body cap, counted while reading even when Content-Length is absent or lies', async () => {

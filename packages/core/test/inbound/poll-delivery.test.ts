@@ -8,8 +8,7 @@ import {
   replyToMessage,
 } from '../../src/inbound/index.js';
 import type { CursorState, CursorStore } from '../../src/ports/cursor-store.js';
-import { createMemoryCursorStore } from '../../src/testing/index.js';
-import { recordingLogger } from '../helpers/logger.js';
+import { createMemoryCursorStore, createRecordingLogger } from '../../src/testing/index.js';
 import {
   type ConnectedAgent,
   connectAgent,
@@ -107,7 +106,7 @@ describe.each(['server', 'cursor'] as const)('createPollDelivery against the %s 
   it('poll_delivery_handler_exception_advances_and_continues: a poison message is skipped, not retried', async () => {
     await sendCanvasMessages(harness.sim, agent.id, 2);
     const delivery = createPollDelivery({ client: agent.client });
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const dispatcher = createMessageDispatcher({
       context: {},
       logger,
@@ -366,7 +365,7 @@ describe('createPollDelivery: server feed specifics', () => {
     const harness = await startSim({ ...POLL_AGENTS, activityFeed: 'server' });
     try {
       const agent = await connectAgent(harness);
-      const logger = recordingLogger();
+      const logger = createRecordingLogger();
       const delivery = createPollDelivery({ client: agent.client, limit: 5, seenLimit: 10, logger });
       const texts: string[] = [];
       const dispatcher = createMessageDispatcher({

@@ -7,8 +7,7 @@ import {
   runAgentTick,
   warnTickFailures,
 } from '../../src/loops/index.js';
-import { createFakeClock, createMemoryTokenStore } from '../../src/testing/index.js';
-import { recordingLogger } from '../helpers/logger.js';
+import { createFakeClock, createMemoryTokenStore, createRecordingLogger } from '../../src/testing/index.js';
 import { closedPort } from '../helpers/scripted-server.js';
 
 const WS = '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b';
@@ -16,7 +15,7 @@ const WS = '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b';
 describe('a platform outage', () => {
   it('warnings name the host and say when the next try is', async () => {
     const port = await closedPort();
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const clock = createFakeClock();
     const client = createAgentClient({
       workspaceId: WS,
@@ -55,7 +54,7 @@ describe('a platform outage', () => {
 
 describe('stopping', () => {
   it('an operation aborted by a stop is not reported as a failure', () => {
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const now = 1_700_000_000_000;
     warnTickFailures(
       { heartbeat: new AbortError('POST /registry/heartbeat was aborted by the caller') },

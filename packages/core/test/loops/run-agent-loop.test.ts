@@ -3,8 +3,12 @@ import { createAgentClient } from '../../src/client/index.js';
 import type { DeliveryRunResult, InboundDelivery, InboundMessage } from '../../src/inbound/index.js';
 import { createPollDelivery } from '../../src/inbound/index.js';
 import { runAgentLoopWithPorts } from '../../src/loops/index.js';
-import { createFakeClock, createMemoryCursorStore, createMemoryTokenStore } from '../../src/testing/index.js';
-import { recordingLogger } from '../helpers/logger.js';
+import {
+  createFakeClock,
+  createMemoryCursorStore,
+  createMemoryTokenStore,
+  createRecordingLogger,
+} from '../../src/testing/index.js';
 import {
   type ConnectedAgent,
   connectAgent,
@@ -144,7 +148,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('push_delivery_stop_swallows_server_exception: a delivery.stop() that throws is logged and the loop still resolves with its reason', async () => {
-      const logger = recordingLogger();
+      const logger = createRecordingLogger();
       const clock = createFakeClock();
       clock.onSleep = async () => harness.sim.admin.pause(agent.id);
       const inner = createPollDelivery({ client: agent.client });

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../src/client/index.js';
 import { runHeartbeatLoopWithPorts } from '../../src/loops/index.js';
-import { createFakeClock, createMemoryTokenStore } from '../../src/testing/index.js';
-import { recordingLogger } from '../helpers/logger.js';
+import { createFakeClock, createMemoryTokenStore, createRecordingLogger } from '../../src/testing/index.js';
 import {
   type ConnectedAgent,
   connectAgent,
@@ -118,7 +117,7 @@ describe.each(['server', 'cursor'] as const)(
 
     it('run_agent_loop_calls_task_supplier with a Python-style snake_case report: every field reaches the platform', async () => {
       const agent = await connectAgent(harness);
-      const logger = recordingLogger();
+      const logger = createRecordingLogger();
       await runHeartbeatLoopWithPorts({
         client: agent.client,
         clock: createFakeClock(),

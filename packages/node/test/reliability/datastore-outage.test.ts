@@ -8,7 +8,7 @@ import {
   ServerError,
 } from '@molecule-ai/agent-core';
 import { classifyLoopFailure, type LoopExit } from '@molecule-ai/agent-core/loops';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
+import { createMemoryTokenStore, createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import type { FaultRule } from '@molecule-ai/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sharedHttpTransport } from '../../src/http/undici-transport.js';
@@ -114,12 +114,13 @@ describe('the agent loop through a five-minute datastore outage', { timeout: 120
 
     const handled: InboundMessage[] = [];
     let exit: LoopExit | undefined;
+    const logger = createRecordingLogger();
     const run = runAgentLoop(
       async (message) => {
         handled.push(message);
         return `got ${message.text}`;
       },
-      { client: agent.client, clock, random: seededRandom(2), stopSignals: [] },
+      { client: agent.client, clock, random: seededRandom(2), stopSignals: [], logger },
     );
     void run.done.then((value) => {
       exit = value;
@@ -137,6 +138,11 @@ describe('the agent loop through a five-minute datastore outage', { timeout: 120
     const polls = duringOutage.filter((r) => r.path.endsWith('/activity'));
     expect(polls.length).toBeGreaterThan(3);
     expect(polls.length).toBeLessThan(60);
+    // The outage was reported as it happened, with the 503's text and the next try.
+    expect(
+      logger.messages('warn').filter((m) => /^state poll failed; next try in \d+ s$/.test(m)).length,
+    ).toBe(stateAnswers.length);
+    expect(logger.text()).toContain('platform datastore');
     // Nothing was handled (or replied to) while the feed was down, everything exactly once after.
     expect(duringOutage.some((r) => r.path.endsWith('/notify'))).toBe(false);
     expect(handled.map((m) => m.text).sort()).toEqual([...texts].sort());

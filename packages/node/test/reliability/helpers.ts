@@ -6,7 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock, CursorStore, Logger, LogLevel, Random } from '@molecule-ai/agent-core';
+import type { Clock, CursorStore, Random } from '@molecule-ai/agent-core';
+import { exposeAll } from '@molecule-ai/agent-core/testing';
 import type { PlatformSim, RecordedRequest } from '@molecule-ai/platform-sim';
 
 // The simulator harness is the package's shared one (test/sim.ts).
@@ -192,75 +193,6 @@ export function seededRandom(seed: number): Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** One log call, with its fields serialised the way a JSON log shipper would (errors expanded). */
-export interface LogLine {
-  level: LogLevel;
-  message: string;
-  fields: Record<string, unknown> | undefined;
-  /** `message` and every field, errors with message, stack, cause chain and toJSON. */
-  text: string;
-}
-
-/** A logger that keeps every line at every level, debug included. */
-export interface RecordingLogger extends Logger {
-  readonly lines: LogLine[];
-}
-
-/** Creates a {@link RecordingLogger}. */
-export function createRecordingLogger(): RecordingLogger {
-  const lines: LogLine[] = [];
-  const record =
-    (level: LogLevel) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, fields, text: `${message} ${exposeAll(fields)}` });
-    };
-  return {
-    lines,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-  };
-}
-
-/**
- * Everything a careless user could print of `value`: `String()`, `JSON.stringify` (toJSON), and
- * for errors their message, stack, own fields and whole cause chain, recursively.
- */
-export function exposeAll(value: unknown, depth = 0, seen: Set<unknown> = new Set()): string {
-  if (depth > 12 || seen.has(value)) return '';
-  if (value === null || value === undefined) return String(value);
-  if (typeof value !== 'object' && typeof value !== 'function') return String(value);
-  seen.add(value);
-  const parts: string[] = [];
-  try {
-    parts.push(String(value));
-  } catch {}
-  try {
-    parts.push(JSON.stringify(value) ?? '');
-  } catch {}
-  if (value instanceof Error) {
-    parts.push(value.name, value.message, value.stack ?? '');
-    parts.push(exposeAll((value as { cause?: unknown }).cause, depth + 1, seen));
-    if (value instanceof AggregateError) parts.push(exposeAll(value.errors, depth + 1, seen));
-  }
-  if (value instanceof Headers) {
-    value.forEach((v, k) => {
-      parts.push(`${k}: ${v}`);
-    });
-  }
-  for (const key of Object.getOwnPropertyNames(value)) {
-    let item: unknown;
-    try {
-      item = (value as Record<string, unknown>)[key];
-    } catch {
-      continue;
-    }
-    parts.push(key, exposeAll(item, depth + 1, seen));
-  }
-  return parts.join(' ');
 }
 
 /** The secrets among `secrets` that appear anywhere in `value` (see {@link exposeAll}). */

@@ -4,6 +4,7 @@
 // ever answers 410 gets one cursor reset and then backoff, not a tight loop.
 import type { InboundMessage } from '@molecule-ai/agent-core';
 import type { LoopExit } from '@molecule-ai/agent-core/loops';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
 import { createAgent, type SimHarness, seededRandom, startSim, until, VirtualClock } from './helpers.js';
@@ -53,12 +54,13 @@ describe('the agent loop reading a hostile activity feed', { timeout: 60_000 }, 
 
     const handled: InboundMessage[] = [];
     let exit: LoopExit | undefined;
+    const logger = createRecordingLogger();
     const run = runAgentLoop(
       async (message) => {
         handled.push(message);
         return message.text === '' ? '' : `echo: ${message.text}`;
       },
-      { client: agent.client, clock, random: seededRandom(2), stopSignals: [] },
+      { client: agent.client, clock, random: seededRandom(2), stopSignals: [], logger },
     );
     void run.done.then((value) => {
       exit = value;
@@ -77,6 +79,8 @@ describe('the agent loop reading a hostile activity feed', { timeout: 60_000 }, 
     expect(sim.admin.notifications(agent.id).filter((n) => n.message === 'echo: the real one')).toHaveLength(
       1,
     );
+    // Rows that are not messages to this agent are skipped quietly: they are not failures.
+    expect(logger.messages('warn')).toEqual([]);
 
     await sim.admin.pause(agent.id);
     await expect(run).resolves.toMatchObject({ reason: 'paused' });
@@ -100,11 +104,13 @@ describe('the agent loop reading a hostile activity feed', { timeout: 60_000 }, 
       ],
     });
     let exit: LoopExit | undefined;
+    const logger = createRecordingLogger();
     const run = runAgentLoop(async (message) => `echo: ${message.text}`, {
       client: agent.client,
       clock,
       random: seededRandom(1),
       stopSignals: [],
+      logger,
     });
     void run.done.then((value) => {
       exit = value;
@@ -119,6 +125,10 @@ describe('the agent loop reading a hostile activity feed', { timeout: 60_000 }, 
     const times = reads.map((r) => r.at);
     expect(times.at(-1)! - times.at(-2)!).toBeGreaterThanOrEqual(30_000);
     expect(sim.admin.notifications(agent.id).map((n) => n.message)).toEqual(['echo: before the feed broke']);
+    // Every failed read after the reset was reported with its next try.
+    const warnings = logger.messages('warn').filter((m) => m.startsWith('inbound delivery failed'));
+    expect(warnings.length).toBeGreaterThanOrEqual(reads.length - 3);
+    expect(warnings.at(-1)).toMatch(/^inbound delivery failed; next try in \d+ s$/);
     await sim.admin.pause(agent.id);
     await expect(run).resolves.toMatchObject({ reason: 'paused' });
   });

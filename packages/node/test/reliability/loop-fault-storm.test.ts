@@ -2,11 +2,13 @@
 // heartbeat, state and activity for ten (virtual) minutes, then a healthy platform. The simulator
 // and the SDK share one virtual clock, so `sim.requests[].at` is the SDK's own time and the
 // assertions count requests instead of measuring anything.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InboundMessage } from '@molecule-ai/agent-core';
 import type { LoopExit } from '@molecule-ai/agent-core/loops';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import type { FaultPlan, PlatformSim, RecordedRequest } from '@molecule-ai/platform-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop, runHeartbeatLoop } from '../../src/loops/index.js';
@@ -174,6 +176,7 @@ describe('runAgentLoop under a fault storm', { timeout: 120_000 }, () => {
 
       const handled: InboundMessage[] = [];
       let exit: LoopExit | undefined;
+      const logger = createRecordingLogger();
       const run = runAgentLoop(
         async (message) => {
           handled.push(message);
@@ -185,6 +188,7 @@ describe('runAgentLoop under a fault storm', { timeout: 120_000 }, () => {
           random: seededRandom(9),
           pollIntervalMs: 5_000,
           stopSignals: [],
+          logger,
           ...(store === 'file'
             ? { cursorStore: clock.heldCursorStore(createFileCursorStore({ directory: tempDir() })) }
             : {}),
@@ -221,6 +225,13 @@ describe('runAgentLoop under a fault storm', { timeout: 120_000 }, () => {
       expect(replies.sort()).toEqual(expected.map((text) => `echo: ${text}`).sort());
       expect(sim.requests.filter(ROUTES.notify)).toHaveLength(expected.length);
 
+      // The failures were reported as warnings naming the operation and when it is tried next
+      // (a heartbeat's retries usually outlast the storm's odds, so it may never warn).
+      const warnings = logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+      for (const operation of ['state poll failed', 'inbound delivery failed']) {
+        expect(warnings.some((w) => w.startsWith(operation) && /next try in \d+ s/.test(w))).toBe(true);
+      }
+
       // Paused: the loop ends with the typed reason.
       await sim.admin.pause(agent.id);
       const ended = await run;
@@ -254,13 +265,16 @@ describe('runHeartbeatLoop under a fault storm', { timeout: 120_000 }, () => {
         void sim.admin.delete(agent.id);
       }
     });
+    const logger = createRecordingLogger();
     const exit = await runHeartbeatLoop({
       client: agent.client,
       clock,
       random: seededRandom(4),
       stopSignals: [],
+      logger,
     });
     expect(exit.reason).toBe('revoked');
+    expect(logger.lines.map((line) => line.message)).toContain('state poll failed; the loop stops (revoked)');
     expect(sim.requests.filter((r) => r.faults.length > 0).length).toBeGreaterThanOrEqual(20);
     const afterDelete = sim.requests.slice(deletedAtSeq).filter(ROUTES.state);
     expect(afterDelete.map((r) => r.status)).toEqual([401, 401, 401]);

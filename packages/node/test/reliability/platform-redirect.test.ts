@@ -3,7 +3,7 @@
 // origin, and nothing a foreign host says may pass for the platform's answer: the routes the SDK
 // calls never redirect, so a redirect is an error, not something to follow.
 import { ApiError, createAgentClient } from '@molecule-ai/agent-core';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
+import { createMemoryTokenStore, createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sharedHttpTransport } from '../../src/http/undici-transport.js';
 import { runHeartbeatLoop } from '../../src/loops/index.js';
@@ -86,8 +86,17 @@ describe('a platform redirect to a foreign origin', () => {
   it('the heartbeat loop is not stopped by a redirected "paused" answer', async () => {
     redirect('GET', '/workspaces/:id/state', 307);
     const clock = new VirtualClock();
-    const exit = await runHeartbeatLoop({ client: client(), clock, maxIterations: 3, stopSignals: [] });
+    const logger = createRecordingLogger();
+    const exit = await runHeartbeatLoop({
+      client: client(),
+      clock,
+      maxIterations: 3,
+      stopSignals: [],
+      logger,
+    });
     expect(exit.reason).toBe('max-iterations');
+    expect(logger.messages('warn')[0]).toMatch(/^state poll failed; next try in \d+ s$/);
+    expect(logger.text()).toContain('failed with 307');
     expect(foreign.received).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@ import {
   RateLimitError,
   ServerError,
 } from '@molecule-ai/agent-core';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
+import { createMemoryTokenStore, createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import type { Fault, FaultRule } from '@molecule-ai/platform-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sharedHttpTransport } from '../../src/http/undici-transport.js';
@@ -193,6 +193,7 @@ describe('429 bursts on a GET (default preset)', () => {
       rules: [on('GET', '/workspaces/:id/state', { type: 'rate-limit', retryAfter: 1_000_000_000 })],
     });
     const { client: c, clock } = client();
+    const logger = createRecordingLogger();
     const exit = await runHeartbeatLoop({
       client: c,
       clock,
@@ -200,8 +201,10 @@ describe('429 bursts on a GET (default preset)', () => {
       maxIterations: 3,
       backoffMaxMs: 60_000,
       stopSignals: [],
+      logger,
     });
     expect(exit.reason).toBe('max-iterations');
+    expect(logger.messages('warn')).toContain('state poll failed; next try in 60 s');
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(60_000);
     // Two state polls (t = 0, then after the Retry-After floor capped at backoffMaxMs), each with 3 client retries.
     expect(requestsTo(harness.sim, 'GET', STATE)).toHaveLength(8);

@@ -10,13 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, createAgentClient, isMoleculeError } from '@molecule-ai/agent-core';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
+import { createMemoryTokenStore, createRecordingLogger, exposeAll } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli, runCliProcess } from '../cli/cli-process.js';
 import {
   createAgent,
-  createRecordingLogger,
-  exposeAll,
   jsonRpcReply,
   type RecordingServer,
   rejectionOf,
@@ -121,7 +119,7 @@ describe('a platform that echoes the token', { timeout: 60_000 }, () => {
       expectNoSecret((error as Error).message);
       expectNoSecret(JSON.stringify((error as { toJSON(): unknown }).toJSON()));
       expectNoSecret(exposeAll(error));
-      expectNoSecret(logger.lines.map((line) => line.text).join('\n'));
+      expectNoSecret(logger.text());
     },
   );
 
@@ -154,7 +152,7 @@ describe('a platform that echoes the token', { timeout: 60_000 }, () => {
     });
     const error = await rejectionOf(client.mintToken(ADMIN));
     expectNoSecret(exposeAll(error), ADMIN);
-    expectNoSecret(logger.lines.map((line) => line.text).join('\n'), ADMIN);
+    expectNoSecret(logger.text(), ADMIN);
   });
 
   it('keys named auth, credential, bearer, api_key and cookie are masked in error bodies', async () => {
@@ -205,7 +203,7 @@ describe("a peer's capability path is a credential", { timeout: 60_000 }, () => 
       const target = await createAgent(harness, { reportedUrl: peerUrl });
       const error = await rejectionOf(caller.client.callPeer(target.id, 'ping'));
       expect(isMoleculeError(error)).toBe(true);
-      const everything = `${exposeAll(error)}\n${logger.lines.map((line) => line.text).join('\n')}`;
+      const everything = `${exposeAll(error)}\n${logger.text()}`;
       expect(everything).not.toContain(CAPABILITY);
       expect(everything).not.toContain(CAPABILITY.slice(5)); // the secret part alone either
       expect(everything).toContain(new URL(peer.url).origin);
@@ -225,7 +223,7 @@ describe("a peer's capability path is a credential", { timeout: 60_000 }, () => 
       const caller = await createAgent(harness, { logger, retry: 'none', timeouts: { peer: 300 } });
       const target = await createAgent(harness, { reportedUrl: `${peer.url}${CAPABILITY}` });
       const error = await rejectionOf(caller.client.callPeer(target.id, 'ping'));
-      const everything = `${exposeAll(error)}\n${logger.lines.map((line) => line.text).join('\n')}`;
+      const everything = `${exposeAll(error)}\n${logger.text()}`;
       expect(everything).not.toContain(CAPABILITY);
       expect(everything).toContain('/a2a/Qm9…');
     } finally {

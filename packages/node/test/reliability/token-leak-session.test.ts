@@ -17,14 +17,13 @@ import {
   UnsafeArchiveError,
 } from '@molecule-ai/agent-core';
 import { installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
-import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
+import { createMemoryTokenStore, createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
 import { createFsPluginSink, createProcessRunner } from '../../src/plugins/index.js';
 import { createFileCursorStore, createFileTokenStore, TOKEN_FILE_NAME } from '../../src/stores/index.js';
 import {
   createAgent,
-  createRecordingLogger,
   jsonRpcReply,
   leakedSecrets,
   type RecordingServer,
@@ -228,7 +227,7 @@ describe('a whole session with faults, logged at debug level', { timeout: 120_00
     expect(errors.length).toBeGreaterThanOrEqual(4);
     expect(sim.requests.filter((r) => r.faults.length > 0).length).toBeGreaterThanOrEqual(10);
 
-    for (const line of logger.lines) expect(leakedSecrets(line, secrets), line.text).toEqual([]);
+    for (const line of logger.lines) expect(leakedSecrets(line, secrets), line.message).toEqual([]);
     for (const error of errors) {
       expect(isMoleculeError(error)).toBe(true);
       expect(leakedSecrets(error, secrets), String(error)).toEqual([]);

@@ -1,8 +1,9 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CURSOR_FILE_NAME, createFileCursorStore } from '../../src/stores/index.js';
-import { makeTempDirectory, recordingLogger } from './helpers.js';
+import { makeTempDirectory } from './helpers.js';
 
 const WS = 'ws-cursor-1';
 let temp: { path: string; remove(): Promise<void> };
@@ -70,7 +71,7 @@ describe('createFileCursorStore', () => {
     ['wrong seen type', '{"cursor": "a", "seen": [1, 2]}'],
     ['an array', '["a"]'],
   ])('loads a corrupt file (%s) as null with a warning', async (_label, content) => {
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     await mkdir(join(temp.path, WS), { recursive: true });
     await writeFile(join(temp.path, WS, CURSOR_FILE_NAME), content);
     expect(await createFileCursorStore({ directory: temp.path, logger }).load(WS)).toBeNull();

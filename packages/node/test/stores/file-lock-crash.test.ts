@@ -1,11 +1,13 @@
 // A lock file is created whole (owner record in a temp file, then `link`), so a writer killed
 // at any step never leaves an empty lock that blocks everyone until it goes stale.
+
 import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../src/stores/file-lock.js';
-import { bundleFixture, makeTempDirectory, recordingLogger, startNode, waitForLine } from './helpers.js';
+import { bundleFixture, makeTempDirectory, startNode, waitForLine } from './helpers.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -22,7 +24,7 @@ afterAll(async () => {
 
 // The stores' defaults: a lock is stale after 30 s, far longer than the 5 s wait allowed here,
 // so the next writer can only get the lock in time if nothing empty or undecidable is left.
-function lockOptions(logger = recordingLogger()) {
+function lockOptions(logger = createRecordingLogger()) {
   return { clock: systemClock, random: systemRandom, logger, timeoutMs: 5_000, staleMs: 30_000 };
 }
 
@@ -45,7 +47,7 @@ describe('a writer SIGKILLed while creating its lock', () => {
           expect(JSON.parse(left ?? '')).toMatchObject({ pid: child.pid });
         }
 
-        const logger = recordingLogger();
+        const logger = createRecordingLogger();
         const inside = await withFileLock(
           lock,
           async () => JSON.parse(await readFile(lock, 'utf8')),
@@ -70,7 +72,7 @@ describe('writers contending for one lock', () => {
     const temp = await makeTempDirectory();
     try {
       const lock = join(temp.path, 'x.lock');
-      const logger = recordingLogger();
+      const logger = createRecordingLogger();
       let inside = 0;
       let most = 0;
       let runs = 0;

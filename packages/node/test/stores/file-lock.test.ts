@@ -2,10 +2,11 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, systemRandom } from '@molecule-ai/agent-core/ports';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { removeOrphanTempFiles, writeFileAtomic } from '../../src/stores/atomic-file.js';
 import { withFileLock } from '../../src/stores/file-lock.js';
-import { deadPid, makeTempDirectory, recordingLogger, startNode } from './helpers.js';
+import { deadPid, makeTempDirectory, startNode } from './helpers.js';
 
 // Real child processes on a shared two-core machine: generous limits (safety nets, not assertions).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -18,7 +19,7 @@ afterEach(async () => {
   await temp.remove();
 });
 
-function lockOptions(logger = recordingLogger(), timeoutMs = 5_000, staleMs = 30_000) {
+function lockOptions(logger = createRecordingLogger(), timeoutMs = 5_000, staleMs = 30_000) {
   return { clock: systemClock, random: systemRandom, logger, timeoutMs, staleMs };
 }
 
@@ -41,7 +42,7 @@ describe('withFileLock', () => {
       lock,
       JSON.stringify({ pid: await deadPid(), host: hostname(), time: Date.now(), nonce: 'n' }),
     );
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     expect(await withFileLock(lock, async () => 'ran', lockOptions(logger))).toBe('ran');
     expect(logger.lines.some((l) => l.message === 'removed a stale lock file')).toBe(true);
     expect(await readdir(temp.path)).toEqual([]);
@@ -50,7 +51,7 @@ describe('withFileLock', () => {
   it('takes over a lock older than staleMs even if its holder is alive', async () => {
     const lock = join(temp.path, 'x.lock');
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() - 60_000 }));
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     expect(await withFileLock(lock, async () => 'ran', lockOptions(logger, 5_000, 30_000))).toBe('ran');
     expect(logger.lines[0]?.fields).toMatchObject({ reason: 'lock is too old' });
   });
@@ -79,7 +80,7 @@ describe('withFileLock', () => {
       lock,
       JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now(), nonce: 'other' }),
     );
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const result = await withFileLock(lock, async () => 'written', lockOptions(logger, 150));
     expect(result).toBe('written');
     expect(logger.lines.some((l) => /timed out waiting for a lock/.test(l.message))).toBe(true);

@@ -1,9 +1,10 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@molecule-ai/agent-core';
+import { createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileTokenStore, TOKEN_FILE_NAME } from '../../src/stores/index.js';
-import { makeTempDirectory, recordingLogger } from './helpers.js';
+import { makeTempDirectory } from './helpers.js';
 
 const WS = '5f0c9a8e-1111-4222-8333-444455556666';
 let temp: { path: string; remove(): Promise<void> };
@@ -102,7 +103,7 @@ describe('createFileTokenStore', () => {
   });
 
   it('warns (without the token) when loading a token file others can read', async () => {
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     await mkdir(join(temp.path, WS), { mode: 0o700 });
     await writeFile(join(temp.path, WS, TOKEN_FILE_NAME), 'secret-value', { mode: 0o644 });
     const store = createFileTokenStore({ directory: temp.path, logger });

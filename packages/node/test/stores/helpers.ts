@@ -86,20 +86,3 @@ export async function deadPid(): Promise<number> {
   await done;
   return child.pid ?? 0;
 }
-
-/** A logger that records what it was told. */
-export function recordingLogger(): {
-  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-} {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, ...(fields === undefined ? {} : { fields }) });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
