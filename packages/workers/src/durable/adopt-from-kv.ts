@@ -12,8 +12,8 @@ export const ADOPTED_STOP_REASON = 'moved-to-durable-object';
  * Takes over what a cron + KV agent ({@link defineAgentWorker}) kept for this workspace in KV,
  * before the object's first register: the token (so the register sends it and nothing new is
  * minted) and the inbound cursor (so handled messages are not handled again), each only when the
- * object has none yet. Then it writes the KV agent's stop marker, so a cron still deployed stops
- * rather than answering the same messages a second time.
+ * object has none yet. Then it writes the KV agent's stop marker and removes its loop state, so a
+ * cron still deployed stops rather than answering the same messages a second time.
  */
 export async function adoptFromKv<Env>(
   options: AgentDurableObjectOptions<Env>,
@@ -49,6 +49,9 @@ export async function adoptFromKv<Env>(
       reason: ADOPTED_STOP_REASON,
       atMs: now,
     });
+    // The KV agent reads its stop marker only when its loop state changed since its last tick:
+    // removing the loop state is what makes a cron isolate that is still warm see the marker.
+    await kv.delete(`${prefix}loop:${workspaceId}`);
     logger.info('took over the token of the cron + KV agent; its cron now does nothing', { workspaceId });
   }
 }

@@ -2,6 +2,7 @@ import { createKvStopMarker } from '../stores/kv-stop-marker.js';
 import { runWorkerTick } from './agent-tick.js';
 import type { AgentTickReport } from './agent-tick-report.js';
 import type { ExecutionContextLike, ScheduledControllerLike } from './host-types.js';
+import type { IsolateMemory } from './isolate-memory.js';
 import type { AgentWorkerOptions } from './options.js';
 import { servePush } from './push-endpoint.js';
 import { resolveWorkerConfig } from './resolve-config.js';
@@ -36,9 +37,11 @@ export interface AgentWorker<Env> {
  * });
  */
 export function defineAgentWorker<Env>(options: AgentWorkerOptions<Env>): AgentWorker<Env> {
+  // Lives as long as the isolate: what the last tick here read and wrote, checked against KV.
+  const memory: IsolateMemory = new Map();
   const tick = async (env: Env, ctx: ExecutionContextLike): Promise<AgentTickReport> => {
     const config = resolveWorkerConfig(options, env);
-    return runWorkerTick(options, config, env, ctx);
+    return runWorkerTick(options, config, env, ctx, memory);
   };
   return {
     async fetch(request, env, ctx) {
@@ -51,6 +54,7 @@ export function defineAgentWorker<Env>(options: AgentWorkerOptions<Env>): AgentW
     tick,
     async resume(env) {
       const config = resolveWorkerConfig(options, env);
+      memory.delete(config.keys.loop);
       await createKvStopMarker(config.kv, { prefix: config.keys.stoppedPrefix }).clear(config.workspaceId);
       await config.kv.delete(config.keys.loop);
     },

@@ -23,9 +23,8 @@ export function parseLoopState(value: unknown): LoopState | null {
   return ok ? (state as LoopState) : null;
 }
 
-/** Reads the saved loop state; an unreadable value counts as none (the next step starts afresh). */
-export async function loadLoopState(namespace: KvNamespaceLike, key: string): Promise<LoopState | null> {
-  const text = await namespace.get(key);
+/** A saved loop state's KV text, checked; `null` or anything unreadable counts as none. */
+export function parseLoopStateText(text: string | null): LoopState | null {
   if (text === null) return null;
   try {
     return parseLoopState(JSON.parse(text));
@@ -34,11 +33,21 @@ export async function loadLoopState(namespace: KvNamespaceLike, key: string): Pr
   }
 }
 
-/** Saves the loop state: at most one `put` per tick, well inside KV's one write per second per key. */
+/** Reads the saved loop state; an unreadable value counts as none (the next step starts afresh). */
+export async function loadLoopState(namespace: KvNamespaceLike, key: string): Promise<LoopState | null> {
+  return parseLoopStateText(await namespace.get(key));
+}
+
+/**
+ * Saves the loop state (at most one `put` per tick, well inside KV's one write per second per key)
+ * and returns the text written.
+ */
 export async function saveLoopState(
   namespace: KvNamespaceLike,
   key: string,
   state: LoopState,
-): Promise<void> {
-  await namespace.put(key, JSON.stringify(state));
+): Promise<string> {
+  const text = JSON.stringify(state);
+  await namespace.put(key, text);
+  return text;
 }

@@ -29,8 +29,8 @@ export interface WorkerConfig {
   pushPath: string | null;
   /** Key prefixes of the cursor store and the stop marker, and the loop state's key. */
   keys: { cursorPrefix: string; stoppedPrefix: string; loop: string };
-  /** A fresh client (no I/O happens until a method is called). */
-  client(): AgentClient;
+  /** A fresh client (no I/O happens until a method is called), with `tokenStore` unless given another. */
+  client(tokens?: TokenStore): AgentClient;
 }
 
 function pushPathOf(secret: string): string {
@@ -70,11 +70,11 @@ export function resolveWorkerConfig<Env>(options: AgentWorkerOptions<Env>, env: 
       stoppedPrefix: `${prefix}stopped:`,
       loop: `${prefix}loop:${workspaceId}`,
     },
-    client: () =>
+    client: (tokens = tokenStore) =>
       createAgentClient({
         workspaceId,
         platformUrl,
-        tokenStore,
+        tokenStore: tokens,
         logger,
         agentCard,
         reportedUrl,

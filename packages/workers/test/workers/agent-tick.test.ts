@@ -275,3 +275,148 @@ describe('a cron tick of a poll-only Worker agent (workerd, KV, simulator)', () 
     expect(sim.admin.workspace(id)).toMatchObject({ status: 'online', live: true });
   });
 });
+
+/** The real KV namespace of the tests, with every read and write recorded. */
+function countedKv(): { kv: KVNamespace; gets: string[]; puts: string[] } {
+  const gets: string[] = [];
+  const puts: string[] = [];
+  const kv = {
+    get: (key: string) => {
+      gets.push(key);
+      return env.AGENT_KV.get(key);
+    },
+    put: (key: string, value: string) => {
+      puts.push(key);
+      return env.AGENT_KV.put(key, value);
+    },
+    delete: (key: string) => env.AGENT_KV.delete(key),
+  } as unknown as KVNamespace;
+  return { kv, gets, puts };
+}
+
+/** A poll-only agent on `kv`, defined once and ticked many times: one warm isolate. */
+function warmAgent(kv: KVNamespace, handled: InboundMessage[] = []) {
+  return defineAgentWorker<Cloudflare.Env & { WORKSPACE_ID: string }>({
+    workspaceId: (e) => e.WORKSPACE_ID,
+    platformUrl: () => PLATFORM_URL,
+    kv: () => kv,
+    platformFetch: () => simFetch,
+    clock,
+    handler: (message) => {
+      handled.push(message);
+    },
+  });
+}
+
+describe('an isolate that stays warm between cron ticks (KV stays the source of truth)', () => {
+  it('an idle tick reads only the loop state key and writes nothing', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const { kv, gets, puts } = countedKv();
+    const agent = warmAgent(kv);
+    await cronTick(agent, testEnv);
+    gets.length = 0;
+    puts.length = 0;
+    for (let minute = 0; minute < 3; minute++) {
+      clock.advance(MINUTE);
+      const idle = await cronTick(agent, testEnv);
+      expect(idle.tick?.outcome).toMatchObject({ heartbeat: { ok: true }, delivery: { ok: true } });
+    }
+    expect(gets).toEqual([`molecule:loop:${id}`, `molecule:loop:${id}`, `molecule:loop:${id}`]);
+    expect(puts).toEqual([]);
+    expect(requestsFor(id, 'GET', '/workspaces/:id/state').map((r) => r.status)).toEqual([
+      200, 200, 200, 200,
+    ]);
+  });
+
+  it('within one isolate, a tick sooner than the intervals does not repeat what was just done', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const agent = warmAgent(countedKv().kv);
+    await cronTick(agent, testEnv);
+    clock.advance(MINUTE);
+    await cronTick(agent, testEnv);
+    clock.advance(5_000);
+    const soon = await cronTick(agent, testEnv);
+    expect(soon.tick?.plan).toEqual({ heartbeat: false, deliver: false, pollState: false });
+    expect(requestsFor(id, 'POST', '/registry/heartbeat')).toHaveLength(2);
+  });
+
+  it('two isolates taking turns never handle a message twice: a written cursor changes the loop state', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const handled: InboundMessage[] = [];
+    const a = warmAgent(countedKv().kv, handled);
+    const b = warmAgent(countedKv().kv, handled);
+    await cronTick(a, testEnv);
+    clock.advance(MINUTE);
+    await cronTick(b, testEnv);
+    clock.advance(MINUTE);
+    await cronTick(a, testEnv); // both isolates now remember the same cursor
+
+    await sim.admin.sendCanvasMessage(id, 'first');
+    clock.advance(MINUTE);
+    const byB = await cronTick(b, testEnv);
+    expect(byB).toMatchObject({ cursorWrites: 1, loopStateWrites: 1 });
+    clock.advance(MINUTE);
+    await cronTick(a, testEnv); // reads the cursor B wrote
+    await sim.admin.sendCanvasMessage(id, 'second');
+    clock.advance(MINUTE);
+    await cronTick(a, testEnv);
+    clock.advance(MINUTE);
+    await cronTick(b, testEnv);
+    clock.advance(MINUTE);
+    await cronTick(a, testEnv);
+    expect(handled.map((m) => m.text)).toEqual(['first', 'second']);
+  });
+
+  it('a stop written by another isolate is seen: no request after it', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const warm = warmAgent(countedKv().kv);
+    await cronTick(warm, testEnv);
+    await sim.admin.pause(id);
+    clock.advance(MINUTE);
+    expect(await cronTick(definePollAgent(), testEnv)).toMatchObject({ stopReason: 'paused' });
+    const before = sim.requests.length;
+    clock.advance(MINUTE);
+    expect(await cronTick(warm, testEnv)).toMatchObject({ result: 'skipped', stopReason: 'paused' });
+    expect(sim.requests.length).toBe(before);
+  });
+
+  it('a resume called elsewhere is seen: the warm isolate registers anew', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const warm = warmAgent(countedKv().kv);
+    await cronTick(warm, testEnv);
+    await definePollAgent().resume(testEnv);
+    clock.advance(MINUTE);
+    expect(await cronTick(warm, testEnv)).toMatchObject({ result: 'ran', registered: true });
+    expect(requestsFor(id, 'POST', '/registry/register')).toHaveLength(2);
+  });
+
+  it('a 401 drops the remembered token: the next tick uses the token another writer put in KV', async () => {
+    const { id, env: testEnv } = await newWorkspace();
+    const agent = warmAgent(countedKv().kv);
+    await cronTick(agent, testEnv);
+    // An operator rotates the token: mints a new one, stores it in KV, revokes the old one.
+    const rotated = await sim.admin.mintToken(id);
+    await env.AGENT_KV.put(`molecule:token:${id}`, rotated);
+    const auth = { Authorization: `Bearer ${rotated}` };
+    const listed = (await (
+      await simFetch(`${PLATFORM_URL}/workspaces/${id}/tokens`, { headers: auth })
+    ).json()) as {
+      tokens: { id: string }[];
+    };
+    const old = listed.tokens[1]?.id;
+    const revoked = await simFetch(`${PLATFORM_URL}/workspaces/${id}/tokens/${old}`, {
+      method: 'DELETE',
+      headers: auth,
+    });
+    expect(revoked.status).toBe(200);
+
+    clock.advance(MINUTE);
+    const refused = await cronTick(agent, testEnv);
+    expect(refused.tick?.outcome.heartbeat).toMatchObject({ ok: false, failure: { kind: 'unauthorized' } });
+    clock.advance(MINUTE);
+    const seen = await cronTick(agent, testEnv);
+    expect(seen.tick?.outcome.heartbeat).toEqual({ ok: true });
+    expect(seen.tick?.outcome.state).toMatchObject({ kind: 'state' });
+    expect(requestsFor(id, 'POST', '/registry/heartbeat').map((r) => r.status)).toEqual([200, 401, 200]);
+  });
+});

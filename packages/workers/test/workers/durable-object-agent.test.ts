@@ -233,6 +233,8 @@ describe('a Durable Object agent on alarms (workerd, DO storage, simulator)', ()
     expect(JSON.parse((await env.AGENT_KV.get(`molecule:stopped:${id}`)) ?? 'null')).toMatchObject({
       reason: ADOPTED_STOP_REASON,
     });
+    // Its loop state is removed, so its still warm isolate (the same kvAgent) reads the marker.
+    expect(await env.AGENT_KV.get(`molecule:loop:${id}`)).toBeNull();
     clock.advance(60 * SECOND);
     expect(await kvAgent.tick(env, ctx)).toMatchObject({ result: 'skipped' });
   });
