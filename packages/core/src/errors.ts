@@ -35,6 +35,16 @@ export function isMoleculeError(error: unknown): error is MoleculeError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/**
+ * Copies the named fields (space-separated) from a constructor's init object onto the error, in
+ * that order, `undefined` included: one loop instead of an assignment per field in every class.
+ */
+function setFields(error: object, init: object | undefined, names: string): void {
+  for (const name of names.split(' ')) {
+    (error as Record<string, unknown>)[name] = (init as Record<string, unknown> | undefined)?.[name];
+  }
+}
+
 /** Invalid options or environment, detected before any I/O. */
 export class ConfigError extends MoleculeError {
   override readonly code: string = 'config_error';
@@ -53,17 +63,14 @@ export interface ApiErrorInit {
 /** The platform answered with a non-2xx status. */
 export class ApiError extends MoleculeError {
   override readonly code: string = 'api_error';
-  readonly status: number;
-  readonly method: string;
-  readonly path: string;
-  readonly body: unknown;
+  declare readonly status: number;
+  declare readonly method: string;
+  declare readonly path: string;
+  declare readonly body: unknown;
 
   constructor(message: string, init: ApiErrorInit) {
-    super(message, { cause: init.cause });
-    this.status = init.status;
-    this.method = init.method;
-    this.path = init.path;
-    this.body = init.body;
+    super(message, init);
+    setFields(this, init, 'status method path body');
   }
 
   /** The `error` text of a `{"error": "..."}` body, if there is one. */
@@ -101,16 +108,15 @@ export class UnprocessableEntityError extends ApiError {
 export class RateLimitError extends ApiError {
   override readonly code: string = 'rate_limited';
   /** How long the server asked us to wait, when it said so sensibly; at most one hour. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   /** The raw `Retry-After-Ms` or `Retry-After` header, as sent (uncapped, cut to 100 characters). */
-  readonly retryAfter: string | undefined;
+  declare readonly retryAfter: string | undefined;
   constructor(
     message: string,
     init: ApiErrorInit & { retryAfterMs?: number | undefined; retryAfter?: string | undefined },
   ) {
     super(message, init);
-    this.retryAfterMs = init.retryAfterMs;
-    this.retryAfter = init.retryAfter;
+    setFields(this, init, 'retryAfterMs retryAfter');
   }
 }
 export class ServerError extends ApiError {
@@ -120,12 +126,11 @@ export class ServerError extends ApiError {
 /** The request never produced a response: DNS, refused or reset connection, TLS. */
 export class ConnectionError extends MoleculeError {
   override readonly code: string = 'connection_error';
-  readonly method: string | undefined;
-  readonly path: string | undefined;
+  declare readonly method: string | undefined;
+  declare readonly path: string | undefined;
   constructor(message: string, init?: { method?: string; path?: string; cause?: unknown }) {
-    super(message, { cause: init?.cause });
-    this.method = init?.method;
-    this.path = init?.path;
+    super(message, init);
+    setFields(this, init, 'method path');
   }
 }
 
@@ -143,23 +148,22 @@ export class AbortError extends MoleculeError {
 export class InvalidResponseError extends MoleculeError {
   override readonly code: string = 'invalid_response';
   /** Where the bad value came from, e.g. `GET /workspaces/:id/state`. */
-  readonly source: string;
+  declare readonly source: string;
   /** Human-readable validation issues, e.g. `status: expected string`. */
-  readonly issues: string[];
+  declare readonly issues: string[];
   constructor(message: string, init: { source: string; issues?: string[]; cause?: unknown }) {
-    super(message, { cause: init.cause });
-    this.source = init.source;
-    this.issues = init.issues ?? [];
+    super(message, init);
+    setFields(this, { ...init, issues: init.issues ?? [] }, 'source issues');
   }
 }
 
 /** The token is gone: not cached, and the platform will not show it again. Says how to recover. */
 export class TokenLostError extends MoleculeError {
   override readonly code: string = 'token_lost';
-  readonly workspaceId: string;
+  declare readonly workspaceId: string;
   constructor(message: string, init: { workspaceId: string; cause?: unknown }) {
-    super(message, { cause: init.cause });
-    this.workspaceId = init.workspaceId;
+    super(message, init);
+    setFields(this, init, 'workspaceId');
   }
 }
 
@@ -167,25 +171,23 @@ export class TokenLostError extends MoleculeError {
 export class UnsafeArchiveError extends MoleculeError {
   override readonly code: string = 'unsafe_archive';
   /** The offending entry name, when one entry is to blame. */
-  readonly entry: string | undefined;
+  declare readonly entry: string | undefined;
   /** The rule that was broken, e.g. `path-traversal`, `symlink`, `max-bytes`. */
-  readonly rule: string;
+  declare readonly rule: string;
   constructor(message: string, init: { rule: string; entry?: string | undefined; cause?: unknown }) {
-    super(message, { cause: init.cause });
-    this.rule = init.rule;
-    this.entry = init.entry;
+    super(message, init);
+    setFields(this, init, 'rule entry');
   }
 }
 
 /** A plugin's content does not match the hash it was expected to have. */
 export class IntegrityError extends MoleculeError {
   override readonly code: string = 'integrity_error';
-  readonly expected: string;
-  readonly actual: string;
+  declare readonly expected: string;
+  declare readonly actual: string;
   constructor(message: string, init: { expected: string; actual: string; cause?: unknown }) {
-    super(message, { cause: init.cause });
-    this.expected = init.expected;
-    this.actual = init.actual;
+    super(message, init);
+    setFields(this, init, 'expected actual');
   }
 }
 
@@ -203,20 +205,17 @@ export type PeerRoute = 'direct' | 'proxy';
  */
 export class PeerUnreachableError extends MoleculeError {
   override readonly code: string = 'peer_unreachable';
-  readonly targetId: string;
-  readonly route: PeerRoute;
+  declare readonly targetId: string;
+  declare readonly route: PeerRoute;
   /** The proxy's HTTP status when the platform reported the failure (502, 503). */
-  readonly status: number | undefined;
-  readonly maybeDelivered: boolean;
+  declare readonly status: number | undefined;
+  declare readonly maybeDelivered: boolean;
   constructor(
     message: string,
     init: { targetId: string; route: PeerRoute; status?: number; maybeDelivered: boolean; cause?: unknown },
   ) {
-    super(message, { cause: init.cause });
-    this.targetId = init.targetId;
-    this.route = init.route;
-    this.status = init.status;
-    this.maybeDelivered = init.maybeDelivered;
+    super(message, init);
+    setFields(this, init, 'targetId route status maybeDelivered');
   }
 }
 
@@ -227,14 +226,14 @@ export class PeerUnreachableError extends MoleculeError {
  */
 export class PeerRejectedError extends MoleculeError {
   override readonly code: string = 'peer_rejected';
-  readonly targetId: string;
-  readonly route: PeerRoute;
-  readonly httpStatus: number | undefined;
-  readonly rpcCode: number | undefined;
-  readonly rpcMessage: string | undefined;
-  readonly rpcData: unknown;
+  declare readonly targetId: string;
+  declare readonly route: PeerRoute;
+  declare readonly httpStatus: number | undefined;
+  declare readonly rpcCode: number | undefined;
+  declare readonly rpcMessage: string | undefined;
+  declare readonly rpcData: unknown;
   /** The peer's own words from an `{"error": "..."}` answer (the Python SDK `A2AServer`'s form). */
-  readonly peerError: string | undefined;
+  declare readonly peerError: string | undefined;
   constructor(
     message: string,
     init: {
@@ -248,25 +247,19 @@ export class PeerRejectedError extends MoleculeError {
       cause?: unknown;
     },
   ) {
-    super(message, { cause: init.cause });
-    this.targetId = init.targetId;
-    this.route = init.route;
-    this.httpStatus = init.httpStatus;
-    this.rpcCode = init.rpcCode;
-    this.rpcMessage = init.rpcMessage;
-    this.rpcData = init.rpcData;
-    this.peerError = init.peerError;
+    super(message, init);
+    setFields(this, init, 'targetId route httpStatus rpcCode rpcMessage rpcData peerError');
   }
 }
 
 /** The platform's proxy says the peer is busy or waking up; try again after `retryAfterMs`. */
 export class PeerBusyError extends ApiError {
   override readonly code: string = 'peer_busy';
-  readonly targetId: string;
+  declare readonly targetId: string;
   /** How long to wait, from `Retry-After` or the body's `retry_after`; at most one hour. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   /** The raw `Retry-After-Ms` or `Retry-After` header, as sent (uncapped), when there was one. */
-  readonly retryAfter: string | undefined;
+  declare readonly retryAfter: string | undefined;
   constructor(
     message: string,
     init: ApiErrorInit & {
@@ -276,8 +269,6 @@ export class PeerBusyError extends ApiError {
     },
   ) {
     super(message, init);
-    this.targetId = init.targetId;
-    this.retryAfterMs = init.retryAfterMs;
-    this.retryAfter = init.retryAfter;
+    setFields(this, init, 'targetId retryAfterMs retryAfter');
   }
 }

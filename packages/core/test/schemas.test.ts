@@ -7,8 +7,8 @@ import {
   isJsonRpcFailure,
   parseA2AResult,
   parseJsonRpcResponse,
-  parseMessageSendRequest,
 } from '../src/schemas/a2a.js';
+import { parseMessageSendRequest } from '../src/schemas/a2a-request.js';
 import { activityRowSchema, peerRowSchema } from '../src/schemas/platform.js';
 
 describe('A2A schemas', () => {

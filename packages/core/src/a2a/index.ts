@@ -37,14 +37,16 @@ export {
   type JsonRpcResponse,
   type JsonRpcSuccess,
   jsonRpcErrorSchema,
-  jsonRpcRequestSchema,
   jsonRpcResponseSchema,
   type MessageSendParams,
   type MessageSendRequest,
-  messageSendParamsSchema,
-  messageSendRequestSchema,
   parseA2AResult,
   parseJsonRpcResponse,
-  parseMessageSendRequest,
 } from '../schemas/a2a.js';
+export {
+  jsonRpcRequestSchema,
+  messageSendParamsSchema,
+  messageSendRequestSchema,
+  parseMessageSendRequest,
+} from '../schemas/a2a-request.js';
 export type { Schema } from '../schemas/validate.js';

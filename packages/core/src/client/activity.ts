@@ -67,7 +67,7 @@ export async function fetchActivity(
   };
   const source = describeCall(ctx, call);
   const list = parseOrThrow(activityListSchema, (await callPlatformJson(ctx, call)) ?? null, source);
-  const rows = list === null ? [] : Array.isArray(list) ? list : list.items;
+  const rows = Array.isArray(list) ? list : (list?.items ?? []);
   const out: ActivityRow[] = [];
   for (const [index, row] of rows.entries()) {
     const fast = activityRowFastPath(row);

@@ -24,6 +24,7 @@ import {
   parseA2AResult,
   parseJsonRpcResponse,
 } from '../schemas/a2a.js';
+import { jsonObject } from '../schemas/json-object.js';
 import { queuedBodySchema } from '../schemas/platform.js';
 import { parseOrUndefined } from '../schemas/validate.js';
 import { buildMessageSend, type OutgoingMessage } from './a2a-envelope.js';
@@ -103,9 +104,12 @@ function isPythonServerError(message: string): boolean {
 }
 
 /** The Python SDK `A2AServer`'s success envelope. */
-const pythonOkEnvelope = v.looseObject({ status: v.literal('ok'), result: v.unknown() });
+const pythonOkEnvelope = jsonObject({ status: v.literal('ok'), result: v.unknown() });
 /** The Python SDK `A2AServer`'s (and the proxy's relayed) error envelope: exactly `{"error": "..."}`. */
-const errorEnvelope = v.strictObject({ error: v.string() });
+const errorEnvelope = v.pipe(
+  jsonObject({ error: v.string() }),
+  v.check((body) => Object.keys(body).length === 1),
+);
 
 function textOfPythonResult(result: unknown): string {
   if (typeof result === 'string') return result;
@@ -137,7 +141,7 @@ function peerErrorEnvelope(
   );
 }
 
-const proxyErrorBody = v.looseObject({
+const proxyErrorBody = jsonObject({
   error: v.optional(v.string()),
   busy: v.optional(v.boolean()),
   waking: v.optional(v.boolean()),
@@ -266,7 +270,7 @@ async function callDirect(
         ? 'a redirect, which is not followed'
         : `HTTP ${response.status}`;
     const rpc = parseOrUndefined(
-      v.looseObject({ error: v.looseObject({ code: v.number(), message: v.string() }) }),
+      jsonObject({ error: jsonObject({ code: v.number(), message: v.string() }) }),
       response.body,
     );
     throw new PeerRejectedError(`peer ${targetId} answered its direct call with ${what}`, {

@@ -69,7 +69,7 @@ export async function getPeers(ctx: ClientContext, options: GetPeersOptions = {}
   };
   const source = describeCall(ctx, call);
   const rows =
-    parseOrThrow(v.nullable(v.array(v.unknown())), (await callPlatformJson(ctx, call)) ?? null, source) ?? [];
+    parseOrThrow(v.nullish(v.array(v.unknown())), (await callPlatformJson(ctx, call)) ?? null, source) ?? [];
   const peers: PeerInfo[] = [];
   const now = ctx.clock.now();
   for (const [index, row] of rows.entries()) {

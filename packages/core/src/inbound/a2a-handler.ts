@@ -1,12 +1,8 @@
 import * as v from 'valibot';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
-import {
-  type A2AMessage,
-  type JsonRpcId,
-  jsonRpcRequestSchema,
-  messageSendParamsSchema,
-} from '../schemas/a2a.js';
+import type { A2AMessage, JsonRpcId } from '../schemas/a2a.js';
+import { jsonRpcRequestSchema, messageSendParamsSchema } from '../schemas/a2a-request.js';
 import { optionalString, textOfParts } from './a2a-parts.js';
 import { createCapabilityPath, normalisePath } from './capability-path.js';
 import type { InboundMessage } from './inbound-message.js';

@@ -5,16 +5,8 @@
  */
 import * as v from 'valibot';
 import { InvalidResponseError } from '../errors.js';
+import { anyJsonObject, isJsonObject, jsonObject } from './json-object.js';
 import { describeValue, parseOrThrow, type Schema } from './validate.js';
-
-const NOT_AN_OBJECT = 'Invalid type: Expected Object';
-const isObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-/** `v.looseObject` / `v.object` that also refuse arrays (valibot takes an array for an object). */
-const looseObject = <const T extends v.ObjectEntries>(entries: T) =>
-  v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.looseObject(entries));
-const strictObject = <const T extends v.ObjectEntries>(entries: T) =>
-  v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.object(entries));
 
 export type A2ARole = 'user' | 'agent';
 /** Free-form JSON metadata carried by an A2A message or part. */
@@ -120,17 +112,17 @@ export interface MessageSendRequest extends JsonRpcRequest {
   params: MessageSendParams;
 }
 
-const metadata = v.optional(v.record(v.string(), v.unknown()));
+const metadata = v.optional(anyJsonObject);
 
-const textPart = strictObject({ kind: v.literal('text'), text: v.string(), metadata });
+const textPart = jsonObject({ kind: v.literal('text'), text: v.string(), metadata });
 const legacyTextPart = v.pipe(
-  strictObject({ type: v.literal('text'), text: v.string(), metadata }),
+  jsonObject({ type: v.literal('text'), text: v.string(), metadata }),
   v.transform((part): A2ATextPart => ({ kind: 'text', text: part.text, metadata: part.metadata })),
 );
-const filePart = strictObject({
+const filePart = jsonObject({
   kind: v.literal('file'),
   file: v.pipe(
-    strictObject({
+    jsonObject({
       uri: v.optional(v.string()),
       bytes: v.optional(v.string()),
       name: v.optional(v.string()),
@@ -140,7 +132,7 @@ const filePart = strictObject({
   ),
   metadata,
 });
-const dataPart = strictObject({ kind: v.literal('data'), data: v.record(v.string(), v.unknown()), metadata });
+const dataPart = jsonObject({ kind: v.literal('data'), data: anyJsonObject, metadata });
 
 /** One part: text (`kind` or legacy `type`), file or data. */
 export const a2aPartSchema: Schema<A2APart> = v.union(
@@ -150,11 +142,14 @@ export const a2aPartSchema: Schema<A2APart> = v.union(
 
 /** A Message; `kind` may be missing (the Python SDK omits it) and is filled in. */
 export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
-  looseObject({
+  jsonObject({
     kind: v.optional(v.literal('message')),
-    role: v.picklist(['user', 'agent']),
+    role: v.union([v.literal('user'), v.literal('agent')]),
     parts: v.array(a2aPartSchema),
-    messageId: v.pipe(v.string(), v.minLength(1, 'should not be empty')),
+    messageId: v.pipe(
+      v.string(),
+      v.check((id) => id !== '', 'should not be empty'),
+    ),
     contextId: v.optional(v.string()),
     taskId: v.optional(v.string()),
     referenceTaskIds: v.optional(v.array(v.string())),
@@ -164,18 +159,18 @@ export const a2aMessageSchema: Schema<A2AMessage> = v.pipe(
 );
 
 /** A Task with optional artifacts and history. */
-export const a2aTaskSchema: Schema<A2ATask> = looseObject({
+export const a2aTaskSchema: Schema<A2ATask> = jsonObject({
   kind: v.literal('task'),
   id: v.string(),
   contextId: v.optional(v.string()),
-  status: looseObject({
+  status: jsonObject({
     state: v.string(),
     message: v.optional(a2aMessageSchema),
     timestamp: v.optional(v.string()),
   }),
   artifacts: v.optional(
     v.array(
-      looseObject({
+      jsonObject({
         artifactId: v.optional(v.string()),
         name: v.optional(v.string()),
         parts: v.array(a2aPartSchema),
@@ -186,46 +181,36 @@ export const a2aTaskSchema: Schema<A2ATask> = looseObject({
   metadata,
 });
 
-const jsonRpcId = v.union([v.string(), v.number(), v.null()]);
+/** A JSON-RPC id: a string, a number or null. */
+const idValue = v.union([v.string(), v.number()]);
+/** A JSON-RPC request id: a string, a number, null or missing. */
+export const jsonRpcIdSchema: Schema<JsonRpcId | undefined> = v.nullish(idValue);
+/** The `id` of a response, `null` when missing. */
+const responseId = v.nullish(idValue, null);
 
 /** A JSON-RPC error object. */
-export const jsonRpcErrorSchema: Schema<JsonRpcErrorObject> = strictObject({
-  code: v.pipe(v.number(), v.integer()),
+export const jsonRpcErrorSchema: Schema<JsonRpcErrorObject> = jsonObject({
+  code: v.pipe(
+    v.number(),
+    v.check((code: number) => Number.isInteger(code), 'should be an integer'),
+  ),
   message: v.string(),
   data: v.optional(v.unknown()),
 });
 
+const jsonRpcFailureSchema = jsonObject({
+  jsonrpc: v.literal('2.0'),
+  id: responseId,
+  error: jsonRpcErrorSchema,
+});
+// `result` has no optional wrapper, so it must be present (valibot reports it missing otherwise).
+const jsonRpcSuccessSchema = jsonObject({ jsonrpc: v.literal('2.0'), id: responseId, result: v.unknown() });
+
 /** A JSON-RPC 2.0 response: exactly one of `result` or `error`. */
-export const jsonRpcResponseSchema: Schema<JsonRpcResponse> = v.union([
-  looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), error: jsonRpcErrorSchema }),
-  v.pipe(
-    looseObject({ jsonrpc: v.literal('2.0'), id: v.optional(jsonRpcId, null), result: v.unknown() }),
-    v.check((response) => 'result' in response, 'a JSON-RPC response needs result or error'),
-  ),
+export const jsonRpcResponseSchema: Schema<JsonRpcResponse> = /* @__PURE__ */ v.union([
+  jsonRpcFailureSchema,
+  jsonRpcSuccessSchema,
 ]);
-
-/** A JSON-RPC 2.0 request of any method. */
-export const jsonRpcRequestSchema: Schema<JsonRpcRequest> = looseObject({
-  jsonrpc: v.literal('2.0'),
-  id: v.optional(jsonRpcId),
-  method: v.string(),
-  params: v.optional(v.unknown()),
-});
-
-/** The params of `message/send`. */
-export const messageSendParamsSchema: Schema<MessageSendParams> = looseObject({
-  message: a2aMessageSchema,
-  configuration: metadata,
-  metadata,
-});
-
-/** A `message/send` request (what the platform pushes to an agent, and what callPeer sends). */
-export const messageSendRequestSchema: Schema<MessageSendRequest> = looseObject({
-  jsonrpc: v.literal('2.0'),
-  id: v.optional(jsonRpcId),
-  method: v.literal('message/send'),
-  params: messageSendParamsSchema,
-});
 
 /** What a `message/send` result turned out to be. */
 export type A2AResult =
@@ -254,16 +239,6 @@ export function isJsonRpcFailure(response: JsonRpcResponse): response is JsonRpc
   );
 }
 
-const jsonRpcFailureSchema = looseObject({
-  jsonrpc: v.literal('2.0'),
-  id: v.optional(jsonRpcId, null),
-  error: jsonRpcErrorSchema,
-});
-const jsonRpcSuccessSchema = looseObject({
-  jsonrpc: v.literal('2.0'),
-  id: v.optional(jsonRpcId, null),
-  result: v.unknown(),
-});
 const JSON_RPC_SHAPE =
   'a JSON-RPC 2.0 response: {"jsonrpc": "2.0", "id": ..., "result": ...} or {..., "error": {"code", "message"}}';
 
@@ -272,7 +247,7 @@ const JSON_RPC_SHAPE =
  * and the shape expected (never valibot's bare "Expected unknown").
  */
 export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcResponse {
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     throw new InvalidResponseError(`${source} returned ${describeValue(value)}; expected ${JSON_RPC_SHAPE}`, {
       source,
       issues: [`the body should be an object, not ${describeValue(value)}`],
@@ -295,11 +270,6 @@ export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcRes
   return 'error' in body && body.error !== undefined && body.error !== null
     ? parseOrThrow(jsonRpcFailureSchema, body, source)
     : (parseOrThrow(jsonRpcSuccessSchema, body, source) as JsonRpcSuccess);
-}
-
-/** Parses a `message/send` request or throws InvalidResponseError naming `source`. */
-export function parseMessageSendRequest(value: unknown, source: string): MessageSendRequest {
-  return parseOrThrow(messageSendRequestSchema, value, source);
 }
 
 function textsOf(parts: unknown): string[] {

@@ -22,15 +22,17 @@ export {
   type JsonRpcResponse,
   type JsonRpcSuccess,
   jsonRpcErrorSchema,
-  jsonRpcRequestSchema,
   jsonRpcResponseSchema,
   type MessageSendParams,
   type MessageSendRequest,
-  messageSendParamsSchema,
-  messageSendRequestSchema,
   parseA2AResult,
   parseJsonRpcResponse,
-  parseMessageSendRequest,
 } from './a2a.js';
+export {
+  jsonRpcRequestSchema,
+  messageSendParamsSchema,
+  messageSendRequestSchema,
+  parseMessageSendRequest,
+} from './a2a-request.js';
 export { type ActivityRow, activityRowSchema } from './platform.js';
 export { formatIssues, parseOrThrow, type Schema } from './validate.js';

@@ -3,24 +3,21 @@
  * kept and never a reason to fail; known fields must have the documented types.
  */
 import * as v from 'valibot';
+import { anyJsonObject, jsonObject } from './json-object.js';
 import type { Schema } from './validate.js';
 
-const NOT_AN_OBJECT = 'Invalid type: Expected Object';
-const isObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-/** `v.looseObject` / `v.object` that also refuse arrays (valibot takes an array for an object). */
-const looseObject = <const T extends v.ObjectEntries>(entries: T) =>
-  v.pipe(v.custom<Record<string, unknown>>(isObject, NOT_AN_OBJECT), v.looseObject(entries));
-
 const nullishString = v.nullish(v.string());
-const nonEmpty = v.pipe(v.string(), v.minLength(1));
+const nonEmpty = v.pipe(
+  v.string(),
+  v.check((text) => text !== '', 'should not be empty'),
+);
 /**
  * A string, or a number read as its decimal string: servers backed by integer columns send ids and
  * epoch timestamps as JSON numbers, and the Python SDK kept those rows (`str(row["id"])`).
  */
 const numberAsString = v.pipe(
   v.number(),
-  v.finite('Invalid type: Expected a string or a finite number'),
+  v.check((n: number) => Number.isFinite(n), 'Invalid type: Expected a string or a finite number'),
   v.transform((n: number) => String(n)),
 );
 const idString = v.union([nonEmpty, numberAsString], 'Invalid type: Expected a non-empty string or a number');
@@ -34,7 +31,7 @@ export interface RegisterBody {
   [key: string]: unknown;
 }
 /** `POST /registry/register`: `{status, auth_token?}`. */
-export const registerBodySchema: Schema<RegisterBody> = looseObject({
+export const registerBodySchema: Schema<RegisterBody> = jsonObject({
   status: v.optional(v.string()),
   auth_token: nullishString,
 });
@@ -47,7 +44,7 @@ export interface StateBody {
   [key: string]: unknown;
 }
 /** `GET /workspaces/:id/state` 200. */
-export const stateBodySchema: Schema<StateBody> = looseObject({
+export const stateBodySchema: Schema<StateBody> = jsonObject({
   workspace_id: v.optional(v.string()),
   status: nullishString,
   paused: v.nullish(v.boolean()),
@@ -61,16 +58,22 @@ export interface DeletedStateBody {
   [key: string]: unknown;
 }
 /** `GET /workspaces/:id/state` 404 from the handler itself (as opposed to an empty misroute 404). */
-export const deletedStateBodySchema: Schema<DeletedStateBody> = looseObject({
+export const deletedStateBodySchema: Schema<DeletedStateBody> = jsonObject({
   deleted: v.literal(true),
   status: v.optional(v.string()),
   workspace_id: v.optional(v.string()),
 });
 
 /** `GET /workspaces/:id/secrets/values`: a flat object of strings (`null` read as empty). */
-export const secretsBodySchema: Schema<Record<string, string> | null> = v.nullable(
-  v.record(v.string(), v.string()),
-);
+export const secretsBodySchema = v.nullish(
+  v.pipe(
+    anyJsonObject,
+    v.check(
+      (secrets) => Object.values(secrets).every((value) => typeof value === 'string'),
+      'should map every secret name to a string',
+    ),
+  ),
+) as Schema<Record<string, string> | null | undefined>;
 
 export interface PeerRow {
   id: string;
@@ -85,14 +88,14 @@ export interface PeerRow {
   [key: string]: unknown;
 }
 /** One row of `GET /registry/:id/peers`. */
-export const peerRowSchema: Schema<PeerRow> = looseObject({
+export const peerRowSchema: Schema<PeerRow> = jsonObject({
   id: nonEmpty,
   name: nullishString,
   url: nullishString,
   role: nullishString,
   tier: v.nullish(v.number()),
   status: nullishString,
-  agent_card: v.nullish(v.record(v.string(), v.unknown())),
+  agent_card: v.nullish(anyJsonObject),
   parent_id: nullishString,
   active_tasks: v.nullish(v.number()),
 });
@@ -104,7 +107,7 @@ export interface DiscoverBody {
   [key: string]: unknown;
 }
 /** `GET /registry/discover/:id`: `{id, url, name}`. */
-export const discoverBodySchema: Schema<DiscoverBody> = looseObject({
+export const discoverBodySchema: Schema<DiscoverBody> = jsonObject({
   id: v.optional(v.string()),
   url: nullishString,
   name: nullishString,
@@ -136,7 +139,7 @@ export interface ActivityRow {
   data?: unknown;
   [key: string]: unknown;
 }
-export const activityRowSchema: Schema<ActivityRow> = looseObject({
+export const activityRowSchema: Schema<ActivityRow> = jsonObject({
   id: idString,
   workspace_id: nullishIdString,
   activity_type: nullishString,
@@ -156,11 +159,9 @@ export const activityRowSchema: Schema<ActivityRow> = looseObject({
 });
 
 /** `GET /workspaces/:id/activity`: an array, or (Python-era servers) `{items: [...]}`, or null. */
-export const activityListSchema: Schema<{ items: unknown[] } | unknown[] | null> = v.union([
-  v.null(),
-  v.array(v.unknown()),
-  looseObject({ items: v.array(v.unknown()) }),
-]);
+export const activityListSchema: Schema<{ items: unknown[] } | unknown[] | null | undefined> = v.nullish(
+  v.union([v.array(v.unknown()), jsonObject({ items: v.array(v.unknown()) })]),
+);
 
 export interface DelegateBody {
   delegation_id: string;
@@ -171,7 +172,7 @@ export interface DelegateBody {
   [key: string]: unknown;
 }
 /** `POST /workspaces/:id/delegate` 202/200. */
-export const delegateBodySchema: Schema<DelegateBody> = looseObject({
+export const delegateBodySchema: Schema<DelegateBody> = jsonObject({
   delegation_id: nonEmpty,
   status: v.string(),
   target_id: v.optional(v.string()),
@@ -185,7 +186,7 @@ export interface MintTokenBody {
   [key: string]: unknown;
 }
 /** `POST /workspaces/:id/tokens` 201. */
-export const mintTokenBodySchema: Schema<MintTokenBody> = looseObject({
+export const mintTokenBodySchema: Schema<MintTokenBody> = jsonObject({
   auth_token: nonEmpty,
   workspace_id: v.optional(v.string()),
 });
@@ -198,7 +199,7 @@ export interface QueuedBody {
   [key: string]: unknown;
 }
 /** The A2A proxy's 202: the target was busy and the message waits in the platform's queue. */
-export const queuedBodySchema: Schema<QueuedBody> = looseObject({
+export const queuedBodySchema: Schema<QueuedBody> = jsonObject({
   queued: v.literal(true),
   queue_id: v.string(),
   queue_depth: v.optional(v.number()),
@@ -211,5 +212,5 @@ export interface StatusBody {
 }
 /** `{status: "..."}` answers: heartbeat, update-card, notify, plugin install. An empty body is fine too. */
 export const statusBodySchema: Schema<StatusBody | undefined> = v.optional(
-  looseObject({ status: v.optional(v.string()) }),
+  jsonObject({ status: v.optional(v.string()) }),
 );

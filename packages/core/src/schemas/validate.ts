@@ -47,7 +47,8 @@ function closestOption(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] | un
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = v.getDotPath(issue);
+  // The SDK's schemas are objects and arrays only, so every path key is a field name or an index.
+  const path = issue.path?.map((item) => item.key).join('.');
   const where = path ? `field "${path}"` : 'the body';
   // A custom message (v.check, v.custom, a schema's own words) is already written for people.
   if (issue.message.startsWith('should ')) return `${where} ${issue.message}`;
