@@ -387,33 +387,21 @@ export async function callPeer(
 ): Promise<CallPeerResult> {
   encodeSegment(targetId, 'targetId');
   const { messageId, request } = buildMessageSend(message, 'user');
-  if (options.preferDirect ?? true) {
-    const url = await discoverForCall(ctx, targetId, options, false);
-    if (url !== null) {
-      const direct = await callDirect(ctx, targetId, url, request, messageId, options);
-      if (!('notProcessed' in direct)) return direct;
+  let url = (options.preferDirect ?? true) ? await discoverForCall(ctx, targetId, options, false) : null;
+  // At most two direct calls: the cached URL, then (once) the freshly discovered one.
+  for (let rediscovered = false; url !== null; rediscovered = true) {
+    const direct = await callDirect(ctx, targetId, url, request, messageId, options);
+    if (!('notProcessed' in direct)) return direct;
+    ctx.peers.delete(targetId);
+    const fresh = rediscovered ? null : await discoverForCall(ctx, targetId, options, true);
+    const fields = { targetId, reason: direct.notProcessed };
+    if (fresh === null || fresh === url) {
       ctx.peers.delete(targetId);
-      const fresh = await discoverForCall(ctx, targetId, options, true);
-      if (fresh !== null && fresh !== url) {
-        ctx.logger.info('peer URL changed; calling it at its new URL', {
-          targetId,
-          reason: direct.notProcessed,
-        });
-        const retried = await callDirect(ctx, targetId, fresh, request, messageId, options);
-        if (!('notProcessed' in retried)) return retried;
-        ctx.peers.delete(targetId);
-        ctx.logger.warn('peer direct URL did not take the message; using the platform proxy', {
-          targetId,
-          reason: retried.notProcessed,
-        });
-      } else {
-        ctx.peers.delete(targetId);
-        ctx.logger.warn('peer direct URL did not take the message; using the platform proxy', {
-          targetId,
-          reason: direct.notProcessed,
-        });
-      }
+      ctx.logger.warn('peer direct URL did not take the message; using the platform proxy', fields);
+      break;
     }
+    ctx.logger.info('peer URL changed; calling it at its new URL', fields);
+    url = fresh;
   }
   return callProxy(ctx, targetId, request, messageId, {
     timeout: options.timeoutMs ?? ctx.timeouts.peer,
