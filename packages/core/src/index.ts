@@ -6,7 +6,7 @@
  */
 
 export type { OutgoingMessage } from './client/a2a-envelope.js';
-export type { FetchActivityOptions, FetchInboundOptions, NotifyAttachment } from './client/activity.js';
+export type { FetchActivityOptions, NotifyAttachment } from './client/activity.js';
 export type {
   CallPeerOptions,
   CallPeerResult,

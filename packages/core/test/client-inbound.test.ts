@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConfigError, CursorLostError, ServerError } from '../src/errors.js';
+import { fetchInbound } from '../src/inbound/fetch-inbound.js';
 import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 
 let env: SimHarness;
@@ -185,7 +186,7 @@ describe('fetchInbound (Python fetch_inbound defaults)', () => {
     const me = await agent();
     await env.sim.admin.sendCanvasMessage(me.id, 'first');
     await env.sim.admin.sendCanvasMessage(me.id, 'second');
-    const messages = await me.client.fetchInbound();
+    const messages = await fetchInbound(me.client);
     expect(lastRequest(env.sim, `/workspaces/${me.id}/activity`)?.rawQuery).toBe(
       'type=a2a_receive&limit=100',
     );
@@ -200,8 +201,8 @@ describe('fetchInbound (Python fetch_inbound defaults)', () => {
     const me = await agent();
     await env.sim.admin.sendCanvasMessage(me.id, 'one');
     await env.sim.admin.sendCanvasMessage(me.id, 'two');
-    const [first] = await me.client.fetchInbound();
-    const after = await me.client.fetchInbound({ sinceId: first?.activityId, limit: 5 });
+    const [first] = await fetchInbound(me.client);
+    const after = await fetchInbound(me.client, { sinceId: first?.activityId, limit: 5 });
     expect(after.map((m) => m.text)).toEqual(['two']);
     expect(lastRequest(env.sim, `/workspaces/${me.id}/activity`)?.query).toEqual({
       type: 'a2a_receive',
@@ -229,7 +230,7 @@ describe('fetchInbound (Python fetch_inbound defaults)', () => {
         },
       ],
     });
-    expect((await me.client.fetchInbound()).map((m) => [m.activityId, m.text])).toEqual([['7', 'hi']]);
+    expect((await fetchInbound(me.client)).map((m) => [m.activityId, m.text])).toEqual([['7', 'hi']]);
   });
 });
 

@@ -1,7 +1,5 @@
 import { ConfigError } from '../errors.js';
 import { apiPath } from '../http/url.js';
-import type { InboundMessage } from '../inbound/inbound-message.js';
-import { parseActivityRow } from '../inbound/parse-activity-row.js';
 import { activityRowFastPath } from '../schemas/activity-row-fast-path.js';
 import {
   type ActivityRow,
@@ -80,37 +78,6 @@ export async function fetchActivity(
     else ctx.logger.debug('dropping a malformed activity row', { source, index, issues: parsed.issues });
   }
   return out;
-}
-
-/** Options of `AgentClient.fetchInbound`: those of `AgentClient.fetchActivity`, with the Python SDK's defaults. */
-export interface FetchInboundOptions extends FetchActivityOptions {
-  /** Default `a2a_receive` (messages to this agent). */
-  type?: string;
-  /** Default 100. */
-  limit?: number;
-}
-
-/**
- * The Python SDK's `fetch_inbound`: `GET /workspaces/:id/activity` with `type=a2a_receive` and
- * `limit=100` unless given, parsed into {@link InboundMessage}s in server order. Rows that are not
- * messages for this agent (no id, its own `notify`) are skipped. {@link fetchActivity} returns the
- * raw rows instead.
- */
-export async function fetchInbound(
-  ctx: ClientContext,
-  options: FetchInboundOptions = {},
-): Promise<InboundMessage[]> {
-  const rows = await fetchActivity(ctx, {
-    ...options,
-    type: options.type ?? 'a2a_receive',
-    limit: options.limit ?? 100,
-  });
-  const messages: InboundMessage[] = [];
-  for (const row of rows) {
-    const message = parseActivityRow(row);
-    if (message) messages.push(message);
-  }
-  return messages;
 }
 
 /**

@@ -3,7 +3,6 @@ import { createFetchTransport } from '../http/fetch-transport.js';
 import { resolveOriginHeader } from '../http/headers.js';
 import { resolveRetryPolicy } from '../http/retry-policy.js';
 import { basePathOf, encodeSegment, parsePlatformUrl } from '../http/url.js';
-import type { InboundMessage } from '../inbound/inbound-message.js';
 import { systemClock, systemRandom } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { A2APart } from '../schemas/a2a.js';
@@ -12,14 +11,7 @@ import { checkDuration } from '../util/duration-limit.js';
 import { createScrubbingLogger } from '../util/scrubbing-logger.js';
 import { SecretScrubber } from '../util/secret-scrubber.js';
 import type { OutgoingMessage } from './a2a-envelope.js';
-import {
-  type FetchActivityOptions,
-  type FetchInboundOptions,
-  fetchActivity,
-  fetchInbound,
-  type NotifyAttachment,
-  notify,
-} from './activity.js';
+import { type FetchActivityOptions, fetchActivity, type NotifyAttachment, notify } from './activity.js';
 import {
   type CallPeerOptions,
   type CallPeerResult,
@@ -98,8 +90,6 @@ export interface AgentClient {
   delegate(task: string, targetId: string, options?: DelegateOptions): Promise<DelegateResult>;
   /** Reads raw activity rows (every type unless `type` is given). */
   fetchActivity(options?: FetchActivityOptions): Promise<ActivityRow[]>;
-  /** Reads messages to this agent, parsed (Python's `fetch_inbound`: `a2a_receive`, limit 100 by default). */
-  fetchInbound(options?: FetchInboundOptions): Promise<InboundMessage[]>;
   /** Sends a message to the canvas (the user). */
   notify(text: string, attachments?: NotifyAttachment[], options?: CallOptions): Promise<void>;
   /** Sends an A2A message to a workspace through the platform as this agent (replies to peers). */
@@ -222,7 +212,6 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     callPeer: (id, message, o) => guard(() => callPeer(ctx, id, message, o)),
     delegate: (task, id, o) => guard(() => delegate(ctx, task, id, o)),
     fetchActivity: (o) => guard(() => fetchActivity(ctx, o)),
-    fetchInbound: (o) => guard(() => fetchInbound(ctx, o)),
     notify: (text, attachments, o) => guard(() => notify(ctx, text, attachments, o)),
     sendMessage: (id, content, o) => guard(() => sendMessage(ctx, id, content, o)),
     downloadPlugin: (name, o) => guard(() => downloadPlugin(ctx, name, o)),

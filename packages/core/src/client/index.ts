@@ -15,7 +15,7 @@ export {
 export * from '../schemas/index.js';
 export * from '../util/index.js';
 export type { OutgoingMessage } from './a2a-envelope.js';
-export type { FetchActivityOptions, FetchInboundOptions, NotifyAttachment } from './activity.js';
+export type { FetchActivityOptions, NotifyAttachment } from './activity.js';
 export type {
   CallPeerOptions,
   CallPeerResult,

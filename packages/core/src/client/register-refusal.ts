@@ -11,25 +11,14 @@ export interface RegisterRefusalWording {
 /** The wording for library users. */
 export const LIBRARY_REFUSAL_WORDING: RegisterRefusalWording = {
   servePushes:
-    "serve pushes (runAgent's publicUrl or MOLECULE_PUBLIC_URL; or a push server whose URL you pass as reportedUrl)",
+    "serve pushes (runAgent's publicUrl or MOLECULE_PUBLIC_URL, or a push server's URL as reportedUrl)",
   simulatorPlaceholder:
     'createPlatformSim({ allowPlaceholderUrl: true }) or molecule-platform-sim --allow-placeholder-url',
 };
 
-function isPrivateHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    /^10\.\d+\.\d+\.\d+$/.test(bare) ||
-    /^192\.168\.\d+\.\d+$/.test(bare) ||
-    /^172\.(1[6-9]|2\d|3[01])\.\d+\.\d+$/.test(bare) ||
-    /^f[cd][0-9a-f]{2}:/.test(bare)
-  );
-}
-
-function isLinkLocalHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return /^169\.254\.\d+\.\d+$/.test(bare) || /^fe[89ab][0-9a-f]:/.test(bare);
-}
+/** Private (10/8, 172.16/12, 192.168/16, fc00::/7) and link-local (169.254/16, fe80::/10) hosts. */
+const PRIVATE_HOST = /^(?:10|192\.168|172\.(?:1[6-9]|2\d|3[01]))\.[\d.]+$|^f[cd][\da-f]{2}:/;
+const LINK_LOCAL_HOST = /^169\.254\.[\d.]+$|^fe[89ab][\da-f]:/;
 
 /**
  * Says why the platform most likely refused a registration with a 400 and what to do, from the
@@ -44,34 +33,25 @@ export function explainRegisterRefusal(
   let url: URL | undefined;
   try {
     url = new URL(reportedUrl);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol)) {
     return (
-      'the agent has no inbound URL, so it sent the poll-only placeholder, and this platform accepts only ' +
-      `http(s) URLs it can reach. Ways out: ${wording.servePushes}; or use a platform that accepts ` +
-      `poll-only agents (for the simulator: ${wording.simulatorPlaceholder})`
+      'the agent has no inbound URL, so it sent the poll-only placeholder, which this platform refuses. ' +
+      `Ways out: ${wording.servePushes}; or use a platform that accepts poll-only agents (for the simulator: ` +
+      `${wording.simulatorPlaceholder})`
     );
   }
-  const origin = `${url.protocol}//${url.host}`;
-  if (isLoopbackHost(url.hostname) && url.hostname.toLowerCase() !== 'localhost') {
-    return (
-      `the agent URL ${origin} is a loopback IP literal, which the platform always refuses; ` +
-      `register http://localhost:${url.port || '<port>'} instead (the name localhost is accepted)`
-    );
-  }
-  if (isPrivateHost(url.hostname)) {
-    return (
-      `the agent URL ${origin} is a private address, which the platform refuses outside SaaS mode; ` +
-      'register a public URL (a tunnel or reverse proxy), or http://localhost:<port> for a platform on this machine'
-    );
-  }
-  if (isLinkLocalHost(url.hostname)) {
-    return `the agent URL ${origin} is a link-local address, which the platform always refuses; register a public URL`;
-  }
-  return (
-    `the platform refuses agent URLs it cannot resolve, or that resolve to a private, loopback or ` +
-    `link-local address: check that ${origin} resolves to a public address from the platform`
-  );
+  // URL hostnames are lowercase already; IPv6 ones come in brackets.
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const what =
+    host !== 'localhost' && isLoopbackHost(host)
+      ? `a loopback IP literal, which the platform always refuses; register http://localhost:${url.port || '<port>'} instead`
+      : PRIVATE_HOST.test(host)
+        ? 'a private address, which the platform refuses outside SaaS mode; register a public URL (a tunnel), or http://localhost:<port> for a platform on this machine'
+        : LINK_LOCAL_HOST.test(host)
+          ? 'a link-local address, which the platform always refuses; register a public URL'
+          : undefined;
+  return what
+    ? `the agent URL ${url.origin} is ${what}`
+    : `check that ${url.origin} resolves to a public address from the platform (it refuses unresolvable, private, loopback and link-local ones)`;
 }

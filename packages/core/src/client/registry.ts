@@ -39,10 +39,9 @@ function tokenLost(ctx: ClientContext, cause?: unknown): TokenLostError {
   const id = ctx.workspaceId;
   const mintUrl = `${ctx.platformOrigin}${ctx.basePath}/workspaces/${encodeURIComponent(id)}/tokens`;
   return new TokenLostError(
-    `workspace ${id} has no token here (none in ${ctx.tokens.describeStore()}) and the platform issues one only ` +
-      'to a workspace that has none, so register cannot recover it. To recover: mint a new token with an admin ' +
-      `credential, POST ${mintUrl} (client.mintToken(adminToken) does this and saves it), then restart; ` +
-      'or pass an existing token as MOLECULE_WORKSPACE_TOKEN (the `token` option).',
+    `workspace ${id} has no token here (none in ${ctx.tokens.describeStore()}), and the platform issues one only ` +
+      `once. To recover, mint one with an admin credential, POST ${mintUrl} (client.mintToken(adminToken) does ` +
+      'it and saves it), or pass the token as MOLECULE_WORKSPACE_TOKEN (the `token` option).',
     { workspaceId: id, cause },
   );
 }
@@ -81,10 +80,7 @@ export async function register(ctx: ClientContext, options: CallOptions = {}): P
       throw tokenLost(ctx, error);
     if (error instanceof BadRequestError) {
       throw new BadRequestError(`${error.message}; ${explainRegisterRefusal(url)}`, {
-        status: error.status,
-        method: error.method,
-        path: error.path,
-        body: error.body,
+        ...error,
         cause: error,
       });
     }

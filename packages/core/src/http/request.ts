@@ -63,61 +63,29 @@ export interface HttpResponse {
 /** Bytes read from an error body of a streamed request; error bodies are small JSON. */
 const STREAM_ERROR_BODY_BYTES = 64 * 1024;
 
-/** Origin and path only: no query, and (validated upstream) never userinfo. */
-function describeUrl(request: HttpRequest): string {
-  return request.origin + request.path;
-}
-
-/** `host:port` of an origin (only the origin: never a path, which may be a capability). */
-function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return origin;
-  }
-}
-
-/** Whether a transport gave up on the attempt's time limit (see `TransportRequest.timeoutMs`). */
-function isAttemptTimeout(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
+function aborted(request: HttpRequest, cause: unknown): AbortError {
+  return new AbortError(`${request.method} ${request.path} was aborted by the caller`, { cause });
 }
 
 /** Maps a thrown transport/body failure to AbortError, TimeoutError or ConnectionError. */
-function classifyFailure(
-  error: unknown,
-  request: HttpRequest,
-): AbortError | TimeoutError | ConnectionError | MoleculeError {
-  if (error instanceof MoleculeError) return error;
-  // fetch wraps the network error in a TypeError("fetch failed") whose cause says what happened.
-  const cause = error;
-  const path = request.path;
-  const where = `${request.method} ${path}`;
-  // The host is what a reader needs to fix a connection problem (a typo, a port, a down server).
-  const host = hostOf(request.origin);
-  if (request.signal?.aborted) {
-    return new AbortError(`${where} was aborted by the caller`, { cause: request.signal.reason });
-  }
-  if (isAttemptTimeout(error)) {
-    return new TimeoutError(`${where} to ${host} got no complete answer within ${request.timeoutMs} ms`, {
-      method: request.method,
+function classifyFailure(cause: unknown, request: HttpRequest): MoleculeError {
+  if (cause instanceof MoleculeError) return cause;
+  if (request.signal?.aborted) return aborted(request, request.signal.reason);
+  const { method, path } = request;
+  // The host (never the path, which may be a capability) is what a reader needs to fix a
+  // connection problem: a typo, a port, a down server.
+  const where = `${method} ${path} to ${request.origin.replace(/^[a-z]+:\/\//, '')}`;
+  // A transport that gave up on the attempt's time limit throws an error named TimeoutError.
+  if ((cause as { name?: unknown } | null)?.name === 'TimeoutError') {
+    return new TimeoutError(`${where} got no complete answer within ${request.timeoutMs} ms`, {
+      method,
       path,
       cause,
     });
   }
+  // fetch wraps the network error in a TypeError("fetch failed") whose cause says what happened.
   const detail = cause instanceof Error ? redactText(cause.message) : 'unknown error';
-  return new ConnectionError(`${where} to ${host} failed before an answer arrived (${detail})`, {
-    method: request.method,
-    path,
-    cause,
-  });
-}
-
-async function sleep(config: HttpConfig, ms: number, request: HttpRequest): Promise<void> {
-  try {
-    await config.clock.sleep(ms, request.signal);
-  } catch (cause) {
-    throw new AbortError(`${request.method} ${request.path} was aborted by the caller`, { cause });
-  }
+  return new ConnectionError(`${where} failed before an answer arrived (${detail})`, { method, path, cause });
 }
 
 /**
@@ -129,17 +97,10 @@ async function readStreamedErrorText(
   remainingMs: number,
 ): Promise<string | null> {
   if (stream === null) return '';
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(new DOMException('The attempt timed out', 'TimeoutError')),
-    Math.min(Math.max(1, remainingMs), MAX_TIMER_DELAY_MS),
-  );
-  try {
-    const bytes = await readCappedStream(stream, STREAM_ERROR_BODY_BYTES, deadline.signal);
-    return bytes === undefined ? null : new TextDecoder().decode(bytes);
-  } finally {
-    clearTimeout(timer);
-  }
+  // Aborts with a DOMException named TimeoutError, which reads as the attempt's timeout.
+  const deadline = AbortSignal.timeout(Math.ceil(Math.min(Math.max(1, remainingMs), MAX_TIMER_DELAY_MS)));
+  const bytes = await readCappedStream(stream, STREAM_ERROR_BODY_BYTES, deadline);
+  return bytes === undefined ? null : new TextDecoder().decode(bytes);
 }
 
 /**
@@ -159,16 +120,18 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
   const idempotent = request.idempotent ?? request.method === 'GET';
   const source = `${request.method} ${request.path}`;
   for (let attempt = 1; ; attempt++) {
-    if (request.signal?.aborted) {
-      throw new AbortError(`${source} was aborted by the caller`, { cause: request.signal.reason });
-    }
+    if (request.signal?.aborted) throw aborted(request, request.signal.reason);
     // Real time, like the transport's timer (an injected clock may be virtual).
     const startedMs = request.stream ? Date.now() : 0;
     let outcome: AttemptOutcome;
     let failure: MoleculeError | undefined;
     let response: HttpResponse | undefined;
     if (config.logger !== silentLogger) {
-      config.logger.debug('http request', { method: request.method, url: describeUrl(request), attempt });
+      config.logger.debug('http request', {
+        method: request.method,
+        url: request.origin + request.path,
+        attempt,
+      });
     }
     try {
       const raw: TransportResponse = await transport.send({
@@ -239,12 +202,16 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
     }
     config.logger.info('retrying request', {
       method: request.method,
-      url: describeUrl(request),
+      url: request.origin + request.path,
       attempt,
       delayMs: delay,
       reason: outcome.kind === 'status' ? outcome.status : outcome.kind,
     });
-    await sleep(config, delay, request);
+    try {
+      await config.clock.sleep(delay, request.signal);
+    } catch (cause) {
+      throw aborted(request, cause);
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 export { constantTimeEqual } from '../util/constant-time-equal.js';
 export { createCapabilityPath, normalisePath } from './capability-path.js';
 export type { FeedMode } from './feed-order.js';
+export { type FetchInboundOptions, fetchInbound } from './fetch-inbound.js';
 export type { DeliveryRunOptions, DeliveryRunResult, InboundDelivery } from './inbound-delivery.js';
 export type { InboundDeliveryKind, InboundMessage, InboundSource } from './inbound-message.js';
 export {
