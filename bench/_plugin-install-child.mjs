@@ -2,8 +2,9 @@
 // Child process of bench/plugin-install.mjs, so that each measurement gets a fresh process whose
 // peak RSS belongs to that one install. Prints one JSON line.
 //   node --expose-gc _plugin-install-child.mjs ours|ours-web|download <url> <pluginsDir> [durable=1|0]
-//     (ours: node:zlib gunzip as the Node installPlugin uses; ours-web: core's default DecompressionStream;
-//     download: the same body read and dropped, what the download alone costs in memory)
+//     (ours: the client's download over the Node transport, node:zlib gunzip and the fs sink, as the
+//     Node installPlugin uses them; ours-web: the same with core's default DecompressionStream;
+//     download: the same download read and dropped, what the download alone costs in memory)
 //   node _plugin-install-child.mjs baseline <url> <workDir>
 //   node _plugin-install-child.mjs serve <file>      (static server; prints {"url": ...})
 import { spawnSync } from 'node:child_process';
@@ -20,9 +21,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { installPluginArchive } from '@molecule-ai/agent-core/plugins';
-import { buildTestTar } from '@molecule-ai/agent-core/testing';
-import { createFsPluginSink, createZlibGunzip } from '@molecule-ai/agent-node';
+import { createAgentClient } from '@molecule-ai/agent-core';
+import { installPluginArchive, installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
+import { buildTestTar, createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
+import { createFsPluginSink, createUndiciTransport, createZlibGunzip } from '@molecule-ai/agent-node';
 
 const [mode, ...args] = process.argv.slice(2);
 
@@ -60,11 +62,29 @@ if (mode === 'serve') {
 } else if (mode === 'ours' || mode === 'ours-web' || mode === 'download') {
   const [url, pluginsDir, durable = '1'] = args;
   const decompress = mode === 'ours' ? createZlibGunzip() : undefined;
+  // The static server answers every path with the archive: the client's plugin download goes to it.
+  const client = createAgentClient({
+    workspaceId: '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b',
+    platformUrl: new URL(url).origin,
+    tokenStore: createMemoryTokenStore(),
+    token: 'bench-token',
+    transport: createUndiciTransport(),
+  });
+  const install = (name, dir) =>
+    installPluginWithPorts({
+      client,
+      name,
+      sink: createFsPluginSink({ pluginsDir: dir, durable: durable === '1' }),
+      runSetup: false,
+      reportToPlatform: false,
+      decompress,
+    });
   // "Idle" is a ready agent, not a cold VM: it has made HTTP requests (the first fetch alone loads
   // about 20 MiB of code and buffers) and has installed before (the install's code and the thread
   // pool are warm); then it settles.
   const warm = await fetch(url);
   await warm.body?.cancel();
+  await install('warm-up-download', `${pluginsDir}-warm-up`);
   await installPluginArchive(new Blob([gzipSync(buildTestTar(WARM_UP_ENTRIES))]).stream(), {
     name: 'warm-up',
     sink: createFsPluginSink({ pluginsDir: `${pluginsDir}-warm-up` }),
@@ -86,19 +106,21 @@ if (mode === 'serve') {
   writeFileSync('/proc/self/clear_refs', '5'); // reset VmHWM to the current RSS
   const cpuBefore = cpuMs();
   const started = performance.now();
-  const response = await fetch(url);
   let result = { files: 0, bytes: 0 };
   if (mode === 'download') {
-    // What the download alone costs: the same body read to the end and dropped.
-    for await (const chunk of response.body) result.bytes += chunk.byteLength;
+    // What the download alone costs: the same body read to the end and dropped, into one buffer
+    // (a BYOB read, as the install's gunzip reads it).
+    const download = await client.downloadPlugin('bench');
+    const reader = download.body.getReader({ mode: 'byob' });
+    let buffer = new ArrayBuffer(64 * 1024);
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      result.bytes += value.byteLength;
+      buffer = value.buffer;
+    }
   } else {
-    result = await installPluginArchive(response.body, {
-      name: 'bench',
-      sink: createFsPluginSink({ pluginsDir, durable: durable === '1' }),
-      runSetup: false,
-      decompress,
-      contentLength: Number(response.headers.get('content-length')),
-    });
+    result = await install('bench', pluginsDir);
   }
   const ms = performance.now() - started;
   const cpu = cpuMs() - cpuBefore;

@@ -1,16 +1,38 @@
+/** Size of the buffer a byte stream is read into. */
+const BUFFER_BYTES = 256 * 1024;
+
 /**
  * Pull-style reading of a byte stream at arbitrary boundaries: exact reads for headers (which may
  * straddle chunks), bounded chunk reads for file data (zero-copy views of the incoming chunks)
  * and skips. Never holds more than the current chunk plus what an exact read asked for.
+ *
+ * A byte stream (`type: 'bytes'`) is read into one buffer of the reader's own, reused for every
+ * read, so that nothing is allocated per chunk; then `reusesBuffer` is true and a view returned
+ * by `readChunk` or `readExact` holds its bytes only until the next call that reads from the
+ * stream: copy what must be kept longer.
  */
 export class ByteReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  readonly #byob: boolean;
+  #buffer: ArrayBuffer | undefined;
   #chunk: Uint8Array = new Uint8Array(0);
   #done = false;
   #position = 0;
 
   constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.getReader();
+    let byob: ReadableStreamBYOBReader | undefined;
+    try {
+      byob = stream.getReader({ mode: 'byob' });
+    } catch {
+      // Not a byte stream: chunk by chunk, each chunk the stream's own.
+    }
+    this.#byob = byob !== undefined;
+    this.#reader = byob ?? stream.getReader();
+  }
+
+  /** True when views handed out live in a buffer that the next read from the stream overwrites. */
+  get reusesBuffer(): boolean {
+    return this.#byob;
   }
 
   /** Bytes consumed so far. */
@@ -21,7 +43,12 @@ export class ByteReader {
   async #fill(): Promise<boolean> {
     while (this.#chunk.length === 0) {
       if (this.#done) return false;
-      const { done, value } = await this.#reader.read();
+      if (this.#byob) this.#buffer ??= new ArrayBuffer(BUFFER_BYTES);
+      const { done, value } = this.#byob
+        ? await (this.#reader as ReadableStreamBYOBReader).read(new Uint8Array(this.#buffer as ArrayBuffer))
+        : await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
+      // The buffer comes back (transferred) with the bytes read into it.
+      if (this.#byob && value) this.#buffer = value.buffer as ArrayBuffer;
       if (done) {
         this.#done = true;
         return false;

@@ -1,4 +1,5 @@
 import { AbortError, ConnectionError, isMoleculeError, UnsafeArchiveError } from '../errors.js';
+import { relayStream } from '../util/byte-relay.js';
 
 /**
  * Turns a gzip byte stream into the decompressed bytes. It must read its input only as fast as its
@@ -47,6 +48,8 @@ export function gunzipWithLimits(
   });
   const decompress = limits.decompress ?? decompressWithDecompressionStream;
   return countingStream(decompress(compressed), {
+    // Large pieces for a reader that brings no buffer: far fewer steps through the tar reader.
+    autoAllocateBytes: 512 * 1024,
     max: limits.maxDecompressedBytes,
     rule: 'max-decompressed-bytes',
     what: 'decompressed',
@@ -115,6 +118,7 @@ function cancelAfterPendingReads(output: ReadableStream<Uint8Array>): ReadableSt
 }
 
 interface CountingOptions {
+  autoAllocateBytes?: number;
   max: number;
   rule: string;
   what: string;
@@ -123,67 +127,61 @@ interface CountingOptions {
   mapError: (error: unknown) => unknown;
 }
 
-/** Re-emits `source` chunk by chunk, counting bytes, failing past `max`, and typing read errors. */
+/**
+ * Re-emits `source` chunk by chunk, counting bytes, failing past `max`, and typing read errors. A
+ * byte stream stays one, so a reader's own buffer is filled by the source (see `relayStream`).
+ */
 function countingStream(
   source: ReadableStream<Uint8Array>,
   options: CountingOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
   let total = 0;
   const { signal } = options;
   let onAbort: (() => void) | undefined;
   const stopListening = (): void => {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   };
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller): void {
-        if (!signal) return;
-        onAbort = (): void => {
-          controller.error(new AbortError('the plugin download was aborted', { cause: signal.reason }));
-          void reader.cancel(signal.reason).catch(() => {});
-        };
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
-      },
-      async pull(controller): Promise<void> {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          stopListening();
-          controller.error(
-            signal?.aborted
-              ? new AbortError('the plugin download was aborted', { cause: error })
-              : options.mapError(error),
-          );
-          return;
-        }
-        if (signal?.aborted) return;
-        if (result.done) {
-          stopListening();
-          controller.close();
-          return;
-        }
-        total += result.value.byteLength;
-        if (total > options.max) {
-          const error = new UnsafeArchiveError(
-            `plugin archive exceeds the limit of ${options.max} ${options.what} bytes`,
-            { rule: options.rule },
-          );
-          stopListening();
-          controller.error(error);
-          await reader.cancel(error).catch(() => {});
-          return;
-        }
-        options.onTotal?.(total);
-        controller.enqueue(result.value);
-      },
-      async cancel(reason): Promise<void> {
-        stopListening();
-        await reader.cancel(reason).catch(() => {});
-      },
+  return relayStream(source, {
+    start(fail, cancelSource): void {
+      if (!signal) return;
+      onAbort = (): void => {
+        fail(new AbortError('the plugin download was aborted', { cause: signal.reason }));
+        cancelSource(signal.reason);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     },
-    { highWaterMark: 0 },
-  );
+    async pull(read, cancelSource): Promise<Uint8Array | null> {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await read();
+      } catch (error) {
+        stopListening();
+        throw signal?.aborted
+          ? new AbortError('the plugin download was aborted', { cause: error })
+          : options.mapError(error);
+      }
+      if (signal?.aborted) throw new AbortError('the plugin download was aborted', { cause: signal.reason });
+      if (result.done) {
+        stopListening();
+        return null;
+      }
+      total += result.value.byteLength;
+      if (total > options.max) {
+        const error = new UnsafeArchiveError(
+          `plugin archive exceeds the limit of ${options.max} ${options.what} bytes`,
+          { rule: options.rule },
+        );
+        stopListening();
+        cancelSource(error);
+        throw error;
+      }
+      options.onTotal?.(total);
+      return result.value;
+    },
+    cancel(): void {
+      stopListening();
+    },
+    autoAllocateBytes: options.autoAllocateBytes,
+  });
 }

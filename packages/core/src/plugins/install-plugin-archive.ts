@@ -23,7 +23,7 @@ import { assertPluginName } from './plugin-name.js';
 import { type PluginYamlSha256, readPluginYamlSha256 } from './plugin-yaml-sha256.js';
 import { assertSetupEnvironment, buildSetupEnvironment } from './setup-environment.js';
 import { sha256OfStream } from './sha256.js';
-import { readTarEntries } from './tar-reader.js';
+import { readTarEntries, type TarEntry } from './tar-reader.js';
 
 /** Default `setup.sh` timeout, as in the Python SDK. */
 export const DEFAULT_SETUP_TIMEOUT_MS = 120_000;
@@ -159,7 +159,9 @@ export async function runPluginInstall(
       for await (const entry of entries) {
         const admitted = policy.admit(entry.header);
         if (admitted.kind === 'file') {
-          if (staging.writeFileChunks && admitted.size <= WHOLE_FILE_BYTES) {
+          if (staging.createFile) {
+            await writePieces(staging.createFile.bind(staging), entry, admitted);
+          } else if (staging.writeFileChunks && admitted.size <= WHOLE_FILE_BYTES) {
             await staging.writeFileChunks(admitted.path, await entry.readAll(), admitted.mode);
           } else {
             await staging.writeFile(admitted.path, entry.body, admitted.mode);
@@ -260,6 +262,24 @@ export async function runPluginInstall(
   } finally {
     await release();
   }
+}
+
+/** Streams an entry's data into a sink's file writer, piece by piece (see `StagingArea.createFile`). */
+async function writePieces(
+  createFile: NonNullable<StagingArea['createFile']>,
+  entry: TarEntry,
+  file: { path: string; size: number; mode: number },
+): Promise<void> {
+  const writer = await createFile(file.path, file.size, file.mode);
+  try {
+    for (let piece = await entry.readChunk(); piece !== null; piece = await entry.readChunk()) {
+      await writer.write(piece);
+    }
+  } catch (error) {
+    await writer.close().catch(() => {});
+    throw error;
+  }
+  await writer.close();
 }
 
 function mismatch(name: string, expected: string, actual: string, which: string): IntegrityError {

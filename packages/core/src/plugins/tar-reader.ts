@@ -51,10 +51,17 @@ export interface TarEntry {
   /** The data as a stream (created on first access). */
   readonly body: ReadableStream<Uint8Array>;
   /**
-   * The whole data at once, as views of the incoming chunks: for small entries, instead of `body`
+   * The whole data at once, as chunks the caller may keep: for small entries, instead of `body`
    * (use one or the other). Same rules and errors as `body`.
    */
   readAll(): Promise<Uint8Array[]>;
+  /**
+   * The next piece of the data, or `null` after the last: the cheapest way through. A piece may
+   * live in a buffer the reader reuses: it holds its bytes only until the next read from this
+   * archive (this entry's or the next's), so write or copy it first. Same rules and errors as
+   * `body`; use one way per entry.
+   */
+  readChunk(): Promise<Uint8Array | null>;
 }
 
 /** Limits of the reader itself; the archive policy has the limits on what entries may contain. */
@@ -211,7 +218,8 @@ export async function* readTarEntries(
         { rule: 'max-metadata-bytes' },
       );
     }
-    const data = await bytes.readExact(size);
+    // A copy: the view would be overwritten by the next read (the padding skip) in a reused buffer.
+    const data = (await bytes.readExact(size)).slice();
     if (data.length < size || (await bytes.skip(padding(size))) < padding(size)) throw truncated();
     return data;
   }
@@ -331,6 +339,7 @@ export async function* readTarEntries(
           return body;
         },
         readAll: () => readEntryData(bytes, state, path),
+        readChunk: () => readEntryChunk(bytes, state, path),
       };
     }
   } finally {
@@ -374,7 +383,8 @@ function entryBody(bytes: ByteReader, state: BodyState, path: string): ReadableS
             return;
           }
           state.remaining -= chunk.length;
-          controller.enqueue(chunk);
+          // A stream's consumer may keep chunks: never hand out a view of a reused buffer.
+          controller.enqueue(bytes.reusesBuffer ? chunk.slice() : chunk);
           if (state.remaining === 0) controller.close();
         })();
         state.pulling = step;
@@ -403,9 +413,36 @@ function readEntryData(bytes: ByteReader, state: BodyState, path: string): Promi
         throw state.error;
       }
       state.remaining -= chunk.length;
-      chunks.push(chunk);
+      chunks.push(bytes.reusesBuffer ? chunk.slice() : chunk);
     }
     return chunks;
+  };
+  const result = read();
+  state.pulling = result.then(
+    () => {},
+    () => {},
+  );
+  return result;
+}
+
+/** The next piece of an entry's data (possibly a view of a reused buffer); tracked in `state` like a body pull. */
+function readEntryChunk(bytes: ByteReader, state: BodyState, path: string): Promise<Uint8Array | null> {
+  const read = async (): Promise<Uint8Array | null> => {
+    if (state.detached) throw new TypeError(`tar entry ${path} was read after the next entry was requested`);
+    if (state.remaining === 0) return null;
+    let chunk: Uint8Array | null;
+    try {
+      chunk = await bytes.readChunk(state.remaining);
+    } catch (error) {
+      state.error = error;
+      throw error;
+    }
+    if (!chunk) {
+      state.error = truncated(path);
+      throw state.error;
+    }
+    state.remaining -= chunk.length;
+    return chunk;
   };
   const result = read();
   state.pulling = result.then(

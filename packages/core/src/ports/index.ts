@@ -15,6 +15,6 @@ export type {
 export { createLineLogger, type LineLoggerOptions } from './line-logger.js';
 export { LOG_THRESHOLDS, type LogThreshold, parseLogThreshold } from './log-level.js';
 export { type Logger, type LogLevel, silentLogger } from './logger.js';
-export type { PluginSink, StagedFile, StagingArea } from './plugin-sink.js';
+export type { PluginSink, StagedFile, StagedFileWriter, StagingArea } from './plugin-sink.js';
 export type { ProcessRunner, RunOptions, RunResult } from './process-runner.js';
 export type { TokenStore } from './token-store.js';

@@ -54,6 +54,13 @@ export interface StagingArea {
    * present, sparing a stream per file; a sink without it gets every file through `writeFile`.
    */
   writeFileChunks?(relPath: string, chunks: readonly Uint8Array[], mode: number): Promise<void>;
+  /**
+   * Optional: the same as {@link writeFile} for a file of a known `size` whose bytes come piece by
+   * piece into memory the caller reuses: each `write` must copy or write its piece before it
+   * resolves. The installer prefers it when present: the archive is then read into one reused
+   * buffer, and nothing is allocated per piece on the way (memory stays flat whatever the size).
+   */
+  createFile?(relPath: string, size: number, mode: number): Promise<StagedFileWriter>;
   /** Creates a relative symlink (only called when the policy allows symlinks). */
   symlink(relPath: string, target: string): Promise<void>;
   /**
@@ -71,4 +78,15 @@ export interface StagingArea {
   commit(): Promise<string>;
   /** Throws the staged tree away. Idempotent; safe after a failed commit. */
   discard(): Promise<void>;
+}
+
+/** A file being written by {@link StagingArea.createFile}. */
+export interface StagedFileWriter {
+  /** Takes the next piece; the piece's memory may be reused by the caller once this resolves. */
+  write(piece: Uint8Array): Promise<void>;
+  /**
+   * Ends the file (written, with durability as for `writeFile`, by `commit`). Also called after a
+   * failed write, so that nothing stays open; the staging area is then discarded.
+   */
+  close(): Promise<void>;
 }

@@ -101,6 +101,48 @@ export function testPluginSink(api: TestApi, factory: () => Promise<PluginSinkCo
     );
 
     it(
+      'createFile (when the sink has it) copies each piece before write resolves: the caller reuses its buffer',
+      withSubject(async ({ sink }) => {
+        const staging = await sink.beginStaging('contract');
+        if (!staging.createFile) {
+          await staging.discard();
+          return;
+        }
+        const pattern = (size: number, seed: number): Uint8Array => {
+          const data = new Uint8Array(size);
+          for (let i = 0; i < size; i++) data[i] = (i * 13 + seed + (i >> 9)) & 0xff;
+          return data;
+        };
+        // One piece buffer for everything, overwritten with garbage right after each write.
+        const piece = new Uint8Array(4096);
+        const files = {
+          'small.bin': pattern(10_000, 1),
+          'dir/large.bin': pattern(1024 * 1024 + 3, 2),
+          'empty.bin': pattern(0, 3),
+        };
+        for (const [path, data] of Object.entries(files)) {
+          const writer = await staging.createFile(path, data.length, 0o644);
+          for (let offset = 0; offset < data.length; offset += piece.length) {
+            const part = data.subarray(offset, offset + piece.length);
+            piece.set(part);
+            await writer.write(piece.subarray(0, part.length));
+            piece.fill(0xee);
+          }
+          await writer.close();
+        }
+        for (const [path, data] of Object.entries(files)) {
+          const file = present(await staging.file(path), `${path} staged`);
+          const back = await readAllBytes(file.open());
+          assert.equal(back.length, data.length, `size of ${path}`);
+          let same = true;
+          for (let i = 0; i < data.length; i++) if (back[i] !== data[i]) same = false;
+          check(same, `identical bytes in ${path}`);
+        }
+        await staging.discard();
+      }),
+    );
+
+    it(
       'writes a file that arrives in many chunks intact',
       withSubject(async ({ sink }) => {
         const staging = await sink.beginStaging('contract');

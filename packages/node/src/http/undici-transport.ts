@@ -1,12 +1,3 @@
-import { Duplex } from 'node:stream';
-import {
-  brotliDecompressSync,
-  createBrotliDecompress,
-  createGunzip,
-  createInflate,
-  gunzipSync,
-  inflateSync,
-} from 'node:zlib';
 import type {
   HttpTransport,
   ResponseHeaders,
@@ -14,6 +5,8 @@ import type {
   TransportResponse,
 } from '@molecule-ai/agent-core/ports';
 import { Agent, type Dispatcher } from 'undici';
+import { contentCodings, decodeStream, decodeWhole } from './content-coding.js';
+import { sendOnOwnSocket } from './socket-download.js';
 
 /** Options of {@link createUndiciTransport}. */
 export interface UndiciTransportOptions {
@@ -54,57 +47,6 @@ function decodeUtf8(chunks: Buffer[], size: number): string {
         : Buffer.concat(chunks, size).toString('utf8');
   // fetch's text() drops a byte order mark; do the same so both transports hand over equal text.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/**
- * The content codings of a response, in the order to undo them, or `null` when there is nothing
- * to undo or a coding is unknown (then the body is handed over as it came, as fetch does).
- */
-function contentCodings(headers: RawHeaders): string[] | null {
-  const value = headers['content-encoding'];
-  if (value === undefined) return null;
-  const codings = (typeof value === 'string' ? value : value.join(','))
-    .split(',')
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== '' && coding !== 'identity');
-  if (codings.length === 0) return null;
-  const known = ['gzip', 'x-gzip', 'deflate', 'br'];
-  return codings.every((coding) => known.includes(coding)) ? codings.reverse() : null;
-}
-
-/**
- * Undoes the codings of a whole body, producing at most `maxBytes` (undici, unlike fetch, does not
- * decode; the client caps DECODED bytes, so a small compressed bomb must not slip past the cap).
- * Returns `null` past the cap. Bounded work: the input is capped and so is the output.
- */
-function decodeWhole(body: Buffer, codings: string[], maxBytes: number): Buffer | null {
-  let bytes = body;
-  try {
-    for (const coding of codings) {
-      const options = { maxOutputLength: Math.max(1, maxBytes) };
-      bytes =
-        coding === 'br'
-          ? brotliDecompressSync(bytes, options)
-          : coding === 'deflate'
-            ? inflateSync(bytes, options)
-            : gunzipSync(bytes, options);
-    }
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return null;
-    throw error;
-  }
-  return bytes.length > maxBytes ? null : bytes;
-}
-
-/** A web stream of the body with its codings undone. */
-function decodeStream(body: ReadableStream<Uint8Array>, codings: string[]): ReadableStream<Uint8Array> {
-  let stream = body;
-  for (const coding of codings) {
-    const decoder =
-      coding === 'br' ? createBrotliDecompress() : coding === 'deflate' ? createInflate() : createGunzip();
-    stream = stream.pipeThrough(Duplex.toWeb(decoder) as ReadableWritablePair<Uint8Array, Uint8Array>);
-  }
-  return stream;
 }
 
 /** What an attempt past its time limit fails with (the name `AbortSignal.timeout` uses). */
@@ -284,7 +226,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       },
     });
     this.#settled = true;
-    const codings = contentCodings(headers);
+    const codings = contentCodings(headers['content-encoding']);
     this.#resolve({
       status: statusCode,
       headers: new HeaderView(headers),
@@ -321,7 +263,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     }
     if (this.#settled) return;
     this.#settled = true;
-    const codings = contentCodings(this.#headers);
+    const codings = contentCodings(this.#headers['content-encoding']);
     let text: string | null;
     if (codings === null) {
       text = decodeUtf8(this.#chunks, this.#size);
@@ -398,6 +340,12 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
         if (request.signal?.aborted) {
           const reason = request.signal.reason;
           reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
+          return;
+        }
+        // A streamed body (a plugin download) gets a connection of its own read into one reused
+        // buffer: the pool's per-read buffers would pile up as garbage at the download's pace.
+        if (request.read === 'stream' && options.dispatcher === undefined) {
+          sendOnOwnSocket(request).then(resolve, reject);
           return;
         }
         const { origin, path } = splitUrl(request.url);

@@ -25,7 +25,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnsafeArchiveError } from '@molecule-ai/agent-core';
-import type { StagedFile, StagingArea } from '@molecule-ai/agent-core/ports';
+import type { StagedFile, StagedFileWriter, StagingArea } from '@molecule-ai/agent-core/ports';
 import { pathError } from '../stores/path-error.js';
 
 /** Files up to this size are collected and written behind while the archive streams on. */
@@ -360,6 +360,79 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     );
   }
 
+  /**
+   * Buffers of WRITE_BEHIND_FILE_BYTES that small files are collected in for their write behind,
+   * reused from file to file: at most one per background write plus the file being read.
+   */
+  const freeSlots: Uint8Array[] = [];
+
+  /** A small file collected into a reused slot, then written behind (see `createFile`). */
+  async function collectSmallFile(relPath: string, size: number, mode: number): Promise<StagedFileWriter> {
+    await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size);
+    const slot = freeSlots.pop() ?? new Uint8Array(WRITE_BEHIND_FILE_BYTES);
+    let filled = 0;
+    let closed = false;
+    return {
+      async write(piece) {
+        if (filled + piece.length > size)
+          throw new RangeError(`${relPath}: more bytes than its size ${size}`);
+        slot.set(piece, filled);
+        filled += piece.length;
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        inBackground(
+          relPath,
+          async () => {
+            try {
+              const fd = await openForWrite(relPath, mode);
+              try {
+                writeChunksNow(fd, [slot.subarray(0, filled)]);
+              } catch (error) {
+                await closeQuietly(fd);
+                throw error;
+              }
+              if (fsyncEachFile) await finish(fd);
+              else closeSync(fd);
+            } finally {
+              freeSlots.push(slot);
+            }
+          },
+          size,
+        );
+      },
+    };
+  }
+
+  /** A large file streamed to disk, each piece written before the next is read. */
+  async function streamLargeFile(relPath: string, mode: number): Promise<StagedFileWriter> {
+    await pendingByPath.get(relPath);
+    const fd = await openForWrite(relPath, mode);
+    let closed = false;
+    let failed = false;
+    return {
+      async write(piece) {
+        try {
+          await writeChunks(fd, [piece]);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        if (failed || backgroundError !== undefined) {
+          await closeQuietly(fd);
+          return;
+        }
+        await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES);
+        inBackground(relPath, () => finish(fd), 0);
+      },
+    };
+  }
+
   async function settle(): Promise<void> {
     while (pending.size > 0) await Promise.all(pending);
     if (backgroundError !== undefined) throw backgroundError;
@@ -448,6 +521,15 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
       }
       await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES);
       inBackground(relPath, () => finish(fd), 0);
+    },
+
+    async createFile(relPath, size, mode) {
+      assertOpen();
+      assertRelative(relPath);
+      await ensureDir(parentOf(relPath));
+      return size <= WRITE_BEHIND_FILE_BYTES
+        ? collectSmallFile(relPath, size, mode)
+        : streamLargeFile(relPath, mode);
     },
 
     async symlink(relPath, target) {
