@@ -20,7 +20,6 @@ const FIELDS = [
   'data',
 ] as const;
 type Field = (typeof FIELDS)[number];
-const KNOWN = new Set<string>(FIELDS);
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
 const isFiniteNumber = (value: unknown): value is number =>
@@ -54,27 +53,38 @@ const VALID: Record<Field, (value: unknown) => boolean> = {
 const ID_FIELDS = new Set<string>(['id', 'workspace_id', 'source_id', 'target_id', 'created_at']);
 
 /**
- * `activityRowSchema`'s output for a row it accepts, built without valibot (a page of 100 rows is
- * validated on every poll, and valibot's general walk cost more than parsing the JSON). Returns
- * `undefined` for anything it does not plainly accept (a wrong type, a missing id, an odd key): the
- * schema then decides, with its own messages. Same output: the known fields in the schema's order
- * (numeric ids as strings), then the other own keys.
+ * `activityRowSchema`'s output for a row it accepts, checked in place without valibot (a page of
+ * 100 rows is validated on every poll, and valibot's general walk, like a copy of every row, cost
+ * more than parsing the JSON). Returns the row itself, with numeric ids turned into their strings,
+ * so `value` must be the caller's own (a freshly parsed body): the same fields and values as the
+ * schema's output, in the row's own key order. Returns `undefined` for anything it does not plainly
+ * accept (a wrong type, a missing id, an odd key): the schema then decides, with its own messages.
  */
 export function activityRowFastPath(value: unknown): ActivityRow | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const input = value as Record<string, unknown>;
   if (!('id' in input)) return undefined;
-  const out: Record<string, unknown> = {};
+  // The schema drops these own keys (a parsed "__proto__" is an own key): leave such rows to it.
+  if (
+    Object.hasOwn(input, '__proto__') ||
+    Object.hasOwn(input, 'prototype') ||
+    Object.hasOwn(input, 'constructor')
+  ) {
+    return undefined;
+  }
+  // A prototype other than Object's (or none) would make the row differ from the schema's copy.
+  if (Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+  let numericIds: Field[] | undefined;
   for (const field of FIELDS) {
     if (!(field in input)) continue;
     const fieldValue = input[field];
     if (!VALID[field](fieldValue)) return undefined;
-    out[field] = typeof fieldValue === 'number' && ID_FIELDS.has(field) ? String(fieldValue) : fieldValue;
+    if (typeof fieldValue === 'number' && ID_FIELDS.has(field)) {
+      numericIds ??= [];
+      numericIds.push(field);
+    }
   }
-  for (const key of Object.keys(input)) {
-    if (KNOWN.has(key)) continue;
-    if (key === '__proto__' || key === 'prototype' || key === 'constructor') return undefined;
-    out[key] = input[key];
-  }
-  return out as ActivityRow;
+  // Only once the whole row is accepted: a declined row reaches the schema untouched.
+  if (numericIds !== undefined) for (const field of numericIds) input[field] = String(input[field]);
+  return input as ActivityRow;
 }
