@@ -7,7 +7,7 @@ import {
   activityRowSchema,
   statusBodySchema,
 } from '../schemas/platform.js';
-import { parseOrThrow, tryParse } from '../schemas/validate.js';
+import { tryParse } from '../schemas/validate.js';
 import { type ClientContext, callPlatformJson, describeCall, type PlatformCall } from './context.js';
 
 export interface FetchActivityOptions {
@@ -60,11 +60,10 @@ export async function fetchActivity(
       source: options.source,
     },
     timeout: 'inbound',
-    auth: 'token',
     signal: options.signal,
   };
   const source = describeCall(ctx, call);
-  const list = parseOrThrow(activityListSchema, (await callPlatformJson(ctx, call)) ?? null, source);
+  const list = await callPlatformJson(ctx, call, activityListSchema);
   const rows = Array.isArray(list) ? list : (list?.items ?? []);
   const out: ActivityRow[] = [];
   for (const [index, row] of rows.entries()) {
@@ -100,8 +99,7 @@ export async function notify(
     path: apiPath`/workspaces/${ctx.workspaceId}/notify`,
     json: attachments && attachments.length > 0 ? { message: text, attachments } : { message: text },
     timeout: 'inbound',
-    auth: 'token',
     signal: options.signal,
   };
-  parseOrThrow(statusBodySchema, await callPlatformJson(ctx, call), describeCall(ctx, call));
+  await callPlatformJson(ctx, call, statusBodySchema);
 }

@@ -297,7 +297,6 @@ async function callProxy(
     path: apiPath`/workspaces/${targetId}/a2a`,
     json: request,
     timeout: settings.timeout,
-    auth: 'token',
     headers: { [HEADER.workspaceId]: ctx.workspaceId, ...settings.headers },
     signal: settings.signal,
   };

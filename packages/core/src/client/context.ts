@@ -4,6 +4,7 @@ import { type HttpConfig, type HttpResponse, requireJsonBody, sendRequest } from
 import { platformUrlFor } from '../http/url.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { parseOrThrow, type Schema } from '../schemas/validate.js';
 import type { SecretScrubber } from '../util/secret-scrubber.js';
 import type { Timeouts } from './options.js';
 import type { PeerCache } from './peer-cache.js';
@@ -39,9 +40,10 @@ export interface PlatformCall {
   path: string;
   query?: Record<string, string | number | null | undefined>;
   json?: unknown;
-  timeout: keyof Timeouts | number;
-  /** `'token'`: the workspace token when one is known. `{bearer}`: that credential instead. */
-  auth: 'token' | { bearer: string };
+  /** A timeout class or milliseconds; default `control`. */
+  timeout?: keyof Timeouts | number;
+  /** `{bearer}`: that credential instead of the workspace token (sent by default, when one is known). */
+  auth?: { bearer: string };
   idempotent?: boolean;
   signal?: AbortSignal | undefined;
   headers?: Record<string, string>;
@@ -51,8 +53,8 @@ export interface PlatformCall {
 /** Sends a call to the platform with the platform's headers (bearer only ever to its origin). */
 export async function callPlatform(ctx: ClientContext, call: PlatformCall): Promise<HttpResponse> {
   const url = platformUrlFor(ctx.platformOrigin + ctx.basePath, call.path, call.query);
-  const bearer = call.auth === 'token' ? (ctx.tokens.cached() ?? (await ctx.tokens.get())) : call.auth.bearer;
-  if (call.auth !== 'token') ctx.secrets.add(call.auth.bearer);
+  const bearer = call.auth ? call.auth.bearer : (ctx.tokens.cached() ?? (await ctx.tokens.get()));
+  if (call.auth) ctx.secrets.add(call.auth.bearer);
   const headers = buildHeaders(
     ctx.platformOrigin, // the URL was built from the platform base, so this is its origin
     { platformOrigin: ctx.platformOrigin, bearer, orgId: ctx.orgId, originHeader: ctx.originHeader },
@@ -68,7 +70,7 @@ export async function callPlatform(ctx: ClientContext, call: PlatformCall): Prom
     path: ctx.basePath + call.path,
     headers,
     json: call.json,
-    timeoutMs: typeof call.timeout === 'number' ? call.timeout : ctx.timeouts[call.timeout],
+    timeoutMs: typeof call.timeout === 'number' ? call.timeout : ctx.timeouts[call.timeout ?? 'control'],
     idempotent: call.idempotent,
     signal: call.signal,
     stream: call.stream,
@@ -98,9 +100,23 @@ export function throwForStatus(ctx: ClientContext, call: PlatformCall, response:
   });
 }
 
-/** Sends the call, throws for a non-2xx answer, returns the JSON body (text → InvalidResponseError). */
-export async function callPlatformJson(ctx: ClientContext, call: PlatformCall): Promise<unknown> {
-  const response = await callPlatform(ctx, call);
+/** Throws the status's ApiError for a non-2xx answer, else parses the JSON body (text → InvalidResponseError). */
+export function readJson<T>(
+  ctx: ClientContext,
+  call: PlatformCall,
+  response: HttpResponse,
+  schema: Schema<T>,
+): T {
   throwForStatus(ctx, call, response);
-  return requireJsonBody(response, describeCall(ctx, call));
+  const source = describeCall(ctx, call);
+  return parseOrThrow(schema, requireJsonBody(response, source), source);
+}
+
+/** Sends the call and reads its answer with {@link readJson}. */
+export async function callPlatformJson<T>(
+  ctx: ClientContext,
+  call: PlatformCall,
+  schema: Schema<T>,
+): Promise<T> {
+  return readJson(ctx, call, await callPlatform(ctx, call), schema);
 }

@@ -180,16 +180,8 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     peers: new PeerCache(ttl),
     secrets,
   };
-  // Every failure leaves the client scrubbed of the secrets it holds, whatever a server echoed.
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw secrets.error(error);
-    }
-  };
   const platformUrl = platformOrigin + basePathOf(platformBase);
-  return {
+  const client: Record<string, unknown> = {
     workspaceId: ctx.workspaceId,
     platformUrl,
     get agentCard() {
@@ -201,22 +193,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     set reportedUrl(url: string) {
       ctx.reportedUrl = url || PLACEHOLDER_REPORTED_URL;
     },
-    register: (o) => guard(() => register(ctx, o)),
-    heartbeat: (report, o) => guard(() => heartbeat(ctx, report, o)),
-    updateCard: (card, o) => guard(() => updateCard(ctx, card, o)),
-    pollState: (o) => guard(() => pollState(ctx, o)),
-    pullSecrets: (o) => guard(() => pullSecrets(ctx, o)),
-    getPeers: (o) => guard(() => getPeers(ctx, o)),
-    discoverPeer: (id, o) => guard(() => discoverPeer(ctx, id, o)),
-    invalidatePeer: (id) => invalidatePeer(ctx, id),
-    callPeer: (id, message, o) => guard(() => callPeer(ctx, id, message, o)),
-    delegate: (task, id, o) => guard(() => delegate(ctx, task, id, o)),
-    fetchActivity: (o) => guard(() => fetchActivity(ctx, o)),
-    notify: (text, attachments, o) => guard(() => notify(ctx, text, attachments, o)),
-    sendMessage: (id, content, o) => guard(() => sendMessage(ctx, id, content, o)),
-    downloadPlugin: (name, o) => guard(() => downloadPlugin(ctx, name, o)),
-    reportPluginInstall: (name, o) => guard(() => reportPluginInstall(ctx, name, o)),
-    mintToken: (adminToken, o) => guard(() => mintToken(ctx, adminToken, o)),
+    invalidatePeer: (id: string) => invalidatePeer(ctx, id),
     toJSON: () => ({
       workspaceId: ctx.workspaceId,
       platformUrl,
@@ -224,4 +201,32 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
       token: ctx.tokens.toJSON(),
     }),
   };
+  const endpoints: Record<string, (ctx: ClientContext, ...args: never[]) => Promise<unknown>> = {
+    register,
+    heartbeat,
+    updateCard,
+    pollState,
+    pullSecrets,
+    getPeers,
+    discoverPeer,
+    callPeer,
+    delegate,
+    fetchActivity,
+    notify,
+    sendMessage,
+    downloadPlugin,
+    reportPluginInstall,
+    mintToken,
+  };
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    client[name] = async (...args: never[]) => {
+      try {
+        return await endpoint(ctx, ...args);
+      } catch (error) {
+        // Every failure leaves the client scrubbed of the secrets it holds, whatever a server echoed.
+        throw secrets.error(error);
+      }
+    };
+  }
+  return client as unknown as AgentClient;
 }

@@ -2,9 +2,8 @@ import { ConfigError } from '../errors.js';
 import { HEADER } from '../http/headers.js';
 import { apiPath, encodeSegment } from '../http/url.js';
 import { delegateBodySchema } from '../schemas/platform.js';
-import { parseOrThrow } from '../schemas/validate.js';
 import { makeIdempotencyKey } from '../util/idempotency-key.js';
-import { type ClientContext, callPlatformJson, describeCall, type PlatformCall } from './context.js';
+import { type ClientContext, callPlatformJson, type PlatformCall } from './context.js';
 
 export interface DelegateOptions {
   /** Default: Python's key, sha256 of `"<task>:<unix seconds floored to 60>"`. */
@@ -47,12 +46,11 @@ export async function delegate(
     path: apiPath`/workspaces/${ctx.workspaceId}/delegate`,
     json: { target_id: targetId, task, idempotency_key: idempotencyKey },
     timeout: options.timeoutMs ?? 'delegate',
-    auth: 'token',
     headers: { [HEADER.workspaceId]: ctx.workspaceId },
     idempotent: true,
     signal: options.signal,
   };
-  const body = parseOrThrow(delegateBodySchema, await callPlatformJson(ctx, call), describeCall(ctx, call));
+  const body = await callPlatformJson(ctx, call, delegateBodySchema);
   return {
     delegationId: body.delegation_id,
     status: body.status,

@@ -1,16 +1,15 @@
 import * as v from 'valibot';
 import { HEADER } from '../http/headers.js';
-import { requireJsonBody } from '../http/request.js';
 import { apiPath, parsePeerUrl } from '../http/url.js';
 import { discoverBodySchema, type PeerRow, peerRowSchema } from '../schemas/platform.js';
-import { parseOrThrow, tryParse } from '../schemas/validate.js';
+import { tryParse } from '../schemas/validate.js';
 import {
   type ClientContext,
   callPlatform,
   callPlatformJson,
   describeCall,
   type PlatformCall,
-  throwForStatus,
+  readJson,
 } from './context.js';
 import type { CallOptions } from './registry.js';
 
@@ -62,14 +61,11 @@ export async function getPeers(ctx: ClientContext, options: GetPeersOptions = {}
     method: 'GET',
     path: apiPath`/registry/${ctx.workspaceId}/peers`,
     query: { q: options.q },
-    timeout: 'control',
-    auth: 'token',
     headers: { [HEADER.workspaceId]: ctx.workspaceId },
     signal: options.signal,
   };
   const source = describeCall(ctx, call);
-  const rows =
-    parseOrThrow(v.nullish(v.array(v.unknown())), (await callPlatformJson(ctx, call)) ?? null, source) ?? [];
+  const rows = (await callPlatformJson(ctx, call, v.nullish(v.array(v.unknown())))) ?? [];
   const peers: PeerInfo[] = [];
   const now = ctx.clock.now();
   for (const [index, row] of rows.entries()) {
@@ -103,8 +99,6 @@ export async function discoverPeer(
   const call: PlatformCall = {
     method: 'GET',
     path: apiPath`/registry/discover/${targetId}`,
-    timeout: 'control',
-    auth: 'token',
     headers: { [HEADER.workspaceId]: ctx.workspaceId },
     signal: options.signal,
   };
@@ -113,9 +107,7 @@ export async function discoverPeer(
     ctx.logger.debug('peer not discoverable', { targetId, status: response.status });
     return null;
   }
-  throwForStatus(ctx, call, response);
-  const source = describeCall(ctx, call);
-  const body = parseOrThrow(discoverBodySchema, requireJsonBody(response, source), source);
+  const body = readJson(ctx, call, response, discoverBodySchema);
   const url = parsePeerUrl(body.url);
   if (!url) return null;
   ctx.secrets.add(url.pathname); // a capability: never shown whole in an error or a log line

@@ -1,15 +1,15 @@
 import { InvalidResponseError, TimeoutError } from '../errors.js';
 import { failWhenIdle } from '../http/idle-timeout.js';
-import { requireJsonBody } from '../http/request.js';
 import { apiPath, encodeSegment } from '../http/url.js';
 import type { ResponseHeaders } from '../ports/http-transport.js';
 import { statusBodySchema } from '../schemas/platform.js';
-import { parseOrThrow, parseOrUndefined } from '../schemas/validate.js';
+import { parseOrUndefined } from '../schemas/validate.js';
 import {
   type ClientContext,
   callPlatform,
   describeCall,
   type PlatformCall,
+  readJson,
   throwForStatus,
 } from './context.js';
 
@@ -72,7 +72,6 @@ export async function downloadPlugin(
     path: apiPath`/workspaces/${ctx.workspaceId}/plugins/${name}/download`,
     query: { source: options.source },
     timeout: 'pluginDownload',
-    auth: 'token',
     signal: options.signal,
     stream: true,
   };
@@ -122,8 +121,6 @@ export async function reportPluginInstall(
     method: 'POST',
     path: apiPath`/workspaces/${ctx.workspaceId}/plugins`,
     json,
-    timeout: 'control',
-    auth: 'token',
     signal: options.signal,
   };
   const response = await callPlatform(ctx, call);
@@ -136,8 +133,6 @@ export async function reportPluginInstall(
       return { recorded: false, status: 503, reason: CONTAINER_NOT_RUNNING };
     }
   }
-  throwForStatus(ctx, call, response);
-  const source = describeCall(ctx, call);
-  parseOrThrow(statusBodySchema, requireJsonBody(response, source), source);
+  readJson(ctx, call, response, statusBodySchema);
   return { recorded: true, status: response.status, reason: undefined };
 }

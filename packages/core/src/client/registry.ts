@@ -1,8 +1,12 @@
 import { AuthenticationError, BadRequestError, ConfigError, TokenLostError } from '../errors.js';
 import { apiPath } from '../http/url.js';
-import { mintTokenBodySchema, registerBodySchema, statusBodySchema } from '../schemas/platform.js';
-import { parseOrThrow } from '../schemas/validate.js';
-import { type ClientContext, callPlatformJson, describeCall, type PlatformCall } from './context.js';
+import {
+  mintTokenBodySchema,
+  type RegisterBody,
+  registerBodySchema,
+  statusBodySchema,
+} from '../schemas/platform.js';
+import { type ClientContext, callPlatformJson, type PlatformCall } from './context.js';
 import { PLACEHOLDER_REPORTED_URL } from './options.js';
 import { explainRegisterRefusal } from './register-refusal.js';
 
@@ -68,13 +72,11 @@ export async function register(ctx: ClientContext, options: CallOptions = {}): P
       url,
       agent_card: ctx.agentCard,
     },
-    timeout: 'control',
-    auth: 'token',
     signal: options.signal,
   };
-  let body: unknown;
+  let parsed: RegisterBody;
   try {
-    body = await callPlatformJson(ctx, call);
+    parsed = await callPlatformJson(ctx, call, registerBodySchema);
   } catch (error) {
     if (error instanceof AuthenticationError && (await ctx.tokens.get()) === undefined)
       throw tokenLost(ctx, error);
@@ -86,7 +88,6 @@ export async function register(ctx: ClientContext, options: CallOptions = {}): P
     }
     throw error;
   }
-  const parsed = parseOrThrow(registerBodySchema, body ?? {}, describeCall(ctx, call));
   const status = parsed.status ?? 'unknown';
   if (parsed.auth_token) {
     await ctx.tokens.set(parsed.auth_token);
@@ -141,12 +142,10 @@ export async function heartbeat(
     method: 'POST',
     path: '/registry/heartbeat',
     json,
-    timeout: 'control',
-    auth: 'token',
     idempotent: true,
     signal: options.signal,
   };
-  parseOrThrow(statusBodySchema, await callPlatformJson(ctx, call), describeCall(ctx, call));
+  await callPlatformJson(ctx, call, statusBodySchema);
 }
 
 /** `POST /registry/update-card`: publishes a new agent card (and remembers it for the next register). */
@@ -159,12 +158,10 @@ export async function updateCard(
     method: 'POST',
     path: '/registry/update-card',
     json: { workspace_id: ctx.workspaceId, agent_card: agentCard },
-    timeout: 'control',
-    auth: 'token',
     idempotent: true,
     signal: options.signal,
   };
-  parseOrThrow(statusBodySchema, await callPlatformJson(ctx, call), describeCall(ctx, call));
+  await callPlatformJson(ctx, call, statusBodySchema);
   ctx.agentCard = agentCard;
 }
 
@@ -185,11 +182,10 @@ export async function mintToken(
   const call: PlatformCall = {
     method: 'POST',
     path: apiPath`/workspaces/${ctx.workspaceId}/tokens`,
-    timeout: 'control',
     auth: { bearer: adminToken.trim() },
     signal: options.signal,
   };
-  const body = parseOrThrow(mintTokenBodySchema, await callPlatformJson(ctx, call), describeCall(ctx, call));
+  const body = await callPlatformJson(ctx, call, mintTokenBodySchema);
   await ctx.tokens.set(body.auth_token);
   ctx.logger.info('minted a new workspace token; saved it', { workspaceId: ctx.workspaceId });
   return { token: body.auth_token.trim() };

@@ -1,14 +1,12 @@
-import { requireJsonBody } from '../http/request.js';
 import { apiPath } from '../http/url.js';
 import { deletedStateBodySchema, secretsBodySchema, stateBodySchema } from '../schemas/platform.js';
-import { parseOrThrow, parseOrUndefined } from '../schemas/validate.js';
+import { parseOrUndefined } from '../schemas/validate.js';
 import {
   type ClientContext,
   callPlatform,
   callPlatformJson,
-  describeCall,
   type PlatformCall,
-  throwForStatus,
+  readJson,
 } from './context.js';
 import type { CallOptions } from './registry.js';
 
@@ -33,8 +31,6 @@ export async function pollState(ctx: ClientContext, options: CallOptions = {}): 
   const call: PlatformCall = {
     method: 'GET',
     path: apiPath`/workspaces/${ctx.workspaceId}/state`,
-    timeout: 'control',
-    auth: 'token',
     signal: options.signal,
   };
   const response = await callPlatform(ctx, call);
@@ -50,9 +46,7 @@ export async function pollState(ctx: ClientContext, options: CallOptions = {}): 
       };
     }
   }
-  throwForStatus(ctx, call, response);
-  const source = describeCall(ctx, call);
-  const body = parseOrThrow(stateBodySchema, requireJsonBody(response, source), source);
+  const body = readJson(ctx, call, response, stateBodySchema);
   const paused = body.paused === true;
   const deleted = body.deleted === true;
   return {
@@ -72,10 +66,7 @@ export async function pullSecrets(
   const call: PlatformCall = {
     method: 'GET',
     path: apiPath`/workspaces/${ctx.workspaceId}/secrets/values`,
-    timeout: 'control',
-    auth: 'token',
     signal: options.signal,
   };
-  const body = await callPlatformJson(ctx, call);
-  return parseOrThrow(secretsBodySchema, body ?? null, describeCall(ctx, call)) ?? {};
+  return (await callPlatformJson(ctx, call, secretsBodySchema)) ?? {};
 }

@@ -46,29 +46,24 @@ export function apiErrorFromResponse(response: FailedResponse): ApiError {
   const body = redact(response.body);
   const message = `${method} ${path} failed with ${status}${describe(body)}`;
   const init: ApiErrorInit = { status, method, path, body };
-  switch (status) {
-    case 400:
-      return new BadRequestError(message, init);
-    case 401:
-      return new AuthenticationError(message, init);
-    case 403:
-      return new PermissionDeniedError(message, init);
-    case 404:
-      return new NotFoundError(message, init);
-    case 409:
-      return new ConflictError(message, init);
-    case 410:
-      return new CursorLostError(message, init);
-    case 413:
-      return new PayloadTooLargeError(message, init);
-    case 422:
-      return new UnprocessableEntityError(message, init);
-    case 429:
-      return new RateLimitError(message, {
-        ...init,
-        retryAfterMs: cappedRetryAfter(response.headers, response.nowMs),
-        retryAfter: rawRetryAfter(response.headers),
-      });
+  if (status === 429) {
+    return new RateLimitError(message, {
+      ...init,
+      retryAfterMs: cappedRetryAfter(response.headers, response.nowMs),
+      retryAfter: rawRetryAfter(response.headers),
+    });
   }
-  return status >= 500 ? new ServerError(message, init) : new ApiError(message, init);
+  const ErrorClass = ERROR_CLASS_BY_STATUS[status] ?? (status >= 500 ? ServerError : ApiError);
+  return new ErrorClass(message, init);
 }
+
+const ERROR_CLASS_BY_STATUS: Record<number, typeof ApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  410: CursorLostError,
+  413: PayloadTooLargeError,
+  422: UnprocessableEntityError,
+};

@@ -18,14 +18,13 @@ export function parsePlatformUrl(raw: string): URL {
       cause,
     });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (!/^https?:$/.test(url.protocol)) {
     throw new ConfigError(`platformUrl must use http or https, not ${url.protocol}`);
   }
-  if (url.username !== '' || url.password !== '') {
-    throw new ConfigError('platformUrl must not contain credentials; pass the token through the token store');
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw new ConfigError('platformUrl must not have a query string or fragment');
+  if (!isHttpWithoutCredentials(url) || url.search || url.hash) {
+    throw new ConfigError(
+      'platformUrl must not contain credentials (the token goes through the token store), a query or a fragment',
+    );
   }
   url.pathname = basePathOf(url) || '/';
   return url;
@@ -65,18 +64,12 @@ export function platformUrlFor(
   path: string,
   query?: Record<string, string | number | null | undefined>,
 ): string {
-  let search = '';
-  if (query) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      const text = String(value);
-      if (text !== '') params.append(key, text);
-    }
-    const encoded = params.toString();
-    if (encoded !== '') search = `?${encoded}`;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value != null && value !== '') params.append(key, String(value));
   }
-  return prefix + path + search;
+  const search = String(params);
+  return prefix + path + (search && `?${search}`);
 }
 
 /**
@@ -91,9 +84,12 @@ export function parsePeerUrl(raw: unknown): URL | null {
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username !== '' || url.password !== '') return null;
-  return url;
+  return isHttpWithoutCredentials(url) ? url : null;
+}
+
+/** http(s), and no userinfo (which would leak into requests and messages). */
+function isHttpWithoutCredentials(url: URL): boolean {
+  return /^https?:$/.test(url.protocol) && !url.username && !url.password;
 }
 
 /** Characters of a peer's path shown in errors and logs; the rest may be its capability secret. */

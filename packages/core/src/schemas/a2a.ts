@@ -240,25 +240,18 @@ export function isJsonRpcFailure(response: JsonRpcResponse): response is JsonRpc
 }
 
 const JSON_RPC_SHAPE =
-  'a JSON-RPC 2.0 response: {"jsonrpc": "2.0", "id": ..., "result": ...} or {..., "error": {"code", "message"}}';
+  'a JSON-RPC 2.0 response: {"jsonrpc": "2.0", "id", "result" or "error": {"code", "message"}}';
 
 /**
  * Parses a JSON-RPC response or throws InvalidResponseError naming `source`, the field at fault
  * and the shape expected (never valibot's bare "Expected unknown").
  */
 export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcResponse {
-  if (!isJsonObject(value)) {
-    throw new InvalidResponseError(`${source} returned ${describeValue(value)}; expected ${JSON_RPC_SHAPE}`, {
-      source,
-      issues: [`the body should be an object, not ${describeValue(value)}`],
-    });
-  }
-  const body = value as Record<string, unknown>;
+  const body = isJsonObject(value) ? value : {};
   if (!('result' in body) && !('error' in body)) {
-    const keys = Object.keys(body)
-      .slice(0, 5)
-      .map((key) => JSON.stringify(key));
-    const issue = `the body has neither "result" nor "error" (its fields: ${keys.join(', ') || 'none'})`;
+    const issue = isJsonObject(value)
+      ? `the body has neither "result" nor "error" (its fields: ${Object.keys(body).slice(0, 5).join(', ') || 'none'})`
+      : `the body should be an object, not ${describeValue(value)}`;
     throw new InvalidResponseError(
       `${source} returned an unexpected shape (${issue}); expected ${JSON_RPC_SHAPE}`,
       {
@@ -267,9 +260,8 @@ export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcRes
       },
     );
   }
-  return 'error' in body && body.error !== undefined && body.error !== null
-    ? parseOrThrow(jsonRpcFailureSchema, body, source)
-    : (parseOrThrow(jsonRpcSuccessSchema, body, source) as JsonRpcSuccess);
+  const schema: Schema<JsonRpcResponse> = body.error != null ? jsonRpcFailureSchema : jsonRpcSuccessSchema;
+  return parseOrThrow(schema, body, source);
 }
 
 function textsOf(parts: unknown): string[] {

@@ -31,10 +31,10 @@ export interface RegisterBody {
   [key: string]: unknown;
 }
 /** `POST /registry/register`: `{status, auth_token?}`. */
-export const registerBodySchema: Schema<RegisterBody> = jsonObject({
-  status: v.optional(v.string()),
-  auth_token: nullishString,
-});
+export const registerBodySchema: Schema<RegisterBody> = v.optional(
+  jsonObject({ status: v.optional(v.string()), auth_token: nullishString }),
+  {},
+);
 
 export interface StateBody {
   workspace_id?: string | undefined;
