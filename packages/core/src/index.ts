@@ -18,12 +18,6 @@ export { type AgentClient, createAgentClient } from './client/create-agent-clien
 export type { DelegateOptions, DelegateResult } from './client/delegate.js';
 export type { AgentClientOptions, Timeouts } from './client/options.js';
 export type { DiscoverOptions, GetPeersOptions, PeerInfo } from './client/peers.js';
-export type {
-  DownloadPluginOptions,
-  PluginDownloadResponse,
-  PluginInstallReport,
-  ReportPluginInstallOptions,
-} from './client/plugins.js';
 export type { CallOptions, HeartbeatReport, RegisterResult } from './client/registry.js';
 export type { WorkspaceState } from './client/workspace.js';
 export {

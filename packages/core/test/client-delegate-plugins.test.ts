@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { BadRequestError, ConfigError, NotFoundError, ServerError, TimeoutError } from '../src/errors.js';
+import { downloadPlugin, reportPluginInstall } from '../src/plugins/plugin-endpoints.js';
 import { makeIdempotencyKey, sha256Hex } from '../src/util/idempotency-key.js';
 import { clientFor, lastRequest, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import { startScriptedServer } from './helpers/scripted-server.js';
@@ -129,7 +130,7 @@ describe('downloadPlugin and reportPluginInstall', () => {
   it('install_plugin download: GET /plugins/<name>/download with the bearer; a stream, its length and headers', async () => {
     const { me, client } = await pair();
     await env.sim.admin.addPlugin('demo', files);
-    const download = await client.downloadPlugin('demo');
+    const download = await downloadPlugin(client, 'demo');
     const bytes = new Uint8Array(await new Response(download.body).arrayBuffer());
     expect(download.contentLength).toBe(bytes.byteLength);
     expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]); // gzip
@@ -144,7 +145,7 @@ describe('downloadPlugin and reportPluginInstall', () => {
   it('install_plugin_passes_source_query_when_given, URL-encoded (# as %23)', async () => {
     const { me, client } = await pair();
     await env.sim.admin.addGithubPlugin('acme/my-plugin', 'v1.0', files);
-    const download = await client.downloadPlugin('my-plugin', { source: 'github://acme/my-plugin#v1.0' });
+    const download = await downloadPlugin(client, 'my-plugin', { source: 'github://acme/my-plugin#v1.0' });
     await download.body.cancel();
     const request = lastRequest(env.sim, `/workspaces/${me.id}/plugins/my-plugin/download`);
     expect(request?.rawQuery).toBe('source=github%3A%2F%2Facme%2Fmy-plugin%23v1.0');
@@ -159,7 +160,7 @@ describe('downloadPlugin and reportPluginInstall', () => {
         { path: '/workspaces/:id/plugins/:name/download', fault: { type: 'stream-error', afterBytes: 10 } },
       ],
     });
-    const download = await client.downloadPlugin('demo');
+    const download = await downloadPlugin(client, 'demo');
     expect(download.contentLength).toBeGreaterThan(10);
     await expect(new Response(download.body).arrayBuffer()).rejects.toThrow();
   });
@@ -176,7 +177,7 @@ describe('downloadPlugin and reportPluginInstall', () => {
       ],
     });
     const controller = new AbortController();
-    const download = await client.downloadPlugin('demo', { signal: controller.signal });
+    const download = await downloadPlugin(client, 'demo', { signal: controller.signal });
     const reading = new Response(download.body).arrayBuffer();
     controller.abort();
     await expect(reading).rejects.toThrow();
@@ -193,7 +194,7 @@ describe('downloadPlugin and reportPluginInstall', () => {
         },
       ],
     });
-    const download = await client.downloadPlugin('demo');
+    const download = await downloadPlugin(client, 'demo');
     const error = await new Response(download.body).arrayBuffer().catch((e) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain('stalled');
@@ -202,7 +203,7 @@ describe('downloadPlugin and reportPluginInstall', () => {
 
   it('install_plugin_404_raises: NotFoundError with the server text', async () => {
     const { client } = await pair();
-    const error = await client.downloadPlugin('missing').catch((e) => e);
+    const error = await downloadPlugin(client, 'missing').catch((e) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.serverMessage).toContain('failed to fetch plugin');
   });
@@ -211,17 +212,17 @@ describe('downloadPlugin and reportPluginInstall', () => {
     const { client } = await pair();
     env.sim.clearRequests();
     for (const name of ['..', '.', ''])
-      expect(await client.downloadPlugin(name).catch((e) => e)).toBeInstanceOf(ConfigError);
+      expect(await downloadPlugin(client, name).catch((e) => e)).toBeInstanceOf(ConfigError);
     expect(env.sim.requests).toHaveLength(0);
     // "a/b" travels as the single segment a%2Fb; the platform refuses it, nothing escapes the route.
-    expect([400, 404]).toContain((await client.downloadPlugin('a/b').catch((e) => e)).status);
+    expect([400, 404]).toContain((await downloadPlugin(client, 'a/b').catch((e) => e)).status);
   });
 
   it("reportPluginInstall tolerates the real server's 503 'workspace container not running': recorded false", async () => {
     const { me, client } = await pair();
     await env.sim.admin.addPlugin('demo', files);
     const sha256 = await sha256Hex(files['plugin.yaml']);
-    const report = await client.reportPluginInstall('demo', { sha256 });
+    const report = await reportPluginInstall(client, 'demo', { sha256 });
     expect(report).toEqual({ recorded: false, status: 503, reason: 'workspace container not running' });
     expect(lastRequest(env.sim, `/workspaces/${me.id}/plugins`, 'POST')?.json).toEqual({
       source: 'local://demo',
@@ -241,12 +242,12 @@ describe('downloadPlugin and reportPluginInstall', () => {
         },
       ],
     });
-    expect(await client.reportPluginInstall('demo', { source: 'local://demo' })).toEqual({
+    expect(await reportPluginInstall(client, 'demo', { source: 'local://demo' })).toEqual({
       recorded: true,
       status: 200,
       reason: undefined,
     });
-    expect(await client.reportPluginInstall('missing').catch((e) => e)).toBeInstanceOf(NotFoundError);
+    expect(await reportPluginInstall(client, 'missing').catch((e) => e)).toBeInstanceOf(NotFoundError);
     env.sim.setFaults({
       rules: [
         {
@@ -256,6 +257,6 @@ describe('downloadPlugin and reportPluginInstall', () => {
         },
       ],
     });
-    expect(await client.reportPluginInstall('demo').catch((e) => e)).toBeInstanceOf(ServerError);
+    expect(await reportPluginInstall(client, 'demo').catch((e) => e)).toBeInstanceOf(ServerError);
   });
 });

@@ -10,7 +10,11 @@ import {
   NotFoundError,
   UnsafeArchiveError,
 } from '@molecule-ai/agent-core';
-import { computePluginManifestHash, installPluginArchive } from '@molecule-ai/agent-core/plugins';
+import {
+  computePluginManifestHash,
+  installPluginArchive,
+  pluginInstallClient,
+} from '@molecule-ai/agent-core/plugins';
 import {
   buildTestTar,
   createMemoryTokenStore,
@@ -212,10 +216,9 @@ describe('installPlugin on Bun against the platform simulator', () => {
   });
 
   it('a client without a workspace id needs pluginsDir or a sink', async () => {
-    const { downloadPlugin, reportPluginInstall } = client;
-    await expect(
-      installPlugin({ client: { downloadPlugin, reportPluginInstall }, name: 'demo' }),
-    ).rejects.toBeInstanceOf(ConfigError);
+    await expect(installPlugin({ client: pluginInstallClient(client), name: 'demo' })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 });
 

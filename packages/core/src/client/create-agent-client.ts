@@ -19,6 +19,7 @@ import {
   type SendMessageOptions,
   sendMessage,
 } from './call-peer.js';
+import { attachClientContext, withClientContext } from './client-context.js';
 import type { ClientContext } from './context.js';
 import { type DelegateOptions, type DelegateResult, delegate } from './delegate.js';
 import {
@@ -37,14 +38,6 @@ import {
   invalidatePeer,
   type PeerInfo,
 } from './peers.js';
-import {
-  type DownloadPluginOptions,
-  downloadPlugin,
-  type PluginDownloadResponse,
-  type PluginInstallReport,
-  type ReportPluginInstallOptions,
-  reportPluginInstall,
-} from './plugins.js';
 import {
   type CallOptions,
   type HeartbeatReport,
@@ -98,10 +91,6 @@ export interface AgentClient {
     content: string | A2APart[],
     options?: SendMessageOptions,
   ): Promise<CallPeerResult>;
-  /** Starts a plugin download and returns its unread body stream. */
-  downloadPlugin(name: string, options?: DownloadPluginOptions): Promise<PluginDownloadResponse>;
-  /** Tells the platform a plugin was installed; tolerates the remote-agent 503. */
-  reportPluginInstall(name: string, options?: ReportPluginInstallOptions): Promise<PluginInstallReport>;
   /** Mints and saves a new workspace token with an admin credential (token-loss recovery). */
   mintToken(adminToken: string, options?: CallOptions): Promise<{ token: string }>;
   /** A safe summary (never the token). */
@@ -214,19 +203,11 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     fetchActivity,
     notify,
     sendMessage,
-    downloadPlugin,
-    reportPluginInstall,
     mintToken,
   };
   for (const [name, endpoint] of Object.entries(endpoints)) {
-    client[name] = async (...args: never[]) => {
-      try {
-        return await endpoint(ctx, ...args);
-      } catch (error) {
-        // Every failure leaves the client scrubbed of the secrets it holds, whatever a server echoed.
-        throw secrets.error(error);
-      }
-    };
+    client[name] = (...args: never[]) => withClientContext(client, (context) => endpoint(context, ...args));
   }
+  attachClientContext(client, ctx);
   return client as unknown as AgentClient;
 }

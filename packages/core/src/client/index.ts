@@ -33,12 +33,6 @@ export {
   type Timeouts,
 } from './options.js';
 export type { DiscoverOptions, GetPeersOptions, PeerInfo } from './peers.js';
-export type {
-  DownloadPluginOptions,
-  PluginDownloadResponse,
-  PluginInstallReport,
-  ReportPluginInstallOptions,
-} from './plugins.js';
 export {
   explainRegisterRefusal,
   LIBRARY_REFUSAL_WORDING,

@@ -46,6 +46,15 @@ export {
   type ManifestFile,
   verifyPluginManifestHash,
 } from './manifest-hash.js';
+export {
+  type DownloadPluginOptions,
+  downloadPlugin,
+  type PluginDownloadResponse,
+  type PluginInstallReport,
+  pluginInstallClient,
+  type ReportPluginInstallOptions,
+  reportPluginInstall,
+} from './plugin-endpoints.js';
 export { assertPluginName, PLUGIN_NAME_MAX_BYTES } from './plugin-name.js';
 export {
   assertSetupEnvironment,

@@ -1,3 +1,4 @@
+import type { AgentClient } from '../client/create-agent-client.js';
 import { ApiError, isMoleculeError } from '../errors.js';
 import type { ResponseHeaders } from '../ports/http-transport.js';
 import { silentLogger } from '../ports/logger.js';
@@ -8,6 +9,7 @@ import type {
   PluginInstallProgress,
   PluginReportOutcome,
 } from './install-types.js';
+import { pluginInstallClient } from './plugin-endpoints.js';
 
 /** A streamed plugin download, as the core client returns it. */
 export interface PluginDownload {
@@ -24,7 +26,10 @@ export interface PluginInstallReportAnswer {
   reason?: string | undefined;
 }
 
-/** The two client calls an install needs; the core client (`createAgentClient`) has both. */
+/**
+ * The two platform calls an install needs: what `pluginInstallClient(client)` returns for a client
+ * made by `createAgentClient`, or a stand-in.
+ */
 export interface PluginInstallClient {
   downloadPlugin(name: string, options?: { source?: string; signal?: AbortSignal }): Promise<PluginDownload>;
   reportPluginInstall(
@@ -35,7 +40,8 @@ export interface PluginInstallClient {
 
 /** Options of {@link installPluginWithPorts}: the archive pipeline's options plus where to get the plugin from. */
 export interface InstallPluginWithPortsOptions extends Omit<InstallPluginArchiveOptions, 'contentLength'> {
-  client: PluginInstallClient;
+  /** The agent client (`createAgentClient`), or the two calls an install makes. */
+  client: AgentClient | PluginInstallClient;
   /** `local://<name>` (the platform's default), `github://owner/repo#ref`, or a bare name. */
   source?: string;
   /** Tell the platform about the install afterwards (default true, like the Python SDK). */
@@ -54,7 +60,8 @@ export interface InstallPluginWithPortsOptions extends Omit<InstallPluginArchive
 export async function installPluginWithPorts(
   options: InstallPluginWithPortsOptions,
 ): Promise<InstallPluginResult> {
-  const { client, source, signal } = options;
+  const { source, signal } = options;
+  const client = 'downloadPlugin' in options.client ? options.client : pluginInstallClient(options.client);
   const logger = options.logger ?? silentLogger;
   let platformSource: string | null = source ?? null;
   const onProgress = options.onProgress;

@@ -3,7 +3,6 @@ import {
   type InstallPluginResult,
   type InstallPluginWithPortsOptions,
   installPluginWithPorts,
-  type PluginInstallClient,
 } from '@molecule-ai/agent-core/plugins';
 import type { PluginSink, ProcessRunner } from '@molecule-ai/agent-core/ports';
 import { defaultPluginsDirectory } from '../stores/paths.js';
@@ -15,8 +14,11 @@ import { createZlibGunzip } from './zlib-gunzip.js';
 /** Options of the Node {@link installPlugin}: core's, with the Node ports filled in. */
 export interface InstallPluginOptions
   extends Omit<InstallPluginWithPortsOptions, 'sink' | 'runner' | 'client'> {
-  /** The agent client (`createAgentClient`); its `workspaceId` names the default `pluginsDir`. */
-  client: PluginInstallClient & { readonly workspaceId?: string | undefined };
+  /**
+   * The agent client (`createAgentClient`), whose `workspaceId` names the default `pluginsDir`, or
+   * the two calls an install makes (`pluginInstallClient(client)` or a stand-in).
+   */
+  client: InstallPluginWithPortsOptions['client'] & { readonly workspaceId?: string | undefined };
   /**
    * Where plugins live: `<pluginsDir>/<name>`. Default `~/.molecule/<workspaceId>/plugins`, the
    * Python SDK's layout. Ignored when `sink` is given.

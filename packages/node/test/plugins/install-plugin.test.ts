@@ -9,6 +9,7 @@ import {
   type InstallPluginWithPortsOptions,
   installPluginArchive,
   installPluginWithPorts,
+  pluginInstallClient,
 } from '@molecule-ai/agent-core/plugins';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsPluginSink } from '../../src/plugins/fs-plugin-sink.js';
@@ -250,9 +251,8 @@ describe('the Node installPluginWithPorts (ports filled in)', () => {
 
   it('a client without a workspace id needs pluginsDir or a sink', async () => {
     const agent = await createAgent(harness);
-    const { downloadPlugin, reportPluginInstall } = agent.client;
     await expect(
-      installPluginOnNode({ client: { downloadPlugin, reportPluginInstall }, name: 'demo' }),
+      installPluginOnNode({ client: pluginInstallClient(agent.client), name: 'demo' }),
     ).rejects.toThrow(/pluginsDir/);
   });
 

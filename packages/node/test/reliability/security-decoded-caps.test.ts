@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, constants, createGzip, gzipSync } from 'node:zlib';
 import { type AgentClient, createAgentClient, InvalidResponseError } from '@molecule-ai/agent-core';
+import { downloadPlugin } from '@molecule-ai/agent-core/plugins';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent, rejectionOf, startSim } from './helpers.js';
@@ -108,7 +109,7 @@ describe('decoded-byte caps against compressed answers', { timeout: 60_000 }, ()
     const bomb = gzipSync(paddedJson({ error: 'nope' }, 4 * MiB), { level: 9 });
     const hostile = await startHostile((_req, res) => sendCompressed(res, 500, 'gzip', bomb));
     cleanup.push(hostile.close);
-    expectCapError(await rejectionOf(clientFor(hostile.url).downloadPlugin('demo')), '64 KiB');
+    expectCapError(await rejectionOf(downloadPlugin(clientFor(hostile.url), 'demo')), '64 KiB');
   });
 
   it('a peer answering its direct call with a br bomb fails naming the cap', async () => {

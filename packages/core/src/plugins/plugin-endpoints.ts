@@ -1,9 +1,4 @@
-import { InvalidResponseError, TimeoutError } from '../errors.js';
-import { failWhenIdle } from '../http/idle-timeout.js';
-import { apiPath, encodeSegment } from '../http/url.js';
-import type { ResponseHeaders } from '../ports/http-transport.js';
-import { statusBodySchema } from '../schemas/platform.js';
-import { parseOrUndefined } from '../schemas/validate.js';
+import { withClientContext } from '../client/client-context.js';
 import {
   type ClientContext,
   callPlatform,
@@ -11,7 +6,21 @@ import {
   type PlatformCall,
   readJson,
   throwForStatus,
-} from './context.js';
+} from '../client/context.js';
+import type { AgentClient } from '../client/create-agent-client.js';
+import { InvalidResponseError, TimeoutError } from '../errors.js';
+import { failWhenIdle } from '../http/idle-timeout.js';
+import { apiPath, encodeSegment } from '../http/url.js';
+import type { ResponseHeaders } from '../ports/http-transport.js';
+import { statusBodySchema } from '../schemas/platform.js';
+import { parseOrUndefined } from '../schemas/validate.js';
+import type { PluginInstallClient } from './install-plugin.js';
+
+/*
+ * The platform's two plugin endpoints, as functions of this subpath taking the client rather than
+ * client methods: only a plugin install needs them (and the streaming download's idle timer), so a
+ * client that never installs a plugin does not carry them.
+ */
 
 export interface DownloadPluginOptions {
   /** `local://<name>` (the default on the server) or `github://owner/repo#ref`. Sent URL-encoded. */
@@ -56,15 +65,26 @@ function contentLengthOf(headers: ResponseHeaders): number | null {
 }
 
 /**
- * `GET /workspaces/:id/plugins/:name/download[?source=]`. Returns the body as a stream with its
- * length and headers; nothing is buffered. The 60 s `pluginDownload` timeout covers the wait for
- * headers; after that the body fails with a {@link TimeoutError} when it stalls for
+ * `GET /workspaces/:id/plugins/:name/download[?source=]` as `client`. Returns the body as a stream
+ * with its length and headers; nothing is buffered. The 60 s `pluginDownload` timeout covers the
+ * wait for headers; after that the body fails with a {@link TimeoutError} when it stalls for
  * `pluginDownloadIdle` (60 s), and the caller's signal stops it at any time.
+ *
+ * @example
+ * const download = await downloadPlugin(client, 'my-plugin', { source: 'github://acme/my-plugin#v1' });
  */
-export async function downloadPlugin(
-  ctx: ClientContext,
+export function downloadPlugin(
+  client: AgentClient,
   name: string,
   options: DownloadPluginOptions = {},
+): Promise<PluginDownloadResponse> {
+  return withClientContext(client, (ctx) => download(ctx, name, options));
+}
+
+async function download(
+  ctx: ClientContext,
+  name: string,
+  options: DownloadPluginOptions,
 ): Promise<PluginDownloadResponse> {
   encodeSegment(name, 'plugin name');
   const call: PlatformCall = {
@@ -104,15 +124,26 @@ export async function downloadPlugin(
 const CONTAINER_NOT_RUNNING = 'workspace container not running';
 
 /**
- * `POST /workspaces/:id/plugins {source, sha256?}`, the Python SDK's "record the install". The
- * real server re-fetches the plugin and tries to copy it into a container, which a remote agent
- * does not have: its 503 `workspace container not running` is returned as `recorded: false`
- * instead of thrown. Any other failure throws.
+ * `POST /workspaces/:id/plugins {source, sha256?}` as `client`, the Python SDK's "record the
+ * install". The real server re-fetches the plugin and tries to copy it into a container, which a
+ * remote agent does not have: its 503 `workspace container not running` is returned as
+ * `recorded: false` instead of thrown. Any other failure throws.
+ *
+ * @example
+ * const report = await reportPluginInstall(client, 'my-plugin', { sha256 });
  */
-export async function reportPluginInstall(
-  ctx: ClientContext,
+export function reportPluginInstall(
+  client: AgentClient,
   name: string,
   options: ReportPluginInstallOptions = {},
+): Promise<PluginInstallReport> {
+  return withClientContext(client, (ctx) => report(ctx, name, options));
+}
+
+async function report(
+  ctx: ClientContext,
+  name: string,
+  options: ReportPluginInstallOptions,
 ): Promise<PluginInstallReport> {
   encodeSegment(name, 'plugin name');
   const json: Record<string, string> = { source: options.source || `local://${name}` };
@@ -135,4 +166,12 @@ export async function reportPluginInstall(
   }
   readJson(ctx, call, response, statusBodySchema);
   return { recorded: true, status: response.status, reason: undefined };
+}
+
+/** The two calls a plugin install makes ({@link downloadPlugin}, {@link reportPluginInstall}), bound to `client`. */
+export function pluginInstallClient(client: AgentClient): PluginInstallClient {
+  return {
+    downloadPlugin: (name, options) => downloadPlugin(client, name, options),
+    reportPluginInstall: (name, options) => reportPluginInstall(client, name, options),
+  };
 }
