@@ -66,7 +66,8 @@ export async function fetchActivity(
   const list = await callPlatformJson(ctx, call, activityListSchema);
   const rows = Array.isArray(list) ? list : (list?.items ?? []);
   const out: ActivityRow[] = [];
-  for (const [index, row] of rows.entries()) {
+  for (let index = 0; index < rows.length; index++) {
+    const row: unknown = rows[index];
     const fast = activityRowFastPath(row);
     if (fast !== undefined) {
       out.push(fast);
