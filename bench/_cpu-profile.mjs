@@ -11,6 +11,8 @@ function partOf(frame) {
     if (functionName === '(program)') return 'V8/Node native (program)';
     return `native (${functionName})`;
   }
+  // V8 counts JSON.parse (a builtin) as its caller's own time: in parseBodyText that is all there is.
+  if (url.includes('/packages/core/') && functionName === 'parseBodyText') return 'JSON.parse of the body';
   if (url.includes('/packages/core/')) return 'SDK core (client)';
   if (url.includes('/packages/node/')) return 'SDK Node transport';
   if (url.includes('/valibot')) return 'valibot';
