@@ -212,8 +212,11 @@ export async function run({ quick, log }) {
       target: `≤ ${kib(BUNDLE_TARGET_BYTES)}`,
       pass: bytes.gzip <= BUNDLE_TARGET_BYTES,
       missedBy: kib(bytes.gzip - BUNDLE_TARGET_BYTES),
-      dominates: `the largest sources, minified: ${bytes.largest}.`,
-      note: `\`export { createAgentClient } from '@molecule-ai/agent-core'\`. Load average at the end of the per-call runs: ${loadavg()[0].toFixed(1)}.`,
+      dominates:
+        `the largest sources, minified: ${bytes.largest}. By feature, peer calls weigh most (callPeer and sendMessage: ` +
+        'the A2A message and task schemas, JSON-RPC and Python A2AServer envelopes, direct-then-proxy routing), then ' +
+        'register (its refusal explanations), over a base of errors, request and retry, secret scrubbing and valibot.',
+      note: `\`export { createAgentClient } from '@molecule-ai/agent-core'\` (the plugin endpoints and fetchInbound live on /plugins and /inbound, outside it). Load average at the end of the per-call runs: ${loadavg()[0].toFixed(1)}.`,
     });
     return rows;
   } finally {

@@ -80,6 +80,8 @@ export interface SendMessageOptions {
   timeoutMs?: number;
 }
 
+const NOT_RESENT = 'not resent, as it may have been delivered';
+
 /** The direct call proved the peer never processed the message: try elsewhere. */
 interface NotProcessed {
   notProcessed: string;
@@ -242,8 +244,7 @@ async function callDirect(
   } catch (error) {
     if (error instanceof TimeoutError) {
       throw new TimeoutError(
-        `peer ${targetId} did not answer on its direct URL within ${options.timeoutMs ?? ctx.timeouts.peer} ms; ` +
-          'not resent through the platform because it may have been delivered',
+        `peer ${targetId}: no answer from its direct URL within ${options.timeoutMs ?? ctx.timeouts.peer} ms; ${NOT_RESENT}`,
         { method: 'POST', path: shownPath, cause: error },
       );
     }
@@ -251,7 +252,7 @@ async function callDirect(
       ctx.peers.delete(targetId);
       if (certainlyNotSent(error.cause)) return { notProcessed: error.message };
       throw new PeerUnreachableError(
-        `peer ${targetId}: the connection to its direct URL broke after sending; not resent because it may have been delivered`,
+        `peer ${targetId}: the connection to its direct URL broke after sending; ${NOT_RESENT}`,
         { targetId, route: 'direct', maybeDelivered: true, cause: error },
       );
     }

@@ -111,7 +111,7 @@ async function readStreamedErrorText(
  */
 export async function sendRequest(config: HttpConfig, request: HttpRequest): Promise<HttpResponse> {
   if (!(request.timeoutMs > 0) || !Number.isFinite(request.timeoutMs)) {
-    throw new ConfigError(`timeout must be a positive number of milliseconds, got ${request.timeoutMs}`);
+    throw new ConfigError(`timeoutMs must be a positive number, got ${request.timeoutMs}`);
   }
   const transport = config.transport;
   const read = request.stream ? 'stream' : 'text';
@@ -162,7 +162,7 @@ export async function sendRequest(config: HttpConfig, request: HttpRequest): Pro
         if (text === null) {
           const limit = request.stream ? STREAM_ERROR_BODY_BYTES : config.maxResponseBytes;
           throw new InvalidResponseError(
-            `${source}: the response body is larger than the cap of ${describeByteCap(limit)} (${limit} bytes, counted after decompression)`,
+            `${source}: the response body is over the cap of ${describeByteCap(limit)} (counted after decompression)`,
             { source, issues: [`body: more than ${limit} bytes`] },
           );
         }

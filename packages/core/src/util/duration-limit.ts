@@ -14,15 +14,11 @@ export const MAX_CONFIGURED_DURATION_MS = 86_400_000;
  */
 export function checkDuration(name: string, value: number, options?: { allowZero?: boolean }): number {
   const low = options?.allowZero ? value >= 0 : value > 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || !low) {
+  // NaN and infinities fail the range test too.
+  if (typeof value !== 'number' || !low || !(value <= MAX_CONFIGURED_DURATION_MS)) {
     throw new ConfigError(
-      `${name} must be a ${options?.allowZero ? 'non-negative' : 'positive'} number of ms, got ${String(value)}`,
-    );
-  }
-  if (value > MAX_CONFIGURED_DURATION_MS) {
-    throw new ConfigError(
-      `${name} of ${value} ms is longer than the maximum of ${MAX_CONFIGURED_DURATION_MS} ms (one day); ` +
-        'check the unit (milliseconds)',
+      `${name} must be a ${options?.allowZero ? 'non-negative' : 'positive'} number of ms up to ` +
+        `${MAX_CONFIGURED_DURATION_MS} (one day; check the unit), got ${String(value)}`,
     );
   }
   return value;
