@@ -18,6 +18,7 @@ export const title = 'Workers: CPU time of one cron tick in workerd (idle, and h
 
 const IDLE_TARGET_MS = 2;
 const TICK_SPACING_MS = 60_000;
+const SDK_JS_TICKS = 20;
 
 // The worker under test: a poll-only agent; every scheduled event moves its clock on by a cron
 // minute so every operation is due at every tick, as on Cloudflare. `?noop` events only count the harness.
@@ -77,11 +78,45 @@ async function floorKv(env) {
   await env.AGENT_KV.get('floor:loop:' + env.WORKSPACE_ID);
 }
 const baselines = { floor: floorTick, naive: naiveTick, 'floor-kv': floorKv, 'floor-http': platformCalls };
+// The SDK's own JavaScript per idle tick, without I/O: the same agent with the platform's answers
+// made in the isolate (the simulator's bodies) and its KV a Map, ${SDK_JS_TICKS} ticks per event.
+const memoryKv = new Map();
+let answers;
+const answeringFetch = async (input) => {
+  const url = typeof input === 'string' ? input : input.url;
+  const body = url.includes('/registry/') ? answers.registry : url.includes('/state') ? answers.state : '[]';
+  return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+};
+const jsOnly = defineAgentWorker({
+  workspaceId: (env) => env.WORKSPACE_ID,
+  platformUrl: (env) => env.PLATFORM_URL,
+  kv: () => ({
+    get: async (key) => memoryKv.get(key) ?? null,
+    put: async (key, value) => { memoryKv.set(key, value); },
+    delete: async (key) => { memoryKv.delete(key); },
+  }),
+  token: (env) => env.MOLECULE_TOKEN,
+  platformFetch: () => answeringFetch,
+  clock,
+  handler: () => {},
+});
+async function sdkJs(env, ctx) {
+  answers ??= {
+    registry: '{"status":"ok"}',
+    state: JSON.stringify({ workspace_id: env.WORKSPACE_ID, status: 'online', paused: false, deleted: false }),
+  };
+  for (let i = 0; i < ${SDK_JS_TICKS}; i++) {
+    offset += ${TICK_SPACING_MS};
+    const report = await jsOnly.tick(env, ctx);
+    if (report.result !== 'ran' || !report.tick?.plan.heartbeat) throw new Error('the in-isolate tick did not run');
+  }
+}
 export default {
   fetch: async () => new Response(String(handled)),
   async scheduled(event, env, ctx) {
     if (event.cron === 'noop') return;
     if (baselines[event.cron]) return baselines[event.cron](env);
+    if (event.cron === 'sdk-js') return sdkJs(env, ctx);
     offset += ${TICK_SPACING_MS};
     return agent.scheduled(event, env, ctx);
   },
@@ -150,9 +185,17 @@ export async function run({ quick, log }) {
     const batches = quick ? 3 : 6;
     // 100 events per batch in the full run: /proc counts 10 ms ticks, so about 0.1 ms per tick.
     const perBatch = quick ? 20 : 100;
-    for (const cron of ['floor', 'naive', 'floor-kv', 'floor-http'])
+    for (const cron of ['floor', 'naive', 'floor-kv', 'floor-http', 'sdk-js'])
       for (let i = 0; i < 10; i++) await tick(cron);
-    const samples = { noop: [], '* * * * *': [], floor: [], naive: [], 'floor-kv': [], 'floor-http': [] };
+    const samples = {
+      noop: [],
+      '* * * * *': [],
+      floor: [],
+      naive: [],
+      'floor-kv': [],
+      'floor-http': [],
+      'sdk-js': [],
+    };
     // Interleaved batches, the order rotating, so load from other processes hits every kind alike.
     const kinds = Object.keys(samples);
     for (let b = 0; b < batches; b++) {
@@ -174,6 +217,7 @@ export async function run({ quick, log }) {
     const floorSplit =
       `one KV read ${net('floor-kv').toFixed(2)} ms, the 3 platform calls (heartbeat, state, one activity page) ` +
       `${net('floor-http').toFixed(2)} ms`;
+    const sdkJsMs = net('sdk-js') / SDK_JS_TICKS;
     const floorRatios = idle.map((value, i) => (value - noop[i]) / Math.max(0.01, floor[i] - noop[i]));
 
     const busyRounds = quick ? 3 : 6;
@@ -191,7 +235,7 @@ export async function run({ quick, log }) {
     const busyMs = Math.max(0, percentile(busy, 50) - harnessMs);
     log(
       `idle tick ${idleMs.toFixed(2)} ms CPU (raw ${percentile(idle, 50).toFixed(2)}, harness ${harnessMs.toFixed(2)}, ` +
-        `floor ${floorMs.toFixed(2)}: ${floorSplit}; naive tick ${naiveMs.toFixed(2)}); ` +
+        `floor ${floorMs.toFixed(2)}: ${floorSplit}; naive tick ${naiveMs.toFixed(2)}; SDK JavaScript alone ${sdkJsMs.toFixed(2)}); ` +
         `100-message tick ${busyMs.toFixed(1)} ms (${busy.map((v) => v.toFixed(0)).join('/')} raw)`,
     );
     const spread = (values) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
@@ -209,7 +253,8 @@ export async function run({ quick, log }) {
         missedBy: `${(idleMs - IDLE_TARGET_MS).toFixed(2)} ms`,
         dominates:
           `the I/O the idle tick cannot drop, as workerd and Miniflare run it here: the floor (the same KV read and calls ` +
-          `without the SDK) costs ${floorMs.toFixed(2)} ms (${floorSplit}); the SDK's own share is ${sdkShare.toFixed(2)} ms. ` +
+          `without the SDK) costs ${floorMs.toFixed(2)} ms (${floorSplit}); the SDK's own share is ${sdkShare.toFixed(2)} ms, ` +
+          `of which its JavaScript (the same tick with the platform answered in the isolate and KV in memory) ${sdkJsMs.toFixed(2)} ms. ` +
           `The three calls are the contract's cadences on a 1-minute cron (heartbeat and /state every 30 s, the feed for a ` +
           `poll-only agent), each due at every tick.`,
         note:
@@ -217,7 +262,8 @@ export async function run({ quick, log }) {
           `the loop state's KV key and writes nothing); median of ${batches} interleaved batches of ${perBatch} ticks each ` +
           `(raw per-tick spread: ours ${spread(idle)} ms, floor ${spread(floor)} ms, harness ${spread(noop)} ms); ` +
           `ratio = median over batches of (ours − harness) / (floor − harness); workerd process CPU from /proc. ` +
-          `The SDK's own share is ours − floor = ${sdkShare.toFixed(2)} ms. What the floor is made of: ${floorSplit}. ` +
+          `The SDK's own share is ours − floor = ${sdkShare.toFixed(2)} ms; its JavaScript alone (${SDK_JS_TICKS} ticks per event ` +
+          `with the platform answered in the isolate and KV in memory, per tick) ${sdkJsMs.toFixed(2)} ms. What the floor is made of: ${floorSplit}. ` +
           `The naive tick (the same calls, three KV reads and a loop-state write every tick) costs ${naiveMs.toFixed(2)} ms. ` +
           `Miniflare runs KV (SQLite) and workerd's HTTP client in this process, where on Cloudflare they are I/O rather than billed CPU.`,
       },
