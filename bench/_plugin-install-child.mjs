@@ -20,6 +20,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { gzipSync } from 'node:zlib';
 import { createAgentClient } from '@molecule-ai/agent-core';
 import { installPluginArchive, installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
@@ -97,11 +98,19 @@ if (mode === 'serve') {
   }
   const idleKiB = statusKiB('VmRSS');
   const idleUsage = process.memoryUsage();
+  // V8's young generation (new space): how much of the heap's growth is the collector sizing it up.
+  const newSpaceKiB = () =>
+    Math.round(getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1024);
+  const idleNewSpaceKiB = newSpaceKiB();
+  let peakNewSpaceKiB = idleNewSpaceKiB;
   // What the memory is made of at its peak (sampled; the peak itself is VmHWM). Only the RSS is read
   // on every tick (the full breakdown costs far more CPU), the breakdown only at a new high.
   let peakUsage = idleUsage;
   const sampler = setInterval(() => {
-    if (process.memoryUsage.rss() > peakUsage.rss) peakUsage = process.memoryUsage();
+    if (process.memoryUsage.rss() > peakUsage.rss) {
+      peakUsage = process.memoryUsage();
+      peakNewSpaceKiB = newSpaceKiB();
+    }
   }, 10);
   writeFileSync('/proc/self/clear_refs', '5'); // reset VmHWM to the current RSS
   const cpuBefore = cpuMs();
@@ -140,6 +149,7 @@ if (mode === 'serve') {
         external: grown('external'),
         arrayBuffers: grown('arrayBuffers'),
       },
+      newSpaceKiB: { idle: idleNewSpaceKiB, atPeak: peakNewSpaceKiB },
       maxRssKiB: process.resourceUsage().maxRSS,
       files: result.files,
       bytes: result.bytes,

@@ -58,6 +58,33 @@ export class ByteReader {
     return true;
   }
 
+  /**
+   * Up to `max` bytes of what is already buffered, or `null` when nothing is: the synchronous
+   * fast path of {@link readChunk} (most reads of an archive are served from the current buffer,
+   * and a promise per read is most of what reading costs then).
+   */
+  readBuffered(max: number): Uint8Array | null {
+    if (this.#chunk.length === 0 || max <= 0) return null;
+    const take = Math.min(max, this.#chunk.length);
+    const out = this.#chunk.subarray(0, take);
+    this.#chunk = this.#chunk.subarray(take);
+    this.#position += take;
+    return out;
+  }
+
+  /** Exactly `length` bytes when they are all buffered, else `null` (and nothing is consumed). */
+  readExactBuffered(length: number): Uint8Array | null {
+    return this.#chunk.length >= length ? this.readBuffered(length) : null;
+  }
+
+  /** Skips `length` bytes when they are all buffered and returns true; false (nothing skipped) otherwise. */
+  skipBuffered(length: number): boolean {
+    if (this.#chunk.length < length) return false;
+    this.#chunk = this.#chunk.subarray(length);
+    this.#position += length;
+    return true;
+  }
+
   /** Up to `max` bytes (at least one), or `null` at the end of the stream. */
   async readChunk(max: number): Promise<Uint8Array | null> {
     if (!(await this.#fill())) return null;

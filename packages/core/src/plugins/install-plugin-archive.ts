@@ -273,7 +273,8 @@ async function writePieces(
   const writer = await createFile(file.path, file.size, file.mode);
   try {
     for (let piece = await entry.readChunk(); piece !== null; piece = await entry.readChunk()) {
-      await writer.write(piece);
+      const written = writer.write(piece);
+      if (written) await written;
     }
   } catch (error) {
     await writer.close().catch(() => {});

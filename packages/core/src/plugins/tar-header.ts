@@ -60,22 +60,40 @@ export function decodePath(bytes: Uint8Array, what: string): string {
  * Python's `tarfile.nti`. Values beyond 2^53 are refused rather than rounded.
  */
 export function parseTarNumber(field: Uint8Array, what: string): number {
-  const first = field[0] ?? 0;
+  return parseTarNumberAt(field, 0, field.length, what);
+}
+
+/** True for the bytes whose Latin-1 character `String.prototype.trim` removes: space, tab, LF, VT, FF, CR, NBSP. */
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
+}
+
+/**
+ * {@link parseTarNumber} of `block[start, end)`, read in place: a header has eight numeric fields
+ * and an archive thousands of headers, so no view or string is made per field.
+ */
+function parseTarNumberAt(block: Uint8Array, start: number, end: number, what: string): number {
+  const first = block[start] ?? 0;
   if (first === 0x80 || first === 0xff) {
     let value = 0;
-    for (let i = 1; i < field.length; i++) {
-      value = value * 256 + field[i]!;
+    for (let i = start + 1; i < end; i++) {
+      value = value * 256 + block[i]!;
       if (value > Number.MAX_SAFE_INTEGER) throw malformed(`tar ${what} is too large`);
     }
-    if (first === 0xff) value -= 256 ** (field.length - 1);
+    if (first === 0xff) value -= 256 ** (end - start - 1);
     return value;
   }
-  let text = '';
-  for (const byte of cString(field)) text += String.fromCharCode(byte);
-  text = text.trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw malformed(`tar ${what} is not an octal number`);
-  const value = Number.parseInt(text, 8);
+  let stop = start;
+  while (stop < end && block[stop] !== 0) stop++;
+  let from = start;
+  while (from < stop && isSpace(block[from]!)) from++;
+  while (stop > from && isSpace(block[stop - 1]!)) stop--;
+  let value = 0;
+  for (let i = from; i < stop; i++) {
+    const digit = block[i]! - 0x30;
+    if (digit < 0 || digit > 7) throw malformed(`tar ${what} is not an octal number`);
+    value = value * 8 + digit;
+  }
   if (value > Number.MAX_SAFE_INTEGER) throw malformed(`tar ${what} is too large`);
   return value;
 }
@@ -94,7 +112,7 @@ function malformed(message: string, entry?: string): UnsafeArchiveError {
 export function verifyTarChecksum(block: Uint8Array): boolean {
   let stored: number;
   try {
-    stored = parseTarNumber(block.subarray(148, 156), 'checksum');
+    stored = parseTarNumberAt(block, 148, 156, 'checksum');
   } catch {
     return false;
   }
@@ -108,12 +126,33 @@ export function verifyTarChecksum(block: Uint8Array): boolean {
   return stored === unsigned || stored === signed;
 }
 
+/** `ustar\0` (POSIX) at offset 257, or `ustar  \0` (GNU), compared in place. */
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72];
+
 function detectFormat(block: Uint8Array): TarHeaderFormat {
-  const magic = String.fromCharCode(...block.subarray(257, 265));
-  if (magic === 'ustar  \0') return 'gnu';
-  if (magic.startsWith('ustar\0')) return 'ustar';
+  for (let i = 0; i < USTAR.length; i++) if (block[257 + i] !== USTAR[i]) return 'v7';
+  if (block[262] === 0) return 'ustar';
+  if (block[262] === 0x20 && block[263] === 0x20 && block[264] === 0) return 'gnu';
   return 'v7';
 }
+
+/** A NUL-terminated text field in place: `''` for an empty one, without a view or a decode. */
+function textField(
+  block: Uint8Array,
+  start: number,
+  end: number,
+  decode: (bytes: Uint8Array) => string,
+): string {
+  if (block[start] === 0) return '';
+  let stop = start;
+  while (stop < end && block[stop] !== 0) stop++;
+  return decode(block.subarray(start, stop));
+}
+
+const lenient = (bytes: Uint8Array): string => utf8Lenient.decode(bytes);
+const entryName = (bytes: Uint8Array): string => decodePath(bytes, 'entry name');
+const namePrefix = (bytes: Uint8Array): string => decodePath(bytes, 'name prefix');
+const linkTarget = (bytes: Uint8Array): string => decodePath(bytes, 'link target');
 
 /**
  * Decodes one non-zero header block. Verifies the checksum first (a corrupt or non-tar stream
@@ -129,25 +168,25 @@ export function parseTarHeader(block: Uint8Array): RawTarHeader {
     });
   }
   const format = detectFormat(block);
-  let name = decodePath(cString(block.subarray(0, 100)), 'entry name');
+  let name = textField(block, 0, 100, entryName);
   if (format === 'ustar') {
-    const prefix = decodePath(cString(block.subarray(345, 500)), 'name prefix');
+    const prefix = textField(block, 345, 500, namePrefix);
     if (prefix !== '') name = `${prefix}/${name}`;
   }
   const typeflag = String.fromCharCode(block[156]!);
-  const size = parseTarNumber(block.subarray(124, 136), 'size');
+  const size = parseTarNumberAt(block, 124, 136, 'size');
   if (size < 0) throw malformed('tar entry size is negative', name);
   return {
     name,
-    mode: parseTarNumber(block.subarray(100, 108), 'mode'),
-    uid: parseTarNumber(block.subarray(108, 116), 'uid'),
-    gid: parseTarNumber(block.subarray(116, 124), 'gid'),
+    mode: parseTarNumberAt(block, 100, 108, 'mode'),
+    uid: parseTarNumberAt(block, 108, 116, 'uid'),
+    gid: parseTarNumberAt(block, 116, 124, 'gid'),
     size,
-    mtime: parseTarNumber(block.subarray(136, 148), 'mtime'),
+    mtime: parseTarNumberAt(block, 136, 148, 'mtime'),
     typeflag,
-    linkname: decodePath(cString(block.subarray(157, 257)), 'link target'),
-    uname: format === 'v7' ? '' : utf8Lenient.decode(cString(block.subarray(265, 297))),
-    gname: format === 'v7' ? '' : utf8Lenient.decode(cString(block.subarray(297, 329))),
+    linkname: textField(block, 157, 257, linkTarget),
+    uname: format === 'v7' ? '' : textField(block, 265, 297, lenient),
+    gname: format === 'v7' ? '' : textField(block, 297, 329, lenient),
     format,
   };
 }

@@ -168,7 +168,8 @@ function padding(size: number): number {
 
 interface BodyState {
   remaining: number;
-  pulling: Promise<void> | null;
+  /** The last read of the entry's data, awaited (its failure ignored: see `error`) before the next entry. */
+  pulling: Promise<unknown> | null;
   detached: boolean;
   error: unknown;
 }
@@ -229,17 +230,23 @@ export async function* readTarEntries(
       if (current) {
         const { state } = current;
         state.detached = true;
-        if (state.pulling) await state.pulling.catch(() => {});
+        if (state.pulling) {
+          try {
+            await state.pulling;
+          } catch {
+            // Recorded in state.error.
+          }
+        }
         if (state.error !== undefined) throw state.error;
         const rest = state.remaining + current.padding;
-        if ((await bytes.skip(rest)) < rest) throw truncated(current.path);
+        if (!bytes.skipBuffered(rest) && (await bytes.skip(rest)) < rest) throw truncated(current.path);
         state.remaining = 0;
         current = null;
       }
 
       const paused = options.pause?.();
       if (paused) await paused;
-      const block = await bytes.readExact(TAR_BLOCK_SIZE);
+      const block = bytes.readExactBuffered(TAR_BLOCK_SIZE) ?? (await bytes.readExact(TAR_BLOCK_SIZE));
       if (block.length === 0) {
         throw new UnsafeArchiveError('tar archive has no end-of-archive marker (truncated)', {
           rule: 'truncated',
@@ -427,6 +434,15 @@ function readEntryData(bytes: ByteReader, state: BodyState, path: string): Promi
 
 /** The next piece of an entry's data (possibly a view of a reused buffer); tracked in `state` like a body pull. */
 function readEntryChunk(bytes: ByteReader, state: BodyState, path: string): Promise<Uint8Array | null> {
+  if (!state.detached && state.pulling === null) {
+    if (state.remaining === 0) return Promise.resolve(null);
+    // Served from what is buffered: no async step at all.
+    const buffered = bytes.readBuffered(state.remaining);
+    if (buffered) {
+      state.remaining -= buffered.length;
+      return Promise.resolve(buffered);
+    }
+  }
   const read = async (): Promise<Uint8Array | null> => {
     if (state.detached) throw new TypeError(`tar entry ${path} was read after the next entry was requested`);
     if (state.remaining === 0) return null;
@@ -445,8 +461,12 @@ function readEntryChunk(bytes: ByteReader, state: BodyState, path: string): Prom
     return chunk;
   };
   const result = read();
-  state.pulling = result.then(
-    () => {},
+  state.pulling = result;
+  // Settled reads need no waiting before the next entry.
+  void result.then(
+    () => {
+      if (state.pulling === result) state.pulling = null;
+    },
     () => {},
   );
   return result;

@@ -82,8 +82,11 @@ export interface StagingArea {
 
 /** A file being written by {@link StagingArea.createFile}. */
 export interface StagedFileWriter {
-  /** Takes the next piece; the piece's memory may be reused by the caller once this resolves. */
-  write(piece: Uint8Array): Promise<void>;
+  /**
+   * Takes the next piece; the piece's memory may be reused by the caller once the returned promise
+   * resolves, or at once when nothing is returned (the piece was copied synchronously).
+   */
+  write(piece: Uint8Array): Promise<void> | undefined;
   /**
    * Ends the file (written, with durability as for `writeFile`, by `commit`). Also called after a
    * failed write, so that nothing stays open; the staging area is then discarded.

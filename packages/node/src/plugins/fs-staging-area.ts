@@ -328,9 +328,14 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     pendingByPath.set(relPath, tracked);
   }
 
+  /** Whether {@link makeRoom} would wait. */
+  function mustWait(maxFiles: number, maxBytes: number): boolean {
+    return running > 0 && (running >= maxFiles || bufferedBytes > maxBytes);
+  }
+
   /** Waits until fewer than `maxFiles` background writes and at most `maxBytes` buffered bytes remain. */
   async function makeRoom(maxFiles: number, maxBytes: number): Promise<void> {
-    while (running > 0 && (running >= maxFiles || bufferedBytes > maxBytes)) {
+    while (mustWait(maxFiles, maxBytes)) {
       await new Promise<void>((resolve) => slotWaiters.push(resolve));
     }
   }
@@ -368,16 +373,21 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
 
   /** A small file collected into a reused slot, then written behind (see `createFile`). */
   async function collectSmallFile(relPath: string, size: number, mode: number): Promise<StagedFileWriter> {
-    await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size);
+    // Checked here first: most files find room at once, and an await per file is measurable.
+    if (mustWait(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size)) {
+      await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size);
+    }
     const slot = freeSlots.pop() ?? new Uint8Array(WRITE_BEHIND_FILE_BYTES);
     let filled = 0;
     let closed = false;
     return {
-      async write(piece) {
-        if (filled + piece.length > size)
-          throw new RangeError(`${relPath}: more bytes than its size ${size}`);
+      write(piece) {
+        if (filled + piece.length > size) {
+          return Promise.reject(new RangeError(`${relPath}: more bytes than its size ${size}`));
+        }
         slot.set(piece, filled);
         filled += piece.length;
+        return undefined; // copied: nothing to wait for
       },
       async close() {
         if (closed) return;
@@ -526,7 +536,8 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     async createFile(relPath, size, mode) {
       assertOpen();
       assertRelative(relPath);
-      await ensureDir(parentOf(relPath));
+      const parent = parentOf(relPath);
+      if (!knownDirs.has(parent)) await ensureDir(parent);
       return size <= WRITE_BEHIND_FILE_BYTES
         ? collectSmallFile(relPath, size, mode)
         : streamLargeFile(relPath, mode);
