@@ -23,7 +23,11 @@ import { pipeline } from 'node:stream/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { gzipSync } from 'node:zlib';
 import { createAgentClient } from '@molecule-ai/agent-core';
-import { installPluginArchive, installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
+import {
+  downloadPlugin,
+  installPluginArchive,
+  installPluginWithPorts,
+} from '@molecule-ai/agent-core/plugins';
 import { buildTestTar, createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { createFsPluginSink, createUndiciTransport, createZlibGunzip } from '@molecule-ai/agent-node';
 
@@ -119,7 +123,7 @@ if (mode === 'serve') {
   if (mode === 'download') {
     // What the download alone costs: the same body read to the end and dropped, into one buffer
     // (a BYOB read, as the install's gunzip reads it).
-    const download = await client.downloadPlugin('bench');
+    const download = await downloadPlugin(client, 'bench');
     const reader = download.body.getReader({ mode: 'byob' });
     let buffer = new ArrayBuffer(64 * 1024);
     for (;;) {

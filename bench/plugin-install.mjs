@@ -3,7 +3,9 @@
 // gunzip → tar → policy → staging → syncfs → swap) versus raw `fetch` to a file plus GNU
 // `tar -xzf` of the same bytes, in the same run. Pass: time ratio ≤ 1.2; peak RSS above idle
 // ≤ 16 MiB and within 20% between the 50 MiB plugin and a 5 MiB one (memory must not grow with size).
-// For scale, the same body downloaded and dropped is measured too (what the download alone costs).
+// Ours goes the way an agent's install goes: the client's download over the Node transport, then
+// the Node installPlugin's ports. For scale, the same download read into one buffer and dropped is
+// measured too (what the download alone costs).
 //
 // The archives are produced by the platform simulator (`sim.admin.addPlugin` + its download
 // route, i.e. its Go-like tar writer). They are then served byte for byte by a static server in a
