@@ -23,6 +23,7 @@ import {
   type JsonRpcSuccess,
   parseA2AResult,
   parseJsonRpcResponse,
+  textsOf,
 } from '../schemas/a2a.js';
 import { jsonObject } from '../schemas/json-object.js';
 import { queuedBodySchema } from '../schemas/platform.js';
@@ -117,17 +118,8 @@ function textOfPythonResult(result: unknown): string {
   if (typeof result === 'string') return result;
   if (result === null || result === undefined) return '';
   const parts = (result as { parts?: unknown }).parts;
-  if (Array.isArray(parts)) {
-    // Python handlers build parts by hand; a part with a string `text` and no kind counts as text.
-    const texts = parts.flatMap((part: unknown) => {
-      if (typeof part !== 'object' || part === null) return [];
-      const { kind, type, text } = part as { kind?: unknown; type?: unknown; text?: unknown };
-      const isText = kind === 'text' || type === 'text' || (kind === undefined && type === undefined);
-      return isText && typeof text === 'string' ? [text] : [];
-    });
-    return texts.join('\n');
-  }
-  return JSON.stringify(result) ?? '';
+  // Python handlers build parts by hand; a part with a string `text` and no kind counts as text.
+  return Array.isArray(parts) ? textsOf(parts, true).join('\n') : (JSON.stringify(result) ?? '');
 }
 
 /** A peer's own `{"error": "..."}` answer as PeerRejectedError carrying its words. */

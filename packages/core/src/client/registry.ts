@@ -50,8 +50,9 @@ function tokenLost(ctx: ClientContext, cause?: unknown): TokenLostError {
   );
 }
 
-function integer(value: number | undefined): number {
-  return value !== undefined && Number.isFinite(value) ? Math.trunc(value) : 0;
+/** `value` when it is a finite number, else `fallback`. */
+function finiteOr(value: number | undefined, fallback: number): number {
+  return Number.isFinite(value) ? (value as number) : fallback;
 }
 
 /**
@@ -125,18 +126,17 @@ export async function heartbeat(
   const json: Record<string, unknown> = {
     workspace_id: ctx.workspaceId,
     current_task: report.currentTask ?? '',
-    active_tasks: Math.max(0, integer(report.activeTasks)),
-    error_rate: report.errorRate !== undefined && Number.isFinite(report.errorRate) ? report.errorRate : 0,
+    active_tasks: Math.max(0, Math.trunc(finiteOr(report.activeTasks, 0))),
+    error_rate: finiteOr(report.errorRate, 0),
     sample_error: report.sampleError ?? '',
     uptime_seconds: Math.max(
       0,
-      report.uptimeSeconds !== undefined && Number.isFinite(report.uptimeSeconds)
-        ? Math.trunc(report.uptimeSeconds)
-        : Math.trunc((ctx.clock.now() - ctx.startedAtMs) / 1000),
+      Math.trunc(finiteOr(report.uptimeSeconds, (ctx.clock.now() - ctx.startedAtMs) / 1000)),
     ),
   };
   if (report.runtimeState !== undefined) json.runtime_state = report.runtimeState;
-  if (report.monthlySpend !== undefined) json.monthly_spend = Math.max(0, integer(report.monthlySpend));
+  if (report.monthlySpend !== undefined)
+    json.monthly_spend = Math.max(0, Math.trunc(finiteOr(report.monthlySpend, 0)));
   if (report.runtimeMetadata !== undefined) json.runtime_metadata = report.runtimeMetadata;
   const call: PlatformCall = {
     method: 'POST',

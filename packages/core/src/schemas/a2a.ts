@@ -264,14 +264,22 @@ export function parseJsonRpcResponse(value: unknown, source: string): JsonRpcRes
   return parseOrThrow(schema, body, source);
 }
 
-function textsOf(parts: unknown): string[] {
+/**
+ * The texts of the text parts: `kind: "text"`, or the legacy `type: "text"` without a kind. With
+ * `handMade` (parts a Python handler built by hand), also `type: "text"` whatever the kind, and parts
+ * with neither.
+ */
+export function textsOf(parts: unknown, handMade = false): string[] {
   if (!Array.isArray(parts)) return [];
   const out: string[] = [];
   for (const part of parts) {
     if (typeof part !== 'object' || part === null) continue;
     const { kind, type, text } = part as { kind?: unknown; type?: unknown; text?: unknown };
-    if ((kind === 'text' || (kind === undefined && type === 'text')) && typeof text === 'string')
-      out.push(text);
+    const isText =
+      kind === 'text' ||
+      ((handMade || kind === undefined) && type === 'text') ||
+      (handMade && kind === undefined && type === undefined);
+    if (isText && typeof text === 'string') out.push(text);
   }
   return out;
 }
