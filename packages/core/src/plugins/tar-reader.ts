@@ -402,24 +402,30 @@ function entryBody(bytes: ByteReader, state: BodyState, path: string): ReadableS
   );
 }
 
+/** The next piece of an entry's data from `bytes`; a failure or a short archive is kept in `state`. */
+async function pullEntryChunk(bytes: ByteReader, state: BodyState, path: string): Promise<Uint8Array> {
+  let chunk: Uint8Array | null;
+  try {
+    chunk = await bytes.readChunk(state.remaining);
+  } catch (error) {
+    state.error = error;
+    throw error;
+  }
+  if (!chunk) {
+    state.error = truncated(path);
+    throw state.error;
+  }
+  state.remaining -= chunk.length;
+  return chunk;
+}
+
 /** All of an entry's (remaining) data as chunks; tracked in `state` like a body pull. */
 function readEntryData(bytes: ByteReader, state: BodyState, path: string): Promise<Uint8Array[]> {
   const read = async (): Promise<Uint8Array[]> => {
     if (state.detached) throw new TypeError(`tar entry ${path} was read after the next entry was requested`);
     const chunks: Uint8Array[] = [];
     while (state.remaining > 0) {
-      let chunk: Uint8Array | null;
-      try {
-        chunk = await bytes.readChunk(state.remaining);
-      } catch (error) {
-        state.error = error;
-        throw error;
-      }
-      if (!chunk) {
-        state.error = truncated(path);
-        throw state.error;
-      }
-      state.remaining -= chunk.length;
+      const chunk = await pullEntryChunk(bytes, state, path);
       chunks.push(bytes.reusesBuffer ? chunk.slice() : chunk);
     }
     return chunks;
@@ -446,19 +452,7 @@ function readEntryChunk(bytes: ByteReader, state: BodyState, path: string): Prom
   const read = async (): Promise<Uint8Array | null> => {
     if (state.detached) throw new TypeError(`tar entry ${path} was read after the next entry was requested`);
     if (state.remaining === 0) return null;
-    let chunk: Uint8Array | null;
-    try {
-      chunk = await bytes.readChunk(state.remaining);
-    } catch (error) {
-      state.error = error;
-      throw error;
-    }
-    if (!chunk) {
-      state.error = truncated(path);
-      throw state.error;
-    }
-    state.remaining -= chunk.length;
-    return chunk;
+    return pullEntryChunk(bytes, state, path);
   };
   const result = read();
   state.pulling = result;

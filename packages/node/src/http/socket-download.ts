@@ -139,6 +139,12 @@ export function sendOnOwnSocket(request: TransportRequest): Promise<TransportRes
     let waiting: (() => void) | undefined;
     let controller: ReadableByteStreamController | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** Lets a body pull waiting for bytes look again. */
+    const wakePuller = (): void => {
+      const wake = waiting;
+      waiting = undefined;
+      wake?.();
+    };
 
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port || (secure ? 443 : 80));
@@ -153,9 +159,7 @@ export function sendOnOwnSocket(request: TransportRequest): Promise<TransportRes
         }
         if (phase !== 'body') return true;
         // The body's bytes are in `buffer` until a pull has taken them: no read until then.
-        const wake = waiting;
-        waiting = undefined;
-        wake?.();
+        wakePuller();
         return offset >= end;
       },
     };
@@ -185,9 +189,7 @@ export function sendOnOwnSocket(request: TransportRequest): Promise<TransportRes
       if (before === 'head') reject(error);
       else {
         controller?.error(error);
-        const wake = waiting;
-        waiting = undefined;
-        wake?.();
+        wakePuller();
       }
     };
     function onAbort(): void {
@@ -201,23 +203,16 @@ export function sendOnOwnSocket(request: TransportRequest): Promise<TransportRes
     );
     timer.unref();
 
+    // The server's end of the stream and the socket's close mean the same here: no more bytes.
+    const onNoMoreBytes = (): void => {
+      ended = true;
+      if (phase === 'head')
+        fail(httpError('the connection closed before the response headers', 'ECONNRESET'));
+      wakePuller();
+    };
     socket.on('error', (error) => fail(error));
-    socket.on('end', () => {
-      ended = true;
-      if (phase === 'head')
-        fail(httpError('the connection closed before the response headers', 'ECONNRESET'));
-      const wake = waiting;
-      waiting = undefined;
-      wake?.();
-    });
-    socket.on('close', () => {
-      ended = true;
-      if (phase === 'head')
-        fail(httpError('the connection closed before the response headers', 'ECONNRESET'));
-      const wake = waiting;
-      waiting = undefined;
-      wake?.();
-    });
+    socket.on('end', onNoMoreBytes);
+    socket.on('close', onNoMoreBytes);
     socket.write(head);
     if (request.body !== undefined) socket.write(request.body);
 
