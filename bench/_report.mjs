@@ -38,7 +38,7 @@ export function formatResults(rows, { quick, startedAt = new Date() }) {
       '',
       ...missed.map(
         (row) =>
-          `- **${cell(row.benchmark)}**: ${cell(row.ours)} against ${cell(row.target)}` +
+          `- **${cell(row.benchmark)}**: ${cell(row.ours)}${hasRatio(row) ? ` (ratio ${cell(row.ratio)})` : ''} against ${cell(row.target)}` +
           `${row.missedBy ? ` (missed by ${row.missedBy})` : ''}. ${row.dominates ? `What dominates: ${row.dominates}` : 'See its note above.'}`,
       ),
     );
@@ -62,4 +62,9 @@ export function writeSection(path, heading, section) {
     next = text.slice(0, start) + body + (end === -1 ? '' : `\n${text.slice(end + 1)}`);
   }
   writeFileSync(path, next);
+}
+
+/** Whether a row has a ratio worth quoting beside its figure (some rows have none: `—`). */
+function hasRatio(row) {
+  return row.ratio !== undefined && row.ratio !== null && String(row.ratio) !== '—';
 }

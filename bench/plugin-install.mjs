@@ -227,9 +227,10 @@ export async function run({ quick = false, log = console.log } = {}) {
   const composition = (samples) => {
     const part = (key) => median(samples.map((s) => s.atPeakKiB[key])) / 1024;
     const rest = part('rss') - part('heapTotal') - part('external');
+    const signed = (mib) => `${mib < 0 ? '−' : '+'}${Math.abs(mib).toFixed(1)}`;
     return (
-      `V8 heap +${part('heapTotal').toFixed(1)} MiB, external memory +${part('external').toFixed(1)} MiB ` +
-      `(ArrayBuffers +${part('arrayBuffers').toFixed(1)}), other native (malloc) +${rest.toFixed(1)} MiB`
+      `V8 heap ${signed(part('heapTotal'))} MiB, external memory ${signed(part('external'))} MiB ` +
+      `(ArrayBuffers ${signed(part('arrayBuffers'))}), other native (malloc) ${signed(rest)} MiB`
     );
   };
   /** V8's young generation (new space) at idle and at the peak, medians, in MiB. */
