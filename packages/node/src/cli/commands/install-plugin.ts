@@ -11,7 +11,8 @@ import { createProgressReporter } from '../progress.js';
 import { terminalText } from '../terminal-text.js';
 
 const PHASE_TEXT: Record<PluginInstallProgress['phase'], string> = {
-  lock: 'waiting for the plugin lock',
+  // Reported before every install; it only waits while another install of the workspace runs.
+  lock: 'taking the plugin lock',
   download: 'downloading',
   verify: 'verifying',
   swap: 'installing',
