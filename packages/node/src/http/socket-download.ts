@@ -1,6 +1,11 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import type { ResponseHeaders, TransportRequest, TransportResponse } from '@molecule-ai/agent-core/ports';
+import {
+  MAX_TIMER_DELAY_MS,
+  type ResponseHeaders,
+  type TransportRequest,
+  type TransportResponse,
+} from '@molecule-ai/agent-core/ports';
 import { contentCodings, decodeStream } from './content-coding.js';
 
 /** Size of the one buffer every socket read of a download lands in. */
@@ -12,8 +17,6 @@ const MAX_CHUNK_LINE_BYTES = 1024;
 /** Most bytes of trailer fields after a chunked body accepted. */
 const MAX_TRAILER_BYTES = 16 * 1024;
 
-/** Longest delay a host timer takes (larger ones fire at once). */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
 /** Header names and values must not be able to start a new line or end the head. */
 const UNSAFE_HEADER_TEXT = /[\r\n\0]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -1,8 +1,9 @@
-import type {
-  HttpTransport,
-  ResponseHeaders,
-  TransportRequest,
-  TransportResponse,
+import {
+  type HttpTransport,
+  MAX_TIMER_DELAY_MS,
+  type ResponseHeaders,
+  type TransportRequest,
+  type TransportResponse,
 } from '@molecule-ai/agent-core/ports';
 import { Agent, type Dispatcher } from 'undici';
 import { contentCodings, decodeStream, decodeWhole } from './content-coding.js';
@@ -53,9 +54,6 @@ function decodeUtf8(chunks: Buffer[], size: number): string {
 function attemptTimeoutError(): DOMException {
   return new DOMException('The attempt timed out', 'TimeoutError');
 }
-
-/** Longest delay a host timer takes (larger ones fire at once). */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /**
  * The deadlines of the attempts in flight, watched by one timer armed for the earliest. A timer
