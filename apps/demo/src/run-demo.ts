@@ -5,7 +5,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, type CallPeerResult } from '@molecule-ai/agent-core';
+import { AbortError, type CallPeerResult, callPeer } from '@molecule-ai/agent-core';
 import type { PluginInstallProgress } from '@molecule-ai/agent-core/plugins';
 import { defaultMoleculeDirectory } from '@molecule-ai/agent-node';
 import { waitForDelegationResult } from './agent/delegation-result.js';
@@ -214,12 +214,12 @@ async function runAgainstSimulator(
   await peersStep(runner, agent, helperId);
   await runner.run('call-direct', 'Call the helper directly', async (control) =>
     peerCallOutcome(
-      await agent.client.callPeer(helperId, 'Hi helper, are you there?', { signal: control.signal }),
+      await callPeer(agent.client, helperId, 'Hi helper, are you there?', { signal: control.signal }),
     ),
   );
   await runner.run('call-proxy', 'Call the helper via the platform', async (control) =>
     peerCallOutcome(
-      await agent.client.callPeer(helperId, 'Hi again, this time through the platform.', {
+      await callPeer(agent.client, helperId, 'Hi again, this time through the platform.', {
         preferDirect: false,
         signal: control.signal,
       }),
@@ -366,12 +366,12 @@ async function runAgainstPlatform(
   if (peerId) {
     await runner.run('call-direct', 'Call the peer directly', async (control) =>
       peerCallOutcome(
-        await agent.client.callPeer(peerId, 'Hello from the Molecule SDK demo.', { signal: control.signal }),
+        await callPeer(agent.client, peerId, 'Hello from the Molecule SDK demo.', { signal: control.signal }),
       ),
     );
     await runner.run('call-proxy', 'Call the peer via the platform', async (control) =>
       peerCallOutcome(
-        await agent.client.callPeer(peerId, 'Hello again, through the platform.', {
+        await callPeer(agent.client, peerId, 'Hello again, through the platform.', {
           preferDirect: false,
           signal: control.signal,
         }),

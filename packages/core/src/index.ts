@@ -1,18 +1,21 @@
 /**
  * `@molecule-ai/agent-core`: what a client user needs. The agent client, its options and results,
- * the error classes, and `replyToMessage`. The building blocks (loops, inbound delivery, the plugin
- * pipeline, the A2A wire format, the ports, test helpers) live on the documented subpaths
- * `/loops`, `/inbound`, `/plugins`, `/a2a`, `/ports` and `/testing`.
+ * peer calls (`callPeer`, `sendMessage`), the error classes, and `replyToMessage`. The building
+ * blocks (loops, inbound delivery, the plugin pipeline, the A2A wire format, the ports, test
+ * helpers) live on the documented subpaths `/loops`, `/inbound`, `/plugins`, `/a2a`, `/ports` and
+ * `/testing`.
  */
 
 export type { OutgoingMessage } from './client/a2a-envelope.js';
 export type { FetchActivityOptions, NotifyAttachment } from './client/activity.js';
-export type {
-  CallPeerOptions,
-  CallPeerResult,
-  PeerQueued,
-  PeerReply,
-  SendMessageOptions,
+export {
+  type CallPeerOptions,
+  type CallPeerResult,
+  callPeer,
+  type PeerQueued,
+  type PeerReply,
+  type SendMessageOptions,
+  sendMessage,
 } from './client/call-peer.js';
 export { type AgentClient, createAgentClient } from './client/create-agent-client.js';
 export type { DelegateOptions, DelegateResult } from './client/delegate.js';
@@ -55,7 +58,6 @@ export type { InboundDeliveryKind, InboundMessage, InboundSource } from './inbou
 export type { HandlerContext, HandlerResult, MessageHandler } from './inbound/message-handler.js';
 export {
   type PeerReplyOptions,
-  type ReplyClient,
   type ReplyOutcome,
   replyToMessage,
 } from './inbound/reply-to-message.js';

@@ -2,6 +2,7 @@
 // {"status": "ok", "result": R} and {"error": "..."} (4xx/5xx) instead of JSON-RPC, both on its own
 // URL and relayed by the platform's proxy. The peer is a real HTTP server speaking that wire format.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callPeer } from '../src/client/call-peer.js';
 import { InvalidResponseError, PeerRejectedError } from '../src/errors.js';
 import { clientFor, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import {
@@ -40,7 +41,7 @@ describe.each([
       const parts = (body as { params: { message: { parts: { text: string }[] } } }).params.message.parts;
       return `echo: ${parts[0]?.text}`;
     });
-    const reply = await client.callPeer(target.id, 'hello', { preferDirect });
+    const reply = await callPeer(client, target.id, 'hello', { preferDirect });
     expect(reply).toMatchObject({
       status: 'completed',
       route: preferDirect ? 'direct' : 'proxy',
@@ -62,14 +63,14 @@ describe.each([
         { kind: 'data', data: {} },
       ],
     }));
-    expect(await client.callPeer(target.id, 'x', { preferDirect })).toMatchObject({
+    expect(await callPeer(client, target.id, 'x', { preferDirect })).toMatchObject({
       text: 'one\ntwo\nthree',
     });
   });
 
   it('any other result is kept raw; its text is the JSON', async () => {
     const { target, client } = await setup(() => ({ answer: 42, ok: true }));
-    const reply = await client.callPeer(target.id, 'x', { preferDirect });
+    const reply = await callPeer(client, target.id, 'x', { preferDirect });
     expect(reply).toMatchObject({ result: { kind: 'other', value: { answer: 42, ok: true } } });
     if (reply.status === 'completed') expect(JSON.parse(reply.text)).toEqual({ answer: 42, ok: true });
   });
@@ -78,7 +79,7 @@ describe.each([
     const { target, client } = await setup(() => {
       throw new Error('the model is down');
     });
-    const error = await client.callPeer(target.id, 'x', { preferDirect }).catch((e: unknown) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PeerRejectedError);
     expect(error).toMatchObject({
       httpStatus: 500,
@@ -103,7 +104,7 @@ describe('validation errors a user can act on', () => {
         },
       ],
     });
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect((error as Error).message).toContain('field "jsonrpc" should be "2.0", not the string "1.0"');
     expect((error as Error).message).not.toContain('Expected unknown');
@@ -116,7 +117,7 @@ describe('validation errors a user can act on', () => {
         },
       ],
     });
-    const missing = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
+    const missing = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e: unknown) => e);
     expect((missing as Error).message).toContain('neither "result" nor "error"');
     expect((missing as Error).message).toContain('expected a JSON-RPC 2.0 response');
   });

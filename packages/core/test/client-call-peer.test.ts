@@ -11,6 +11,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../src/errors.js';
+import { callPeer, sendMessage } from '../src/index.js';
 import { clientFor, type SimHarness, startSim, workspaceWithToken } from './helpers/platform.js';
 import { closedPort, type ScriptedServer, startScriptedServer } from './helpers/scripted-server.js';
 
@@ -57,7 +58,7 @@ describe('callPeer: direct', () => {
   it('call_peer_no_cached_url_uses_discover_then_direct: discover, then one POST to the peer; URL cached', async () => {
     peer.script(agentReply('hello back'));
     const { target, client } = await setup();
-    const result = await client.callPeer(target.id, 'hello');
+    const result = await callPeer(client, target.id, 'hello');
     expect(result).toMatchObject({ status: 'completed', route: 'direct', text: 'hello back' });
     expect(env.sim.requests.map((r) => r.path)).toContain(`/registry/discover/${target.id}`);
     expect(peer.requests).toHaveLength(1);
@@ -67,7 +68,7 @@ describe('callPeer: direct', () => {
   it('call_peer_json_rpc_envelope_format: JSON-RPC 2.0 message/send with a v0.3 Message', async () => {
     peer.script(agentReply('ok'));
     const { target, client } = await setup();
-    const result = await client.callPeer(target.id, 'ping');
+    const result = await callPeer(client, target.id, 'ping');
     const body = peer.requests[0]?.json as { id: unknown; params: { message: unknown } };
     expect(body).toMatchObject({ jsonrpc: '2.0', method: 'message/send' });
     expect(typeof body.id).toBe('string');
@@ -83,7 +84,7 @@ describe('callPeer: direct', () => {
   it('call_peer does not send the bearer, Origin or org header to the peer (python leaks them)', async () => {
     peer.script(agentReply('ok'));
     const { me, target, client } = await setup(undefined, { orgId: 'org-7' });
-    await client.callPeer(target.id, 'hi');
+    await callPeer(client, target.id, 'hi');
     const headers = peer.requests[0]?.headers ?? {};
     expect(headers.authorization).toBeUndefined();
     expect(headers.origin).toBeUndefined();
@@ -99,7 +100,7 @@ describe('callPeer: direct', () => {
     const { target, client } = await setup();
     await client.getPeers();
     env.sim.clearRequests();
-    expect(await client.callPeer(target.id, 'x')).toMatchObject({ text: 'cached' });
+    expect(await callPeer(client, target.id, 'x')).toMatchObject({ text: 'cached' });
     expect(env.sim.requests).toHaveLength(0);
     expect(peer.requests).toHaveLength(1);
   });
@@ -120,7 +121,7 @@ describe('callPeer: direct', () => {
         },
       ],
     });
-    await client.callPeer(target.id, 'x');
+    await callPeer(client, target.id, 'x');
     expect(peer.requests[0]?.path).toBe('/a2a');
     expect(peer.requests[0]?.headers.authorization).toBeUndefined();
   });
@@ -135,7 +136,7 @@ describe('callPeer: direct', () => {
         },
       ],
     });
-    const error = await client.callPeer(target.id, 'x').catch((e) => e);
+    const error = await callPeer(client, target.id, 'x').catch((e) => e);
     // The sim answers 404 there (not processed), so the proxy is tried; the scripted peer behind it answers 500.
     expect(error).toBeInstanceOf(ServerError);
     const stolen = env.sim.requests.find((r) => r.path === '/steal');
@@ -158,7 +159,7 @@ describe('callPeer: direct', () => {
         },
       ],
     });
-    const result = await client.callPeer(target.id, 'x');
+    const result = await callPeer(client, target.id, 'x');
     expect(result).toMatchObject({ route: 'proxy', text: 'via proxy' });
     expect(peer.requests.map((r) => r.path)).toEqual(['/']); // only the platform's push, never /direct
   });
@@ -168,7 +169,7 @@ describe('callPeer: direct', () => {
     try {
       peer.script({ status: 307, headers: { location: `${elsewhere.url}/collect` }, text: '' });
       const { target, client } = await setup();
-      const error = await client.callPeer(target.id, 'x').catch((e) => e);
+      const error = await callPeer(client, target.id, 'x').catch((e) => e);
       expect(error).toBeInstanceOf(PeerRejectedError);
       expect(error).toMatchObject({ httpStatus: 307, route: 'direct', targetId: target.id });
       expect(elsewhere.requests).toHaveLength(0);
@@ -194,7 +195,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
         },
       ],
     });
-    const result = await client.callPeer(target.id, 'hello');
+    const result = await callPeer(client, target.id, 'hello');
     expect(result).toMatchObject({ status: 'completed', route: 'proxy', text: 'through the platform' });
     const proxied = proxyPosts(target.id);
     expect(proxied).toHaveLength(1);
@@ -221,7 +222,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
         },
       ],
     });
-    const result = await client.callPeer(target.id, 'hello');
+    const result = await callPeer(client, target.id, 'hello');
     expect(result).toMatchObject({ status: 'completed', route: 'direct', text: 'at my new address' });
     expect(proxyPosts(target.id)).toHaveLength(0);
     expect(peer.requests).toHaveLength(1);
@@ -239,7 +240,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
       const refusals = status === 421 ? [refusal, refusal] : [refusal];
       peer.script(...refusals, agentReply('via the platform'));
       const { target, client } = await setup();
-      const result = await client.callPeer(target.id, 'hello');
+      const result = await callPeer(client, target.id, 'hello');
       // Rediscovery gave the same URL, so the proxy took it (and pushed to the peer's URL).
       expect(result).toMatchObject({ status: 'completed', route: 'proxy', text: 'via the platform' });
       expect(proxyPosts(target.id)).toHaveLength(1);
@@ -266,13 +267,13 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
         },
       ],
     });
-    expect((await client.callPeer(target.id, 'x')).route).toBe('proxy');
+    expect((await callPeer(client, target.id, 'x')).route).toBe('proxy');
   });
 
   it('a direct timeout is TimeoutError and is NOT resent through the proxy (python sent it twice)', async () => {
     peer.script({ delayMs: 600, ...agentReply('late') });
     const { target, client } = await setup();
-    const error = await client.callPeer(target.id, 'x', { timeoutMs: 100 }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { timeoutMs: 100 }).catch((e) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain('may have been delivered');
     expect(proxyPosts(target.id)).toHaveLength(0);
@@ -281,7 +282,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
   it('a connection cut after sending is PeerUnreachableError(maybeDelivered) and NOT resent (python sent it twice)', async () => {
     peer.script({ destroy: true });
     const { target, client } = await setup();
-    const error = await client.callPeer(target.id, 'x').catch((e) => e);
+    const error = await callPeer(client, target.id, 'x').catch((e) => e);
     expect(error).toBeInstanceOf(PeerUnreachableError);
     expect(error).toMatchObject({ maybeDelivered: true, route: 'direct', targetId: target.id });
     expect(proxyPosts(target.id)).toHaveLength(0);
@@ -290,7 +291,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
   it('an HTTP 500 from the peer is PeerRejectedError and NOT resent (python sent it twice)', async () => {
     peer.script({ status: 500, json: { error: 'boom' } });
     const { target, client } = await setup();
-    const error = await client.callPeer(target.id, 'x').catch((e) => e);
+    const error = await callPeer(client, target.id, 'x').catch((e) => e);
     expect(error).toBeInstanceOf(PeerRejectedError);
     expect(error.httpStatus).toBe(500);
     expect(proxyPosts(target.id)).toHaveLength(0);
@@ -299,14 +300,14 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
   it('a non-JSON 200 from the peer is InvalidResponseError and NOT resent', async () => {
     peer.script({ text: '<html>ok</html>', headers: { 'content-type': 'text/html' } });
     const { target, client } = await setup();
-    expect(await client.callPeer(target.id, 'x').catch((e) => e)).toBeInstanceOf(InvalidResponseError);
+    expect(await callPeer(client, target.id, 'x').catch((e) => e)).toBeInstanceOf(InvalidResponseError);
     expect(proxyPosts(target.id)).toHaveLength(0);
   });
 
   it("the peer's JSON-RPC error is PeerRejectedError with its code and message", async () => {
     peer.script({ json: { jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'Method not found' } } });
     const { target, client } = await setup();
-    const error = await client.callPeer(target.id, 'x').catch((e) => e);
+    const error = await callPeer(client, target.id, 'x').catch((e) => e);
     expect(error).toBeInstanceOf(PeerRejectedError);
     expect(error).toMatchObject({ rpcCode: -32601, rpcMessage: 'Method not found', route: 'direct' });
     expect(error.message).toContain('-32601');
@@ -318,7 +319,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     expect(
-      await client.callPeer(target.id, 'x', { signal: controller.signal }).catch((e) => e),
+      await callPeer(client, target.id, 'x', { signal: controller.signal }).catch((e) => e),
     ).toBeInstanceOf(AbortError);
     expect(proxyPosts(target.id)).toHaveLength(0);
   });
@@ -331,7 +332,7 @@ describe('callPeer: fallback to the proxy only when the direct request certainly
         { path: '/registry/discover/:id', fault: { type: 'status', status: 500, body: { error: 'x' } } },
       ],
     });
-    expect((await client.callPeer(target.id, 'x')).route).toBe('proxy');
+    expect((await callPeer(client, target.id, 'x')).route).toBe('proxy');
   });
 });
 
@@ -341,7 +342,7 @@ describe('callPeer: through the proxy', () => {
     const { me, target, client } = await setup();
     await client.getPeers();
     env.sim.clearRequests();
-    const result = await client.callPeer(target.id, 'x', { preferDirect: false });
+    const result = await callPeer(client, target.id, 'x', { preferDirect: false });
     expect(result).toMatchObject({ route: 'proxy', text: 'proxied' });
     expect(env.sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /workspaces/${target.id}/a2a`,
@@ -355,7 +356,7 @@ describe('callPeer: through the proxy', () => {
   it('200_with_json_body_returns_result: the whole JSON-RPC response, the typed result and its text', async () => {
     peer.script(agentReply('42'));
     const { target, client } = await setup();
-    const result = await client.callPeer(target.id, 'x', { preferDirect: false });
+    const result = await callPeer(client, target.id, 'x', { preferDirect: false });
     if (result.status !== 'completed') throw new Error('expected a completed call');
     expect(result.response.jsonrpc).toBe('2.0');
     expect(result.result.kind).toBe('message');
@@ -377,14 +378,14 @@ describe('callPeer: through the proxy', () => {
       },
     });
     const { target, client } = await setup();
-    const result = await client.callPeer(target.id, 'x', { preferDirect: false });
+    const result = await callPeer(client, target.id, 'x', { preferDirect: false });
     expect(result).toMatchObject({ status: 'completed', text: 'done', result: { kind: 'task' } });
   });
 
   it('a busy target (connection reset) is queued by the platform: a typed "queued" result', async () => {
     peer.script({ destroy: true });
     const { target, client } = await setup();
-    const result = await client.callPeer(target.id, 'x', { preferDirect: false });
+    const result = await callPeer(client, target.id, 'x', { preferDirect: false });
     expect(result).toMatchObject({ status: 'queued', route: 'proxy', queueDepth: 1 });
     if (result.status === 'queued') expect(result.queueId).toMatch(/.+/);
   });
@@ -408,7 +409,7 @@ describe('callPeer: through the proxy', () => {
         },
       ],
     });
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(PeerBusyError);
     expect(error).toMatchObject({ status: 503, retryAfterMs: 30_000, targetId: target.id });
   });
@@ -416,7 +417,7 @@ describe('callPeer: through the proxy', () => {
   it('a hibernating target → PeerBusyError with the 15 s Retry-After', async () => {
     const { target, client } = await setup();
     await env.sim.admin.hibernate(target.id);
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(PeerBusyError);
     expect(error.retryAfterMs).toBe(15_000);
   });
@@ -424,7 +425,7 @@ describe('callPeer: through the proxy', () => {
   it('503_service_unavailable: a paused target has no URL → PeerUnreachableError naming 503', async () => {
     const { target, client } = await setup();
     await env.sim.admin.pause(target.id);
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(PeerUnreachableError);
     expect(error).toMatchObject({ status: 503, route: 'proxy', maybeDelivered: false });
     expect(error.message).toContain('503');
@@ -434,7 +435,7 @@ describe('callPeer: through the proxy', () => {
   it('502_bad_gateway_includes_context: the platform cannot reach the agent → PeerUnreachableError with 502', async () => {
     const dead = await closedPort();
     const { target, client } = await setup(`http://localhost:${dead}`);
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(PeerUnreachableError);
     expect(error.message).toContain('502');
   });
@@ -449,7 +450,7 @@ describe('callPeer: through the proxy', () => {
         },
       ],
     });
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(error.message).toContain('500');
   });
@@ -460,7 +461,7 @@ describe('callPeer: through the proxy', () => {
     const { client } = clientFor(env.url, me.id, {
       storedToken: 'WrongToken_0123456789abcdefghijklmnopqrstuv',
     });
-    const error = await client.callPeer(target.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toContain('401');
     expect(error.message).toContain('invalid caller auth token');
@@ -477,7 +478,7 @@ describe('callPeer: through the proxy', () => {
       parentId: parentB.id,
     });
     const { client } = clientFor(env.url, me.id, { storedToken: me.token });
-    const error = await client.callPeer(other.id, 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, other.id, 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect(error.message).toContain('403');
     expect(error.serverMessage).toContain('hierarchy');
@@ -486,9 +487,9 @@ describe('callPeer: through the proxy', () => {
   it('http_timeout_propagates_as_readable_error: a slow proxy → TimeoutError naming the limit', async () => {
     const { target, client } = await setup();
     env.sim.setFaults({ rules: [{ path: '/workspaces/:id/a2a', fault: { type: 'latency', ms: 600 } }] });
-    const error = await client
-      .callPeer(target.id, 'x', { preferDirect: false, timeoutMs: 100 })
-      .catch((e) => e);
+    const error = await callPeer(client, target.id, 'x', { preferDirect: false, timeoutMs: 100 }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toMatch(/within 100 ms/);
   });
@@ -496,7 +497,7 @@ describe('callPeer: through the proxy', () => {
   it('connection_refused_propagates_as_readable_error: platform down → ConnectionError', async () => {
     const dead = await closedPort();
     const { client } = clientFor(`http://127.0.0.1:${dead}`, crypto.randomUUID(), { storedToken: 'tok' });
-    const error = await client.callPeer(crypto.randomUUID(), 'x', { preferDirect: false }).catch((e) => e);
+    const error = await callPeer(client, crypto.randomUUID(), 'x', { preferDirect: false }).catch((e) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.message).toContain('failed before an answer arrived');
   });
@@ -504,7 +505,7 @@ describe('callPeer: through the proxy', () => {
   it('blank text is refused before any I/O', async () => {
     const { target, client } = await setup();
     env.sim.clearRequests();
-    expect((await client.callPeer(target.id, '   ').catch((e) => e)).name).toBe('ConfigError');
+    expect((await callPeer(client, target.id, '   ').catch((e) => e)).name).toBe('ConfigError');
     expect(env.sim.requests).toHaveLength(0);
   });
 });
@@ -513,7 +514,7 @@ describe('sendMessage (replies to peers)', () => {
   it('POSTs message/send through /workspaces/<target>/a2a as this agent, role agent, with correlation fields', async () => {
     peer.script(agentReply('thanks'));
     const { me, target, client } = await setup();
-    const result = await client.sendMessage(target.id, 'the answer', {
+    const result = await sendMessage(client, target.id, 'the answer', {
       metadata: { inReplyTo: 'm-1' },
       contextId: 'ctx-1',
       taskId: 'task-1',
@@ -538,7 +539,7 @@ describe('sendMessage (replies to peers)', () => {
   it('accepts parts (text and file) instead of a string', async () => {
     peer.script(agentReply('ok'));
     const { target, client } = await setup();
-    await client.sendMessage(target.id, [
+    await sendMessage(client, target.id, [
       { kind: 'text', text: 'see file' },
       { kind: 'file', file: { uri: 'https://files.example/a.txt', name: 'a.txt' } },
     ]);
@@ -550,9 +551,33 @@ describe('sendMessage (replies to peers)', () => {
     await env.close();
     env = await startSim({ devMode: true, allowPlaceholderUrl: true });
     const { target, client } = await setup('remote://no-inbound');
-    const result = await client.sendMessage(target.id, 'for the poller');
+    const result = await sendMessage(client, target.id, 'for the poller');
     expect(result).toMatchObject({ status: 'queued', route: 'proxy' });
     const row = env.sim.admin.activity(target.id)[0];
     expect(result.status === 'queued' && result.queueId).toBe(row?.id);
+  });
+});
+
+describe('peer calls are functions of the client', () => {
+  it('the client has no peer-call methods: a bundle without callPeer does not carry the A2A envelopes', async () => {
+    const { client } = await setup();
+    expect(client).not.toHaveProperty('callPeer');
+    expect(client).not.toHaveProperty('sendMessage');
+  });
+
+  it('an object that is not a client made by createAgentClient is refused before any I/O', async () => {
+    const { target, client } = await setup();
+    env.sim.clearRequests();
+    const lookalike = { ...client } as typeof client;
+    for (const call of [
+      () => callPeer(lookalike, target.id, 'x'),
+      () => sendMessage(lookalike, target.id, 'x'),
+    ]) {
+      const error = await call().catch((e) => e);
+      expect(error.name).toBe('ConfigError');
+      expect(error.message).toBe('expected a client made by createAgentClient');
+    }
+    expect(env.sim.requests).toHaveLength(0);
+    expect(peer.requests).toHaveLength(0);
   });
 });

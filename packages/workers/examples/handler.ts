@@ -10,7 +10,7 @@ export default defineAgentWorker<Env>({
   push: { url: (env) => env.PUBLIC_URL, secret: (env) => env.PUSH_SECRET },
   handler: async (message, { env, client, waitUntil, signal, request }) => {
     // message: the core's InboundMessage (text, parts, source, sourceId, contextId, ...)
-    // client:  the core's AgentClient for this workspace (notify, callPeer, delegate, getPeers, ...)
+    // client:  the core's AgentClient for this workspace (notify, delegate, getPeers, ...; callPeer(client, …))
     // request: the pushed HTTP request (undefined on a cron tick); signal: ends with the invocation
     waitUntil(client.notify(`working on it… (${request ? 'pushed' : 'polled'})`)); // outlives the reply
     const peers = await client.getPeers({ signal });

@@ -1,4 +1,4 @@
-import { createAgentClient } from '@molecule-ai/agent-core';
+import { callPeer, createAgentClient } from '@molecule-ai/agent-core';
 import { createFileTokenStore } from '@molecule-ai/agent-node';
 
 const client = createAgentClient({
@@ -15,6 +15,6 @@ console.log(`status: ${state.status}`);
 
 const [peer] = await client.getPeers(); // the workspaces this one may call
 if (peer) {
-  const reply = await client.callPeer(peer.id, 'Summarise the docs'); // direct, else through the platform
+  const reply = await callPeer(client, peer.id, 'Summarise the docs'); // direct, else through the platform
   if (reply.status === 'completed') console.log(reply.text);
 }

@@ -29,7 +29,9 @@ import { jsonObject } from '../schemas/json-object.js';
 import { queuedBodySchema } from '../schemas/platform.js';
 import { parseOrUndefined } from '../schemas/validate.js';
 import { buildMessageSend, type OutgoingMessage } from './a2a-envelope.js';
+import { withClientContext } from './client-context.js';
 import { type ClientContext, callPlatform, type PlatformCall, throwForStatus } from './context.js';
+import type { AgentClient } from './create-agent-client.js';
 import { discoverPeer } from './peers.js';
 
 /** The peer answered. */
@@ -364,14 +366,28 @@ async function discoverForCall(
 }
 
 /**
- * Sends an A2A `message/send` to a peer: to its own URL first (discovered, cached), then through
+ * Sends an A2A `message/send` to a peer as `client`: to its own URL first (discovered, cached), then through
  * the platform's proxy, always with the same message id. It moves on only when the direct answer
  * proves the message was not processed (connection refused, DNS failure, HTTP 404/405/410/421):
  * the cache entry is dropped, the peer rediscovered once (a restarted peer has a new URL) and
  * called there, else the proxy is used. After a timeout, a connection broken after sending or any
- * other answer it throws instead of sending a second copy.
+ * other answer it throws instead of sending a second copy. A function rather than a client method,
+ * so that a client that never calls peers does not carry the A2A envelopes.
+ *
+ * @example
+ * const reply = await callPeer(client, peer.id, 'Summarise the docs');
+ * if (reply.status === 'completed') console.log(reply.text);
  */
-export async function callPeer(
+export function callPeer(
+  client: AgentClient,
+  targetId: string,
+  message: OutgoingMessage,
+  options: CallPeerOptions = {},
+): Promise<CallPeerResult> {
+  return withClientContext(client, (ctx) => callPeerAs(ctx, targetId, message, options));
+}
+
+async function callPeerAs(
   ctx: ClientContext,
   targetId: string,
   message: OutgoingMessage,
@@ -402,10 +418,22 @@ export async function callPeer(
 }
 
 /**
- * Sends an A2A `message/send` to a workspace through the platform's proxy, as this agent
+ * Sends an A2A `message/send` to a workspace through the platform's proxy, as `client`'s agent
  * (`X-Workspace-ID`): how an agent answers a peer. Role defaults to `agent`.
+ *
+ * @example
+ * await sendMessage(client, peerId, 'Done: 3 files changed', { contextId });
  */
-export async function sendMessage(
+export function sendMessage(
+  client: AgentClient,
+  targetWorkspaceId: string,
+  content: string | A2APart[],
+  options: SendMessageOptions = {},
+): Promise<CallPeerResult> {
+  return withClientContext(client, (ctx) => sendMessageAs(ctx, targetWorkspaceId, content, options));
+}
+
+async function sendMessageAs(
   ctx: ClientContext,
   targetWorkspaceId: string,
   content: string | A2APart[],

@@ -5,20 +5,11 @@ import { resolveRetryPolicy } from '../http/retry-policy.js';
 import { basePathOf, encodeSegment, parsePlatformUrl } from '../http/url.js';
 import { systemClock, systemRandom } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
-import type { A2APart } from '../schemas/a2a.js';
 import type { ActivityRow } from '../schemas/platform.js';
 import { checkDuration } from '../util/duration-limit.js';
 import { createScrubbingLogger } from '../util/scrubbing-logger.js';
 import { SecretScrubber } from '../util/secret-scrubber.js';
-import type { OutgoingMessage } from './a2a-envelope.js';
 import { type FetchActivityOptions, fetchActivity, type NotifyAttachment, notify } from './activity.js';
-import {
-  type CallPeerOptions,
-  type CallPeerResult,
-  callPeer,
-  type SendMessageOptions,
-  sendMessage,
-} from './call-peer.js';
 import { attachClientContext, withClientContext } from './client-context.js';
 import type { ClientContext } from './context.js';
 import { type DelegateOptions, type DelegateResult, delegate } from './delegate.js';
@@ -51,7 +42,11 @@ import { TokenCache } from './token-cache.js';
 import { pollState, pullSecrets, type WorkspaceState } from './workspace.js';
 import { checkWorkspaceId } from './workspace-id.js';
 
-/** The protocol client of one workspace. Every method is one platform (or peer) exchange. */
+/**
+ * The protocol client of one workspace. Every method is one platform exchange. Peer calls are the
+ * functions `callPeer(client, …)` and `sendMessage(client, …)` of the same entry, so that a client
+ * that never calls peers does not carry the A2A envelopes.
+ */
 export interface AgentClient {
   readonly workspaceId: string;
   /** The normalised platform URL (no trailing slash). */
@@ -77,20 +72,12 @@ export interface AgentClient {
   discoverPeer(targetId: string, options?: DiscoverOptions): Promise<string | null>;
   /** Forgets a peer's cached URL. */
   invalidatePeer(targetId: string): void;
-  /** Sends a message to a peer, directly when possible, else through the platform. */
-  callPeer(targetId: string, message: OutgoingMessage, options?: CallPeerOptions): Promise<CallPeerResult>;
   /** Hands a task to another workspace through the platform (fire-and-forget, idempotent). */
   delegate(task: string, targetId: string, options?: DelegateOptions): Promise<DelegateResult>;
   /** Reads raw activity rows (every type unless `type` is given). */
   fetchActivity(options?: FetchActivityOptions): Promise<ActivityRow[]>;
   /** Sends a message to the canvas (the user). */
   notify(text: string, attachments?: NotifyAttachment[], options?: CallOptions): Promise<void>;
-  /** Sends an A2A message to a workspace through the platform as this agent (replies to peers). */
-  sendMessage(
-    targetWorkspaceId: string,
-    content: string | A2APart[],
-    options?: SendMessageOptions,
-  ): Promise<CallPeerResult>;
   /** Mints and saves a new workspace token with an admin credential (token-loss recovery). */
   mintToken(adminToken: string, options?: CallOptions): Promise<{ token: string }>;
   /** A safe summary (never the token). */
@@ -198,11 +185,9 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     pullSecrets,
     getPeers,
     discoverPeer,
-    callPeer,
     delegate,
     fetchActivity,
     notify,
-    sendMessage,
     mintToken,
   };
   for (const [name, endpoint] of Object.entries(endpoints)) {

@@ -16,12 +16,14 @@ export * from '../schemas/index.js';
 export * from '../util/index.js';
 export type { OutgoingMessage } from './a2a-envelope.js';
 export type { FetchActivityOptions, NotifyAttachment } from './activity.js';
-export type {
-  CallPeerOptions,
-  CallPeerResult,
-  PeerQueued,
-  PeerReply,
-  SendMessageOptions,
+export {
+  type CallPeerOptions,
+  type CallPeerResult,
+  callPeer,
+  type PeerQueued,
+  type PeerReply,
+  type SendMessageOptions,
+  sendMessage,
 } from './call-peer.js';
 export { type AgentClient, createAgentClient } from './create-agent-client.js';
 export type { DelegateOptions, DelegateResult } from './delegate.js';

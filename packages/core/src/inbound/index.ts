@@ -54,7 +54,6 @@ export {
 } from './push-server.js';
 export {
   type PeerReplyOptions,
-  type ReplyClient,
   type ReplyOutcome,
   replyToMessage,
 } from './reply-to-message.js';

@@ -1,3 +1,5 @@
+import { sendMessage } from '../client/call-peer.js';
+import type { AgentClient } from '../client/create-agent-client.js';
 import type { InboundMessage } from './inbound-message.js';
 import { replyTextOf } from './message-handler.js';
 
@@ -8,14 +10,6 @@ export interface PeerReplyOptions {
   metadata: Record<string, unknown>;
   contextId?: string;
   taskId?: string;
-}
-
-/** The part of the client that replies use (the agent client has both). */
-export interface ReplyClient {
-  /** `POST /workspaces/<self>/notify`: a message shown to the canvas user. */
-  notify(text: string): Promise<unknown>;
-  /** `message/send` to a workspace through the proxy, with `X-Workspace-ID` = self. */
-  sendMessage(targetWorkspaceId: string, content: string, options: PeerReplyOptions): Promise<unknown>;
 }
 
 /** Where a reply went, or why it went nowhere. */
@@ -32,7 +26,7 @@ export type ReplyOutcome =
  * the outcome says which. Network and API errors reject as usual.
  */
 export async function replyToMessage(
-  client: ReplyClient,
+  client: AgentClient,
   message: InboundMessage,
   text: string,
 ): Promise<ReplyOutcome> {
@@ -51,7 +45,7 @@ export async function replyToMessage(
     };
     if (message.contextId) options.contextId = message.contextId;
     if (message.taskId) options.taskId = message.taskId;
-    await client.sendMessage(message.sourceId, reply, options);
+    await sendMessage(client, message.sourceId, reply, options);
     return { route: 'a2a', targetId: message.sourceId };
   }
   return { route: 'none', reason: 'unknown-source' };

@@ -1,7 +1,8 @@
+import type { AgentClient } from '../client/create-agent-client.js';
 import type { InboundDelivery } from '../inbound/inbound-delivery.js';
 import { createMessageDispatcher } from '../inbound/message-dispatcher.js';
 import type { HandlerContext, MessageHandler } from '../inbound/message-handler.js';
-import { type ReplyClient, replyToMessage } from '../inbound/reply-to-message.js';
+import { replyToMessage } from '../inbound/reply-to-message.js';
 import type { Clock, Random } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { AgentTickContext } from './agent-tick.js';
@@ -13,7 +14,7 @@ export interface AgentTickContextOptions<Context extends HandlerContext> {
   /** The client the tick heartbeats and polls `/state` with. */
   client: LoopClient;
   /** Where replies go (a canvas `notify`, or an A2A message to a peer); see `replyToMessage`. */
-  replyClient: ReplyClient;
+  replyClient: AgentClient;
   handler: MessageHandler<Context>;
   /** What handlers receive besides `signal`. */
   handlerContext: Omit<Context, 'signal'>;

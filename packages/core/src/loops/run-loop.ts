@@ -1,7 +1,7 @@
+import type { AgentClient } from '../client/create-agent-client.js';
 import type { InboundDelivery } from '../inbound/inbound-delivery.js';
 import type { HandlerContext, MessageHandler } from '../inbound/message-handler.js';
-import { type ActivityFeedClient, createPollDelivery } from '../inbound/poll-delivery.js';
-import type { ReplyClient } from '../inbound/reply-to-message.js';
+import { createPollDelivery } from '../inbound/poll-delivery.js';
 import { type Clock, type Random, systemClock, systemRandom } from '../ports/clock.js';
 import type { CursorStore } from '../ports/cursor-store.js';
 import type { Logger } from '../ports/logger.js';
@@ -64,8 +64,11 @@ export interface AgentHandlerContext<Client = AgentLoopClient> extends HandlerCo
   client: Client;
 }
 
-/** The client parts the agent loop uses. */
-export type AgentLoopClient = LoopClient & ActivityFeedClient & ReplyClient;
+/**
+ * The client the agent loop runs: one made by `createAgentClient`, since replies to peers are sent
+ * as it (`sendMessage`).
+ */
+export type AgentLoopClient = AgentClient;
 
 /** Options of {@link runAgentLoopWithPorts}. */
 export interface AgentLoopWithPortsOptions<Client extends AgentLoopClient = AgentLoopClient>

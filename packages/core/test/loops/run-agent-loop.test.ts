@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAgentClient } from '../../src/client/index.js';
+import { createAgentClient, sendMessage } from '../../src/client/index.js';
 import type { DeliveryRunResult, InboundDelivery, InboundMessage } from '../../src/inbound/index.js';
 import { createPollDelivery } from '../../src/inbound/index.js';
 import { runAgentLoopWithPorts } from '../../src/loops/index.js';
@@ -297,9 +297,9 @@ describe.each(['server', 'cursor'] as const)(
       const peer = await connectAgent(harness);
       // The simulator parks messages for poll-only agents and answers 202 with a body the client does
       // not know as "queued" yet, so the send rejects although it was delivered (reported).
-      await peer.client
-        .sendMessage(agent.id, 'ping', { role: 'user', contextId: 'ctx-42' })
-        .catch(() => undefined);
+      await sendMessage(peer.client, agent.id, 'ping', { role: 'user', contextId: 'ctx-42' }).catch(
+        () => undefined,
+      );
       const inbound: InboundMessage[] = [];
       const run = runAgentLoopWithPorts(
         (message) => {

@@ -1,11 +1,13 @@
 import {
   AuthenticationError,
+  callPeer,
   createAgentClient,
   type InboundMessage,
   PeerRejectedError,
   PeerUnreachableError,
   PermissionDeniedError,
   ServerError,
+  sendMessage,
   TimeoutError,
 } from '@molecule-ai/agent-core';
 import { JSON_RPC_ERROR } from '@molecule-ai/agent-core/a2a';
@@ -80,7 +82,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('A calls B directly through B push server and gets a typed result; the platform bearer never reaches B', async () => {
-      const result = await a.client.callPeer(b.agent.id, 'hello');
+      const result = await callPeer(a.client, b.agent.id, 'hello');
       expect(result).toMatchObject({ status: 'completed', route: 'direct', text: 'B heard: hello' });
       if (result.status !== 'completed') throw new Error('unreachable');
       expect(result.result.kind).toBe('message');
@@ -106,7 +108,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('A calls B through the platform proxy (call_peer_prefer_direct_false) and gets the relayed result', async () => {
-      const result = await a.client.callPeer(b.agent.id, 'via proxy', { preferDirect: false });
+      const result = await callPeer(a.client, b.agent.id, 'via proxy', { preferDirect: false });
       expect(result).toMatchObject({ status: 'completed', route: 'proxy', text: 'B heard: via proxy' });
       // The platform pushes without credentials and without caller identity.
       expect(b.received[0]!.headers.get('authorization')).toBeNull();
@@ -145,7 +147,7 @@ describe.each(['server', 'cursor'] as const)(
     });
 
     it('B handler crashing surfaces to A as a structured JSON-RPC rejection without B exception text', async () => {
-      const error = await a.client.callPeer(b.agent.id, 'boom').catch((e: unknown) => e);
+      const error = await callPeer(a.client, b.agent.id, 'boom').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PeerRejectedError);
       expect(error).toMatchObject({
         route: 'direct',
@@ -154,16 +156,16 @@ describe.each(['server', 'cursor'] as const)(
       });
       expect(JSON.stringify(error)).not.toContain('B internal failure detail');
       // Through the proxy too (relayed verbatim with HTTP 200).
-      const viaProxy = await a.client
-        .callPeer(b.agent.id, 'boom', { preferDirect: false })
-        .catch((e: unknown) => e);
+      const viaProxy = await callPeer(a.client, b.agent.id, 'boom', { preferDirect: false }).catch(
+        (e: unknown) => e,
+      );
       expect(viaProxy).toMatchObject({ route: 'proxy', rpcCode: JSON_RPC_ERROR.internalError });
     });
 
     it('B down: the direct attempt is refused, the proxy answers 502, A gets PeerUnreachableError (connection_refused / 502 ports)', async () => {
       await b.loop.stop();
       await b.server.stop();
-      const error = await a.client.callPeer(b.agent.id, 'anyone there?').catch((e: unknown) => e);
+      const error = await callPeer(a.client, b.agent.id, 'anyone there?').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PeerUnreachableError);
       expect(error).toMatchObject({ route: 'proxy', status: 502, maybeDelivered: false });
       expect(b.received).toHaveLength(0);
@@ -171,9 +173,9 @@ describe.each(['server', 'cursor'] as const)(
 
     it('503: B paused (its URL cleared) → PeerUnreachableError naming 503', async () => {
       await harness.sim.admin.pause(b.agent.id);
-      const error = await a.client
-        .callPeer(b.agent.id, 'x', { preferDirect: false })
-        .catch((e: unknown) => e);
+      const error = await callPeer(a.client, b.agent.id, 'x', { preferDirect: false }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(PeerUnreachableError);
       expect(error).toMatchObject({ status: 503 });
       expect(String(error)).toContain('503');
@@ -183,9 +185,9 @@ describe.each(['server', 'cursor'] as const)(
       harness.sim.setFaults({
         rules: [{ method: 'POST', path: '/workspaces/:id/a2a', fault: { type: 'status', status: 500 } }],
       });
-      const error = await a.client
-        .callPeer(b.agent.id, 'x', { preferDirect: false })
-        .catch((e: unknown) => e);
+      const error = await callPeer(a.client, b.agent.id, 'x', { preferDirect: false }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ServerError);
       expect(error).toMatchObject({ status: 500 });
     });
@@ -196,9 +198,9 @@ describe.each(['server', 'cursor'] as const)(
         platformUrl: harness.url,
         tokenStore: createMemoryTokenStore({ [a.id]: 'not-the-token' }),
       });
-      const error = await impostor
-        .callPeer(b.agent.id, 'x', { preferDirect: false })
-        .catch((e: unknown) => e);
+      const error = await callPeer(impostor, b.agent.id, 'x', { preferDirect: false }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error).toMatchObject({ status: 401 });
       expect(JSON.stringify(error)).not.toContain('not-the-token');
@@ -208,13 +210,13 @@ describe.each(['server', 'cursor'] as const)(
     it('403: a workspace outside the hierarchy → PermissionDeniedError naming 403', async () => {
       const parent = await createAgent(harness);
       const child = await createAgent(harness, { parentId: parent.id });
-      const error = await a.client.callPeer(child.id, 'x').catch((e: unknown) => e);
+      const error = await callPeer(a.client, child.id, 'x').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PermissionDeniedError);
       expect(error).toMatchObject({ status: 403 });
     });
 
     it('a direct call that times out is not sent a second time through the proxy (no double send)', async () => {
-      const error = await a.client.callPeer(b.agent.id, 'slow', { timeoutMs: 100 }).catch((e: unknown) => e);
+      const error = await callPeer(a.client, b.agent.id, 'slow', { timeoutMs: 100 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       await until(() => b.handled.length === 1, 'B got the message');
       // Once B has finished (and answered nobody), any resend would long have arrived.
@@ -252,7 +254,7 @@ describe.each(['server', 'cursor'] as const)(
       );
       try {
         // C polls, so the proxy parks the message and answers 202.
-        await b.agent.client.sendMessage(c.id, 'question from B', { role: 'user' }).catch(() => undefined);
+        await sendMessage(b.agent.client, c.id, 'question from B', { role: 'user' }).catch(() => undefined);
         await until(() => b.handled.some((m) => m.text === 'C answers question from B'), 'C reply at B');
         const reply = b.handled.find((m) => m.text === 'C answers question from B')!;
         expect(reply.metadata).toHaveProperty('inReplyTo');

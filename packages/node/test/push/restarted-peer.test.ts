@@ -2,6 +2,8 @@
 // answers 404. The caller's cached URL is stale; callPeer must notice the message was not processed,
 // drop the entry, rediscover once and reach the peer at its new URL with the same message id.
 // (Python's call_peer_falls_back_to_proxy_on_direct_error invalidated too, but resent with a new id.)
+
+import { callPeer } from '@molecule-ai/agent-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAgentLoop } from '../../src/loops/index.js';
 import { startPushDelivery } from '../../src/push/index.js';
@@ -30,7 +32,7 @@ describe('callPeer to a restarted peer (two real push servers on the same port)'
     );
     const caller = await createAgent(harness);
 
-    const before = await caller.client.callPeer(peer.id, 'hello');
+    const before = await callPeer(caller.client, peer.id, 'hello');
     expect(before).toMatchObject({ status: 'completed', route: 'direct', text: 'first server got: hello' });
 
     // The restart: the first server stops, a second one takes the same port on a new path and the
@@ -50,7 +52,7 @@ describe('callPeer to a restarted peer (two real push servers on the same port)'
     );
     try {
       harness.sim.clearRequests();
-      const after = await caller.client.callPeer(peer.id, 'are you there?');
+      const after = await callPeer(caller.client, peer.id, 'are you there?');
       expect(after).toMatchObject({
         status: 'completed',
         route: 'direct',
@@ -72,14 +74,14 @@ describe('callPeer to a restarted peer (two real push servers on the same port)'
     const peer = await createAgent(harness, { reportedUrl: first.url });
     const loop = runAgentLoop(() => 'up', { client: peer.client, delivery: first, stopSignals: [] });
     const caller = await createAgent(harness);
-    await caller.client.callPeer(peer.id, 'warm the cache');
+    await callPeer(caller.client, peer.id, 'warm the cache');
     await loop.stop();
     // A peer that stopped a while ago: the caller has seen its kept-alive connection close. Called in
     // the same instant, the request could go out on that closing connection and fail as "maybe
     // delivered", which is a different case (a message must not be sent twice when it may have arrived).
     await new Promise((resolve) => setTimeout(resolve, 100));
     harness.sim.clearRequests();
-    const error = await caller.client.callPeer(peer.id, 'anyone?').catch((e: unknown) => e);
+    const error = await callPeer(caller.client, peer.id, 'anyone?').catch((e: unknown) => e);
     // The proxy could not reach it either: a typed error, and the message was never processed twice.
     expect(error).toMatchObject({ name: 'PeerUnreachableError', route: 'proxy', status: 502 });
     const proxied = harness.sim.requests.filter((r) => r.path === `/workspaces/${peer.id}/a2a`);

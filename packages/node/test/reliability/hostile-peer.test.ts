@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import {
   type AgentClient,
+  callPeer,
   createAgentClient,
   InvalidResponseError,
   isMoleculeError,
@@ -94,7 +95,7 @@ function proxiedCalls(): number {
 
 describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
   it('the direct call carries only Content-Type and the caller id: no bearer, no Origin, no org header', async () => {
-    const result = await client.callPeer(peerAgent.id, 'ping');
+    const result = await callPeer(client, peerAgent.id, 'ping');
     expect(result).toMatchObject({ status: 'completed', route: 'direct', text: 'pong' });
     expect(peer.received).toHaveLength(1);
     expect(peer.received[0]!.headers['x-workspace-id']).toBe(caller.id);
@@ -106,7 +107,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
   });
 
   it('through the platform proxy the bearer stops at the platform', async () => {
-    const result = await client.callPeer(peerAgent.id, 'ping', { preferDirect: false });
+    const result = await callPeer(client, peerAgent.id, 'ping', { preferDirect: false });
     expect(result).toMatchObject({ status: 'completed', route: 'proxy', text: 'pong' });
     expect(peer.received).toHaveLength(1);
     expectNothingLeakedTo(peer);
@@ -119,7 +120,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
         res.writeHead(status, { location: `${elsewhere.url}/steal` });
         res.end();
       };
-      const error = await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+      const error = await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
       expect(error).toBeInstanceOf(PeerRejectedError);
       expect(error).toMatchObject({ route: 'direct', httpStatus: status });
       expect(elsewhere.received).toHaveLength(0);
@@ -134,7 +135,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
       res.end();
     };
     harness.sim.clearRequests();
-    await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+    await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
     expect(harness.sim.requests.filter((r) => r.path.endsWith('/notify'))).toHaveLength(0);
   });
 
@@ -157,7 +158,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
       };
-      const error = await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+      const error = await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
       expect(error).toBeInstanceOf(expected);
       expect(isMoleculeError(error)).toBe(true);
       expect(leakedSecrets(error, secrets())).toEqual([]);
@@ -172,7 +173,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32000, message: 'x'.repeat(100_000) } }));
     };
-    const error = await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+    const error = await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
     expect(error).toBeInstanceOf(PeerRejectedError);
     expect((error as Error).message.length).toBeLessThan(500);
   });
@@ -190,14 +191,14 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(jsonRpcReply(request.body, 'y'.repeat(256 * 1024)));
     };
-    const error = await rejectionOf(small.callPeer(peerAgent.id, 'ping'));
+    const error = await rejectionOf(callPeer(small, peerAgent.id, 'ping'));
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(proxiedCalls()).toBe(0);
   });
 
   it('a peer that accepts and never answers → TimeoutError, not re-sent (it may have been delivered)', async () => {
     answer = () => {}; // holds the request open
-    const error = await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+    const error = await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(peer.received).toHaveLength(1);
     expect(proxiedCalls()).toBe(0);
@@ -207,7 +208,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
     answer = (_request, res) => {
       res.socket?.destroy();
     };
-    const error = await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+    const error = await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
     expect(error).toBeInstanceOf(PeerUnreachableError);
     expect(error).toMatchObject({ route: 'direct', maybeDelivered: true });
     expect(proxiedCalls()).toBe(0);
@@ -215,7 +216,7 @@ describe('callPeer to a hostile peer', { timeout: 30_000 }, () => {
 
   it('a peer that is gone (connection refused) → the same message once through the proxy', async () => {
     await peer.close();
-    const error = await rejectionOf(client.callPeer(peerAgent.id, 'ping'));
+    const error = await rejectionOf(callPeer(client, peerAgent.id, 'ping'));
     // The platform cannot reach it either.
     expect(error).toBeInstanceOf(PeerUnreachableError);
     expect(error).toMatchObject({ route: 'proxy' });

@@ -8,6 +8,7 @@ import {
   isMoleculeError,
   RateLimitError,
   ServerError,
+  sendMessage,
 } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore, createRecordingLogger } from '@molecule-ai/agent-core/testing';
 import type { Fault, FaultRule } from '@molecule-ai/platform-sim';
@@ -303,7 +304,7 @@ describe("the 'wide' preset", () => {
   it.each([
     ['register', (c: AgentClient) => c.register(), '/registry/register'],
     ['notify', (c: AgentClient) => c.notify('hello'), '/workspaces/:id/notify'],
-    ['sendMessage', (c: AgentClient) => c.sendMessage(agent.id, 'to myself'), '/workspaces/:id/a2a'],
+    ['sendMessage', (c: AgentClient) => sendMessage(c, agent.id, 'to myself'), '/workspaces/:id/a2a'],
   ] as const)('non-idempotent POST %s: never retried (5xx, reset, 429)', async (_name, call, path) => {
     for (const [fault, type] of [
       [{ type: 'status', status: 500 }, ServerError],

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, constants, createGzip, gzipSync } from 'node:zlib';
-import { type AgentClient, createAgentClient, InvalidResponseError } from '@molecule-ai/agent-core';
+import { type AgentClient, callPeer, createAgentClient, InvalidResponseError } from '@molecule-ai/agent-core';
 import { downloadPlugin } from '@molecule-ai/agent-core/plugins';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,7 +122,7 @@ describe('decoded-byte caps against compressed answers', { timeout: 60_000 }, ()
     cleanup.push(harness.close);
     const caller = await createAgent(harness, { retry: 'none' });
     const target = await createAgent(harness, { reportedUrl: peer.url });
-    const error = await rejectionOf(caller.client.callPeer(target.id, 'ping'));
+    const error = await rejectionOf(callPeer(caller.client, target.id, 'ping'));
     expectCapError(error, '10 MiB');
   });
 

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, createAgentClient, isMoleculeError } from '@molecule-ai/agent-core';
+import { ConfigError, callPeer, createAgentClient, isMoleculeError } from '@molecule-ai/agent-core';
 import { createMemoryTokenStore, createRecordingLogger, exposeAll } from '@molecule-ai/agent-core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli, runCliProcess } from '../cli/cli-process.js';
@@ -201,7 +201,7 @@ describe("a peer's capability path is a credential", { timeout: 60_000 }, () => 
       const logger = createRecordingLogger();
       const caller = await createAgent(harness, { logger, retry: 'none' });
       const target = await createAgent(harness, { reportedUrl: peerUrl });
-      const error = await rejectionOf(caller.client.callPeer(target.id, 'ping'));
+      const error = await rejectionOf(callPeer(caller.client, target.id, 'ping'));
       expect(isMoleculeError(error)).toBe(true);
       const everything = `${exposeAll(error)}\n${logger.text()}`;
       expect(everything).not.toContain(CAPABILITY);
@@ -222,7 +222,7 @@ describe("a peer's capability path is a credential", { timeout: 60_000 }, () => 
       const logger = createRecordingLogger();
       const caller = await createAgent(harness, { logger, retry: 'none', timeouts: { peer: 300 } });
       const target = await createAgent(harness, { reportedUrl: `${peer.url}${CAPABILITY}` });
-      const error = await rejectionOf(caller.client.callPeer(target.id, 'ping'));
+      const error = await rejectionOf(callPeer(caller.client, target.id, 'ping'));
       const everything = `${exposeAll(error)}\n${logger.text()}`;
       expect(everything).not.toContain(CAPABILITY);
       expect(everything).toContain('/a2a/Qm9…');
@@ -240,7 +240,7 @@ describe("a peer's capability path is a credential", { timeout: 60_000 }, () => 
       });
       const caller = await createAgent(harness);
       const target = await createAgent(harness, { reportedUrl: `${peer.url}${CAPABILITY}` });
-      const result = await caller.client.callPeer(target.id, 'ping');
+      const result = await callPeer(caller.client, target.id, 'ping');
       expect(result).toMatchObject({ status: 'completed', route: 'direct', text: 'pong' });
       expect(peer.received[0]!.url).toBe(CAPABILITY);
     } finally {

@@ -4,7 +4,13 @@
 // errors expose a capped delay next to the raw header.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createAgentClient, PeerBusyError, RateLimitError } from '@molecule-ai/agent-core';
+import {
+  ConfigError,
+  callPeer,
+  createAgentClient,
+  PeerBusyError,
+  RateLimitError,
+} from '@molecule-ai/agent-core';
 import { systemClock } from '@molecule-ai/agent-core/ports';
 import { createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -161,7 +167,7 @@ describe('timer overflow', { timeout: 30_000 }, () => {
           },
         ],
       });
-      const error = await rejectionOf(caller.client.callPeer(target.id, 'ping', { preferDirect: false }));
+      const error = await rejectionOf(callPeer(caller.client, target.id, 'ping', { preferDirect: false }));
       expect(error).toBeInstanceOf(PeerBusyError);
       expect((error as PeerBusyError).retryAfterMs).toBe(ONE_HOUR);
     } finally {

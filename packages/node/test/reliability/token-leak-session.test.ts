@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AuthenticationError,
+  callPeer,
   createAgentClient,
   isMoleculeError,
   PermissionDeniedError,
@@ -129,8 +130,8 @@ describe('a whole session with faults, logged at debug level', { timeout: 120_00
     expect((secretsError as PermissionDeniedError).body).toMatchObject({ auth_token: '[REDACTED]' });
     expect(await client.pullSecrets()).toEqual({ OPENAI_API_KEY: SECRET_VALUE });
     expect((await client.getPeers()).map((p) => p.id)).toContain(peer.id);
-    expect(await client.callPeer(peer.id, 'direct hello')).toMatchObject({ route: 'direct' });
-    expect(await client.callPeer(peer.id, 'proxied hello', { preferDirect: false })).toMatchObject({
+    expect(await callPeer(client, peer.id, 'direct hello')).toMatchObject({ route: 'direct' });
+    expect(await callPeer(client, peer.id, 'proxied hello', { preferDirect: false })).toMatchObject({
       route: 'proxy',
     });
 
@@ -180,7 +181,7 @@ describe('a whole session with faults, logged at debug level', { timeout: 120_00
       async (message, context) => {
         if (message.text === 'boom') throw new Error('handler crashed');
         if (message.text === 'ask the peer') {
-          const answer = await context.client.callPeer(peer.id, 'question');
+          const answer = await callPeer(context.client, peer.id, 'question');
           return answer.status === 'completed' ? answer.text : 'queued';
         }
         return `echo: ${message.text}`;
