@@ -133,6 +133,22 @@ describe('certainlyNotSent', () => {
     });
     expect(certainlyNotSent(mixed)).toBe(false);
   });
+  it("is true for Deno's connect failures, which carry no code: refused, DNS and TLS handshake", () => {
+    const deno = (message: string) =>
+      Object.assign(new TypeError('fetch failed'), { cause: new Error(message) });
+    for (const message of [
+      'error sending request for url (http://127.0.0.1:9/): client error (Connect): tcp connect error: Connection refused (os error 111)',
+      'error sending request for url (http://no-such-host.invalid/): client error (Connect): dns error: failed to lookup address information: Name or service not known',
+      'error sending request for url (https://self-signed.example/): client error (Connect): invalid peer certificate: UnknownIssuer',
+    ])
+      expect(certainlyNotSent(deno(message))).toBe(true);
+    // Failures after the connection was made may have delivered the request.
+    for (const message of [
+      'error sending request for url (http://127.0.0.1:9/): client error (SendRequest): connection closed before message completed',
+      'error reading a body from connection: connection reset',
+    ])
+      expect(certainlyNotSent(deno(message))).toBe(false);
+  });
   it('survives a cyclic cause chain', () => {
     const a: { cause?: unknown; code: string } = { code: 'X' };
     a.cause = a;

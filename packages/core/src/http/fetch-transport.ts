@@ -4,7 +4,17 @@ import { readBodyText } from './body.js';
 
 /**
  * The transport over a fetch implementation (the global one by default): what Workers, Bun and
- * browsers use, and what a client given `fetch` uses. Redirects are never followed.
+ * browsers use, and what a client given `fetch` uses. Redirects are never followed. Exported for
+ * transports that wrap it and for the HTTP transport contract of each runtime.
+ *
+ * @example
+ * const base = createFetchTransport();
+ * const transport: HttpTransport = {
+ *   send: (request) => {
+ *     console.log(request.method, new URL(request.url).pathname);
+ *     return base.send(request);
+ *   },
+ * };
  */
 export function createFetchTransport(fetchImpl?: typeof fetch): HttpTransport {
   return {

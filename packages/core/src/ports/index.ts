@@ -4,6 +4,7 @@
  * randomness, logging), and the defaults that need no host.
  */
 
+export { createFetchTransport } from '../http/fetch-transport.js';
 export { type Clock, MAX_TIMER_DELAY_MS, type Random, systemClock, systemRandom } from './clock.js';
 export type { CursorState, CursorStore } from './cursor-store.js';
 export type {

@@ -383,6 +383,21 @@ export function testHttpTransport(api: TestApi, subject: HttpTransportContractSu
       );
     });
 
+    api.it(
+      'a body declared with a Content-Length that stalls times out and aborts like any other',
+      async () => {
+        const declared = () => new Response(stalledBody('partial'), { headers: { 'content-length': '100' } });
+        await withServer(subject, declared, async (url) => {
+          await assert.rejects(
+            subject.makeTransport().send(request(url, { timeoutMs: 50 })),
+            (error) => (error as { name?: unknown }).name === 'TimeoutError',
+            'declared body past the time limit',
+          );
+        });
+        await assertAbortRejectsSend(subject, declared, 'send aborted in a declared body');
+      },
+    );
+
     api.it('in stream mode timeoutMs covers the headers only, and no signal is needed', async () => {
       const pieces = 6;
       const slowBody = (): ReadableStream<Uint8Array> => {
