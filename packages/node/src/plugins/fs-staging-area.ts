@@ -27,7 +27,6 @@ import { join } from 'node:path';
 import { UnsafeArchiveError } from '@molecule-ai/agent-core';
 import type { StagedFile, StagedFileWriter, StagingArea } from '@molecule-ai/agent-core/ports';
 import { pathError } from '../stores/path-error.js';
-import { createSlotPool } from './slot-pool.js';
 
 /** Files up to this size are collected and written behind while the archive streams on. */
 export const WRITE_BEHIND_FILE_BYTES: number = 256 * 1024;
@@ -367,11 +366,10 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
   }
 
   /**
-   * Buffers that small files are collected in for their write behind, reused from file to file and
-   * sized to the file (a power of two): together never more than a full-size slot per background
-   * write plus the file being read.
+   * Buffers of WRITE_BEHIND_FILE_BYTES that small files are collected in for their write behind,
+   * reused from file to file: at most one per background write plus the file being read.
    */
-  const slots = createSlotPool(WRITE_BEHIND_FILE_BYTES, (maxBackgroundWrites + 1) * WRITE_BEHIND_FILE_BYTES);
+  const freeSlots: Uint8Array[] = [];
 
   /** A small file collected into a reused slot, then written behind (see `createFile`). */
   async function collectSmallFile(relPath: string, size: number, mode: number): Promise<StagedFileWriter> {
@@ -379,7 +377,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     if (mustWait(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size)) {
       await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size);
     }
-    const slot = slots.acquire(size);
+    const slot = freeSlots.pop() ?? new Uint8Array(WRITE_BEHIND_FILE_BYTES);
     let filled = 0;
     let closed = false;
     return {
@@ -408,7 +406,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
               if (fsyncEachFile) await finish(fd);
               else closeSync(fd);
             } finally {
-              slots.release(slot);
+              freeSlots.push(slot);
             }
           },
           size,
