@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { UnsafeArchiveError } from '@molecule-ai/agent-core';
 import type { StagedFile, StagedFileWriter, StagingArea } from '@molecule-ai/agent-core/ports';
 import { pathError } from '../stores/path-error.js';
+import { createSlotPool } from './slot-pool.js';
 
 /** Files up to this size are collected and written behind while the archive streams on. */
 export const WRITE_BEHIND_FILE_BYTES: number = 256 * 1024;
@@ -366,10 +367,11 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
   }
 
   /**
-   * Buffers of WRITE_BEHIND_FILE_BYTES that small files are collected in for their write behind,
-   * reused from file to file: at most one per background write plus the file being read.
+   * Buffers that small files are collected in for their write behind, reused from file to file and
+   * sized to the file (a power of two): together never more than a full-size slot per background
+   * write plus the file being read.
    */
-  const freeSlots: Uint8Array[] = [];
+  const slots = createSlotPool(WRITE_BEHIND_FILE_BYTES, (maxBackgroundWrites + 1) * WRITE_BEHIND_FILE_BYTES);
 
   /** A small file collected into a reused slot, then written behind (see `createFile`). */
   async function collectSmallFile(relPath: string, size: number, mode: number): Promise<StagedFileWriter> {
@@ -377,7 +379,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
     if (mustWait(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size)) {
       await makeRoom(maxBackgroundWrites, WRITE_BEHIND_BUDGET_BYTES - size);
     }
-    const slot = freeSlots.pop() ?? new Uint8Array(WRITE_BEHIND_FILE_BYTES);
+    const slot = slots.acquire(size);
     let filled = 0;
     let closed = false;
     return {
@@ -406,7 +408,7 @@ export async function createFsStagingArea(init: FsStagingAreaInit): Promise<Stag
               if (fsyncEachFile) await finish(fd);
               else closeSync(fd);
             } finally {
-              freeSlots.push(slot);
+              slots.release(slot);
             }
           },
           size,
