@@ -20,7 +20,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { gzipSync } from 'node:zlib';
 import { createAgentClient } from '@molecule-ai/agent-core';
 import {
@@ -47,6 +47,24 @@ function cpuMs() {
   // utime, stime, cutime, cstime are fields 14-17 (1-based), i.e. 11-14 after the command name.
   const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
   return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/**
+ * Scavenges in a GCProfiler report and the KiB that survived them: what stayed in the young
+ * generation plus what was promoted to the old one.
+ */
+function scavengeSummary(report) {
+  const used = (stats, name) =>
+    stats.heapSpaceStatistics.find((space) => space.spaceName === name).spaceUsedSize;
+  let scavenges = 0;
+  let survived = 0;
+  for (const { gcType, beforeGC, afterGC } of report.statistics) {
+    if (gcType !== 'Scavenge') continue;
+    scavenges += 1;
+    survived +=
+      used(afterGC, 'new_space') + Math.max(0, used(afterGC, 'old_space') - used(beforeGC, 'old_space'));
+  }
+  return { scavenges, survivedKiB: Math.round(survived / 1024) };
 }
 
 function statusKiB(field) {
@@ -117,6 +135,10 @@ if (mode === 'serve') {
     }
   }, 10);
   writeFileSync('/proc/self/clear_refs', '5'); // reset VmHWM to the current RSS
+  // Every collection during the measurement: how often the young generation was scavenged and how
+  // much survived (V8 sizes the young generation up from what survives its scavenges).
+  const gcProfiler = new GCProfiler();
+  gcProfiler.start();
   const cpuBefore = cpuMs();
   const started = performance.now();
   let result = { files: 0, bytes: 0 };
@@ -139,6 +161,7 @@ if (mode === 'serve') {
   const cpu = cpuMs() - cpuBefore;
   const peakKiB = statusKiB('VmHWM');
   clearInterval(sampler);
+  const gc = scavengeSummary(gcProfiler.stop());
   const grown = (key) => Math.round((peakUsage[key] - idleUsage[key]) / 1024);
   console.log(
     JSON.stringify({
@@ -154,6 +177,7 @@ if (mode === 'serve') {
         arrayBuffers: grown('arrayBuffers'),
       },
       newSpaceKiB: { idle: idleNewSpaceKiB, atPeak: peakNewSpaceKiB },
+      gc,
       maxRssKiB: process.resourceUsage().maxRSS,
       files: result.files,
       bytes: result.bytes,
