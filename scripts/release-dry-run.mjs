@@ -41,7 +41,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgentClient } from '@molecule-ai/agent-core';
-import { createFileTokenStore } from '@molecule-ai/agent-node';
+import { createFileTokenStore, PeerUnreachableError, sendMessage } from '@molecule-ai/agent-node';
 
 const url = process.env.SIM_URL;
 async function admin(method, path, body) {
@@ -66,6 +66,10 @@ try {
   expect((await client.pullSecrets()).SMOKE === 'yes', 'the secret');
   await client.heartbeat();
   expect((await client.pollState()).shouldStop === false, 'an online workspace');
+  // Peer calls are functions of the runtime package too; a peer without a URL is a typed refusal.
+  const peer = await admin('POST', '/workspaces', { external: true, name: 'smoke-peer' });
+  const refused = await sendMessage(client, peer.id, 'hello').catch((error) => error);
+  expect(refused instanceof PeerUnreachableError, 'a message to a peer without a URL to be PeerUnreachableError');
 
   const cli = (...args) => execFileSync('npx', ['--no-install', 'molecule-agent', ...args,
     '--platform-url', url, '--workspace-id', workspace.id, '--token-dir', directory, '--json'], { encoding: 'utf8' });
