@@ -366,13 +366,13 @@ async function discoverForCall(
 }
 
 /**
- * Sends an A2A `message/send` to a peer as `client`: to its own URL first (discovered, cached), then through
- * the platform's proxy, always with the same message id. It moves on only when the direct answer
- * proves the message was not processed (connection refused, DNS failure, HTTP 404/405/410/421):
- * the cache entry is dropped, the peer rediscovered once (a restarted peer has a new URL) and
- * called there, else the proxy is used. After a timeout, a connection broken after sending or any
- * other answer it throws instead of sending a second copy. A function rather than a client method,
- * so that a client that never calls peers does not carry the A2A envelopes.
+ * Sends an A2A `message/send` to a peer as `client`: to its own URL first (discovered, cached),
+ * then through the platform's proxy, always with the same message id. It moves on only when the
+ * direct answer proves the message was not processed (connection refused, DNS failure, HTTP
+ * 404/405/410/421): the cache entry is dropped, the peer rediscovered once (a restarted peer has a
+ * new URL) and called there, else the proxy is used. After a timeout, a connection broken after
+ * sending or any other answer it throws instead of sending a second copy. A function rather than a
+ * client method, so that a client that never calls peers does not carry the A2A envelopes.
  *
  * @example
  * const reply = await callPeer(client, peer.id, 'Summarise the docs');
