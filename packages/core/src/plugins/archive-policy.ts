@@ -92,14 +92,26 @@ type NodeKind = 'file' | 'directory' | 'symlink';
  * whole paths) so that checking an entry's parents costs its own length, not its depth squared.
  */
 interface Node {
-  /** The segment exactly as admitted (before NFC), to tell genuine repeats from look-alikes. */
-  segment: string;
+  /**
+   * The segment exactly as admitted (before NFC), to tell genuine repeats from look-alikes;
+   * absent when it is its own key (every ASCII name).
+   */
+  segment?: string;
   kind: NodeKind;
   /** Children by the NFC form of their segment. */
   children?: Map<string, Node>;
-  /** NFC key of each lower-cased NFC key among the children, to find case collisions. */
+  /**
+   * NFC key of each lower-cased NFC key among the children that is not lower case itself, to find
+   * case collisions (a lower-case key is found among the children as it is).
+   */
   byCase?: Map<string, string>;
 }
+
+/**
+ * Every file whose segment is its own key: the one node they share. An install keeps every name
+ * until it ends, and most entries are such files, so they cost a map entry each and no object.
+ */
+const PLAIN_FILE: Node = Object.freeze({ kind: 'file' });
 
 /** UTF-8 length of a string without encoding it (lone surrogates count as the 3 bytes of U+FFFD). */
 function utf8Length(text: string): number {
@@ -163,24 +175,28 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
     prefix: () => string,
     raw: string,
   ): Node | undefined {
-    const node = parent.children?.get(key);
+    const children = parent.children;
+    if (children === undefined) return undefined;
+    const node = children.get(key);
     if (node !== undefined) {
-      if (node.segment !== segment) {
+      const admitted = node.segment ?? key;
+      if (admitted !== segment) {
         const dir = prefix();
         reject(
-          `${quoteEntryName(dir + segment)} and ${quoteEntryName(dir + node.segment)} are the same name after Unicode normalisation`,
+          `${quoteEntryName(dir + segment)} and ${quoteEntryName(dir + admitted)} are the same name after Unicode normalisation`,
           'unicode-duplicate',
           raw,
         );
       }
       return node;
     }
-    if (!options.allowCaseCollisions && parent.byCase !== undefined) {
-      const other = parent.byCase.get(key.toLowerCase());
+    if (!options.allowCaseCollisions) {
+      const lower = key.toLowerCase();
+      const other = parent.byCase?.get(lower) ?? (lower !== key && children.has(lower) ? lower : undefined);
       if (other !== undefined && other !== key) {
         const dir = prefix();
         reject(
-          `${quoteEntryName(dir + segment)} differs from ${quoteEntryName(dir + (parent.children?.get(other)?.segment ?? other))} only in letter case`,
+          `${quoteEntryName(dir + segment)} differs from ${quoteEntryName(dir + (children.get(other)?.segment ?? other))} only in letter case`,
           'case-collision',
           raw,
         );
@@ -198,11 +214,14 @@ export function createArchivePolicy(options: ArchivePolicyOptions = {}): Archive
         { rule: 'max-entries', entry: escapeEntryName(raw) },
       );
     }
-    const node: Node = { segment, kind };
+    const node: Node = kind === 'file' && segment === key ? PLAIN_FILE : { segment, kind };
     parent.children ??= new Map();
-    parent.byCase ??= new Map();
     parent.children.set(key, node);
-    parent.byCase.set(key.toLowerCase(), key);
+    const lower = key.toLowerCase();
+    if (lower !== key) {
+      parent.byCase ??= new Map();
+      parent.byCase.set(lower, key);
+    }
     return node;
   }
 

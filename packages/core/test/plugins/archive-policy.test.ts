@@ -240,6 +240,34 @@ describe('archive policy: collisions', () => {
     expect(refusal([{ path: `${composed}/x` }, { path: `${decomposed}/y` }]).rule).toBe('unicode-duplicate');
   });
 
+  it('refuses a look-alike in either order and names the spelling admitted first', () => {
+    const composed = 'caf\u00e9.txt';
+    const decomposed = 'cafe\u0301.txt';
+    const later = refusal([{ path: `d/${decomposed}` }, { path: `d/${composed}` }]);
+    expect(later).toMatchObject({ rule: 'unicode-duplicate', entry: `d/${composed}` });
+    expect(later.message).toContain(`"d/${decomposed}"`);
+    expect(refusal([{ path: `d/${composed}` }, { path: `d/${decomposed}` }]).message).toContain(
+      `"d/${composed}"`,
+    );
+  });
+
+  it('finds a case collision whichever spelling came first, and lets a name repeat as itself', () => {
+    for (const [first, second, earlier] of [
+      ['README.md', 'readme.md', 'README.md'],
+      ['readme.md', 'README.md', 'readme.md'],
+      ['ReadMe.md', 'README.md', 'ReadMe.md'],
+      ['docs/readme.md', 'docs/Readme.md', 'docs/readme.md'],
+      ['docs/a', 'DOCS/b', 'docs'],
+    ] as const) {
+      const error = refusal([{ path: first }, { path: second }]);
+      expect(error).toMatchObject({ rule: 'case-collision', entry: second });
+      expect(error.message).toContain(`differs from "${earlier}" only in letter case`);
+    }
+    for (const name of ['readme.md', 'README.md', 'docs/Guide.md']) {
+      expect(run([{ path: name }, { path: name }])).toHaveLength(2);
+    }
+  });
+
   it('refuses names that differ only in case unless allowCaseCollisions', () => {
     expect(refusal([{ path: 'README.md' }, { path: 'readme.md' }])).toMatchObject({
       rule: 'case-collision',
