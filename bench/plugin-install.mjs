@@ -229,8 +229,9 @@ export async function run({ quick = false, log = console.log } = {}) {
     const rest = part('rss') - part('heapTotal') - part('external');
     const signed = (mib) => `${mib < 0 ? '−' : '+'}${Math.abs(mib).toFixed(1)}`;
     return (
-      `V8 heap ${signed(part('heapTotal'))} MiB, external memory ${signed(part('external'))} MiB ` +
-      `(ArrayBuffers ${signed(part('arrayBuffers'))}), other native (malloc) ${signed(rest)} MiB`
+      `V8 heap committed ${signed(part('heapTotal'))} MiB, external memory ${signed(part('external'))} MiB ` +
+      `(ArrayBuffers ${signed(part('arrayBuffers'))}), the rest of the RSS ${signed(rest)} MiB (below zero when ` +
+      'committed heap pages are not touched yet)'
     );
   };
   /** V8's young generation (new space) at idle and at the peak, medians, in MiB. */
