@@ -1,4 +1,5 @@
 import { readCappedStream } from '../util/read-capped-stream.js';
+import { declaredContentLength } from './headers.js';
 
 /** What a response body turned out to be. */
 export type BodyKind = 'empty' | 'json' | 'text';
@@ -40,8 +41,8 @@ export async function readBodyText(response: Response, maxBytes: number): Promis
 function declaredWithin(headers: Headers, maxBytes: number): boolean {
   const coding = headers.get('content-encoding');
   if (coding !== null && coding.trim().toLowerCase() !== 'identity') return false;
-  const length = headers.get('content-length');
-  return length !== null && /^\d{1,15}$/.test(length) && Number(length) <= maxBytes;
+  const length = declaredContentLength(headers);
+  return length !== null && length <= maxBytes;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ResponseHeaders } from '../ports/http-transport.js';
 /** Header names the platform reads. */
 export const HEADER: {
   readonly authorization: 'Authorization';
@@ -65,4 +66,10 @@ export function buildHeaders(
     if (credentials.originHeader) headers[HEADER.origin] = credentials.originHeader;
   }
   return { ...headers, ...extra };
+}
+
+/** The body length a response declares (`Content-Length`), or `null` when it declares none we can read. */
+export function declaredContentLength(headers: ResponseHeaders): number | null {
+  const raw = headers.get('content-length')?.trim();
+  return raw === undefined || !/^\d{1,15}$/.test(raw) ? null : Number(raw);
 }

@@ -9,6 +9,7 @@ import {
 } from '../client/context.js';
 import type { AgentClient } from '../client/create-agent-client.js';
 import { InvalidResponseError, TimeoutError } from '../errors.js';
+import { declaredContentLength } from '../http/headers.js';
 import { failWhenIdle } from '../http/idle-timeout.js';
 import { apiPath, encodeSegment } from '../http/url.js';
 import type { ResponseHeaders } from '../ports/http-transport.js';
@@ -56,12 +57,6 @@ export interface PluginInstallReport {
   recorded: boolean;
   status: number;
   reason: string | undefined;
-}
-
-function contentLengthOf(headers: ResponseHeaders): number | null {
-  const raw = headers.get('content-length');
-  if (raw === null || !/^\d{1,15}$/.test(raw.trim())) return null;
-  return Number(raw.trim());
 }
 
 /**
@@ -114,7 +109,7 @@ async function download(
           path: call.path,
         }),
     ),
-    contentLength: contentLengthOf(response.headers),
+    contentLength: declaredContentLength(response.headers),
     headers: response.headers,
     pluginName: response.headers.get('x-plugin-name'),
     pluginSource: response.headers.get('x-plugin-source'),
