@@ -255,8 +255,8 @@ interface StagingTarget {
 /**
  * Admits every entry through the policy and stages it, then lets the policy check the whole.
  * A function of its own, apart from the rest of the install: this loop runs once per entry, and
- * the JIT then compiles just it rather than the whole install (a fraction of the compile time
- * and of the compiler's memory, which the install otherwise pays again after every idle spell).
+ * the JIT then compiles just it rather than the whole install, in a fraction of the time and of
+ * the compiler's memory (paid on each install: an agent that idled in between compiles again).
  */
 async function stageEntries(
   entries: AsyncIterable<TarEntry>,

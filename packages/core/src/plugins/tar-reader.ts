@@ -23,32 +23,6 @@ export type TarEntryType =
   | 'sparse'
   | 'unknown';
 
-/** One entry's metadata, with PAX and GNU long-name records already applied. */
-export interface TarEntryHeader {
-  /** The entry name as stored (PAX `path` > GNU `L` > ustar prefix + name). Not normalised. */
-  path: string;
-  type: TarEntryType;
-  /** The raw typeflag character (`'0'`, `'5'`, `'\0'`, …). */
-  typeflag: string;
-  /** Bytes of data that follow (0 for everything but files and unknown types). */
-  size: number;
-  /** The mode bits as stored (permission bits plus setuid/setgid/sticky; type bits, if any, removed). */
-  mode: number;
-  /** Target of a symlink or hard link (PAX `linkpath` > GNU `K` > ustar linkname), else `null`. */
-  linkTarget: string | null;
-  /** Modification time in seconds since the epoch. */
-  mtime: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  /**
-   * The PAX records in force for this entry (global `g` records overlaid with its own `x` records).
-   * Built on first access: the reader itself never copies the global records per entry.
-   */
-  readonly pax: Readonly<Record<string, string>>;
-}
-
 /**
  * An entry and its data. `body` must be read to the end (or left alone) before asking for the
  * next entry; whatever was not read is skipped then. Reading it later is an error.
@@ -114,7 +88,7 @@ class GlobalPax {
   /** Newest last; an entry keeps the length at its time, so later layers do not leak into it. */
   readonly layers: Record<string, string>[] = [];
   readonly applied: Partial<Record<AppliedKeyword, string>> = {};
-  readonly sparse = new Set<string>();
+  readonly sparse: Set<string> = new Set();
 
   add(records: Record<string, string>): void {
     this.layers.push(records);
@@ -323,14 +297,23 @@ export async function* readTarEntries(
  * generation). A getter on the prototype costs nothing per entry.
  */
 
-/** One entry's header; `pax` is assembled on first read (the global records are never copied per entry). */
-class ReadHeader implements TarEntryHeader {
+/** The fields a header is made of (all but the lazily assembled `pax`). */
+type TarEntryHeaderFields = Omit<TarEntryHeader, 'pax'>;
+
+/** One entry's metadata, with PAX and GNU long-name records already applied. */
+export class TarEntryHeader {
+  /** The entry name as stored (PAX `path` > GNU `L` > ustar prefix + name). Not normalised. */
   path: string;
   type: TarEntryType;
+  /** The raw typeflag character (`'0'`, `'5'`, `'\0'`, …). */
   typeflag: string;
+  /** Bytes of data that follow (0 for everything but files and unknown types). */
   size: number;
+  /** The mode bits as stored (permission bits plus setuid/setgid/sticky; type bits, if any, removed). */
   mode: number;
+  /** Target of a symlink or hard link (PAX `linkpath` > GNU `K` > ustar linkname), else `null`. */
   linkTarget: string | null;
+  /** Modification time in seconds since the epoch. */
   mtime: number;
   uid: number;
   gid: number;
@@ -342,7 +325,7 @@ class ReadHeader implements TarEntryHeader {
   readonly #local: Record<string, string> | null;
   #records: Record<string, string> | undefined;
 
-  constructor(fields: Omit<TarEntryHeader, 'pax'>, globals: GlobalPax, local: Record<string, string> | null) {
+  constructor(fields: TarEntryHeaderFields, globals: GlobalPax, local: Record<string, string> | null) {
     this.path = fields.path;
     this.type = fields.type;
     this.typeflag = fields.typeflag;
@@ -359,6 +342,10 @@ class ReadHeader implements TarEntryHeader {
     this.#local = local;
   }
 
+  /**
+   * The PAX records in force for this entry (global `g` records overlaid with its own `x` records).
+   * Built on first access: the reader itself never copies the global records per entry.
+   */
   get pax(): Readonly<Record<string, string>> {
     this.#records ??= this.#globals.assemble(this.#globalDepth, this.#local);
     return this.#records;
@@ -420,7 +407,7 @@ function paxValue(
  * pending records are used up. Apart from the reading loop so that the loop, which the JIT compiles
  * as one piece, stays small.
  */
-function resolveHeader(raw: RawTarHeader, pending: PendingRecords, globals: GlobalPax): ReadHeader {
+function resolveHeader(raw: RawTarHeader, pending: PendingRecords, globals: GlobalPax): TarEntryHeader {
   const local = pending.pax;
   const path = paxValue('path', local, globals) ?? pending.longName ?? raw.name;
   let type: TarEntryType = TYPES[raw.typeflag] ?? 'unknown';
@@ -453,7 +440,7 @@ function resolveHeader(raw: RawTarHeader, pending: PendingRecords, globals: Glob
   const mtime = paxValue('mtime', local, globals);
   const uid = paxValue('uid', local, globals);
   const gid = paxValue('gid', local, globals);
-  return new ReadHeader(
+  return new TarEntryHeader(
     {
       path,
       type,
