@@ -6,6 +6,7 @@ import {
   type PushServer,
   type PushServerBaseOptions,
   pushServerHandler,
+  pushServerListenError,
   pushServerMaxConcurrent,
   pushServerUrl,
 } from '@molecule-ai/agent-core/inbound';
@@ -109,9 +110,7 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
       },
     });
   } catch (error) {
-    throw new ConfigError(`cannot listen on ${host}:${options.port ?? PUSH_SERVER_DEFAULTS.port}`, {
-      cause: error,
-    });
+    throw pushServerListenError(host, options.port, error);
   }
   const port = server.port ?? 0;
   const path = handler.path ?? '/';

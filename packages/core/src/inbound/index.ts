@@ -49,6 +49,7 @@ export {
   type PushServer,
   type PushServerBaseOptions,
   pushServerHandler,
+  pushServerListenError,
   pushServerMaxConcurrent,
   pushServerUrl,
 } from './push-server.js';

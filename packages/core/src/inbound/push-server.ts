@@ -107,6 +107,14 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
+ * The error for a push server that could not bind `host:port` (taken, not an address of this
+ * machine, not allowed): a `ConfigError`, since the options decide where it listens.
+ */
+export function pushServerListenError(host: string, port: number | undefined, cause: unknown): ConfigError {
+  return new ConfigError(`cannot listen on ${host}:${port ?? PUSH_SERVER_DEFAULTS.port}`, { cause });
+}
+
+/**
  * The URL to register for a push server bound to `host:port` serving `path`: `publicOrigin` (with
  * `{port}` replaced, trailing slashes dropped), else `http://localhost:<port>` for a loopback
  * host (the platform refuses 127.x and ::1 literals at register but accepts the name

@@ -22,7 +22,21 @@ function show(value: unknown): string {
 }
 
 /** Minimal assertions with clear messages, independent of any runner's `expect`. */
-export const assert = {
+export interface ContractAssert {
+  /** `actual` is `expected` (`Object.is`). */
+  equal<T>(actual: T, expected: T, what?: string): void;
+  /** `actual` and `expected` serialise to the same JSON. */
+  deepEqual(actual: unknown, expected: unknown, what?: string): void;
+  /** `condition` holds. */
+  ok(condition: unknown, what: string): asserts condition;
+  /** `value`, or a failed assertion naming `what` when it is `null` or `undefined`. */
+  present<T>(value: T | null | undefined, what: string): T;
+  /** `promise` rejects with an error that `match` accepts. */
+  rejects(promise: Promise<unknown>, match: (error: unknown) => boolean, what: string): Promise<void>;
+}
+
+/** The assertions of the contract suites (typed, so that `assert.ok` narrows). */
+export const assert: ContractAssert = {
   equal<T>(actual: T, expected: T, what = 'value'): void {
     if (!Object.is(actual, expected)) {
       throw new ContractAssertionError(`${what}: expected ${show(expected)}, got ${show(actual)}`);
@@ -35,6 +49,10 @@ export const assert = {
   },
   ok(condition: unknown, what: string): asserts condition {
     if (!condition) throw new ContractAssertionError(`expected ${what}`);
+  },
+  present<T>(value: T | null | undefined, what: string): T {
+    if (value === null || value === undefined) throw new ContractAssertionError(`expected ${what}`);
+    return value;
   },
   async rejects(promise: Promise<unknown>, match: (error: unknown) => boolean, what: string): Promise<void> {
     try {

@@ -6,7 +6,7 @@
 
 export { testCursorStore } from './cursor-store-contract.js';
 export { createFakeClock, type FakeClock, type FakeClockOptions } from './fake-clock.js';
-export { assert, ContractAssertionError, type TestApi } from './harness.js';
+export { assert, type ContractAssert, ContractAssertionError, type TestApi } from './harness.js';
 export {
   type HttpTransportContractSubject,
   type ServedHandler,
@@ -18,6 +18,7 @@ export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } fr
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';
 export { type PluginSinkContractSubject, testPluginSink } from './plugin-sink-contract.js';
 export { type ProcessRunnerContractSubject, testProcessRunner } from './process-runner-contract.js';
+export { type PushServerContractSubject, testPushServer } from './push-server-contract.js';
 export {
   createRecordingLogger,
   exposeAll,

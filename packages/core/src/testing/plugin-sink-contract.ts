@@ -1,16 +1,6 @@
 import type { PluginSink, StagingArea } from '../ports/plugin-sink.js';
-import { assert, ContractAssertionError, type TestApi } from './harness.js';
+import { assert, type TestApi } from './harness.js';
 import { readAllBytes, streamOfBytes } from './test-archives.js';
-
-/** `value`, or a failed assertion naming `what` when it is missing. */
-function present<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new ContractAssertionError(`expected ${what}`);
-  return value;
-}
-
-function check(condition: unknown, what: string): void {
-  if (!condition) throw new ContractAssertionError(`expected ${what}`);
-}
 
 /** What a runtime hands the {@link testPluginSink} suite: a fresh sink and a way to read what it installed. */
 export interface PluginSinkContractSubject {
@@ -70,7 +60,7 @@ export function testPluginSink(api: TestApi, factory: () => Promise<PluginSinkCo
       withSubject(async ({ sink }) => {
         await sink.cleanup('contract');
         const staging = await sink.beginStaging('contract');
-        check(typeof staging.path === 'string' && staging.path.length > 0, 'a staging path');
+        assert.ok(typeof staging.path === 'string' && staging.path.length > 0, 'a staging path');
         await staging.mkdir('docs', 0o755);
         await staging.mkdir('empty/nested', 0o755);
         await staging.writeFile('docs/a.md', text('alpha'), 0o644);
@@ -81,7 +71,7 @@ export function testPluginSink(api: TestApi, factory: () => Promise<PluginSinkCo
           { 'deep/x/y.txt': 'why', 'docs/a.md': 'alpha', 'zero.bin': '' },
           'staged files',
         );
-        const one = present(await staging.file('docs/a.md'), 'file() to find a staged file');
+        const one = assert.present(await staging.file('docs/a.md'), 'file() to find a staged file');
         assert.equal(decoder.decode(await readAllBytes(one.open())), 'alpha', 'file() content');
         assert.equal(await staging.file('missing.txt'), null, 'file() of a missing path');
         assert.equal(await staging.file('docs'), null, 'file() of a directory');
@@ -131,12 +121,12 @@ export function testPluginSink(api: TestApi, factory: () => Promise<PluginSinkCo
           await writer.close();
         }
         for (const [path, data] of Object.entries(files)) {
-          const file = present(await staging.file(path), `${path} staged`);
+          const file = assert.present(await staging.file(path), `${path} staged`);
           const back = await readAllBytes(file.open());
           assert.equal(back.length, data.length, `size of ${path}`);
           let same = true;
           for (let i = 0; i < data.length; i++) if (back[i] !== data[i]) same = false;
-          check(same, `identical bytes in ${path}`);
+          assert.ok(same, `identical bytes in ${path}`);
         }
         await staging.discard();
       }),
@@ -149,12 +139,12 @@ export function testPluginSink(api: TestApi, factory: () => Promise<PluginSinkCo
         const data = new Uint8Array(3 * 1024 * 1024 + 17);
         for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 11)) & 0xff;
         await staging.writeFile('big.bin', streamOfBytes(data, [65536, 1, 4093]), 0o644);
-        const file = present(await staging.file('big.bin'), 'big.bin staged');
+        const file = assert.present(await staging.file('big.bin'), 'big.bin staged');
         const back = await readAllBytes(file.open());
         assert.equal(back.length, data.length, 'size');
         let same = true;
         for (let i = 0; i < data.length; i++) if (back[i] !== data[i]) same = false;
-        check(same, 'identical bytes');
+        assert.ok(same, 'identical bytes');
         await staging.discard();
       }),
     );

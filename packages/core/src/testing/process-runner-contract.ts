@@ -1,15 +1,5 @@
 import type { ProcessRunner, RunOptions, RunResult } from '../ports/process-runner.js';
-import { assert, ContractAssertionError, type TestApi } from './harness.js';
-
-/** `value`, or a failed assertion naming `what` when it is missing. */
-function present<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new ContractAssertionError(`expected ${what}`);
-  return value;
-}
-
-function check(condition: unknown, what: string): void {
-  if (!condition) throw new ContractAssertionError(`expected ${what}`);
-}
+import { assert, type TestApi } from './harness.js';
 
 /** What a runtime hands the {@link testProcessRunner} suite. */
 export interface ProcessRunnerContractSubject {
@@ -95,7 +85,7 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
           'stdout lines',
         );
         assert.deepEqual([result.exitCode, result.signal, result.timedOut], [0, null, false], 'exit');
-        check(result.durationMs >= 0, 'a duration');
+        assert.ok(result.durationMs >= 0, 'a duration');
       }),
     );
 
@@ -138,9 +128,9 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
         });
         assert.equal(result.timedOut, true, 'timedOut');
         assert.equal(result.exitCode, null, 'no exit code when killed');
-        check(result.signal !== null, 'a signal');
-        const grandchild = present(stdout[0], 'the grandchild pid to be printed');
-        check(/^\d+$/.test(grandchild), 'a numeric grandchild pid');
+        assert.ok(result.signal !== null, 'a signal');
+        const grandchild = assert.present(stdout[0], 'the grandchild pid to be printed');
+        assert.ok(/^\d+$/.test(grandchild), 'a numeric grandchild pid');
         await assertGone({ runner, cwd, path }, grandchild);
       }),
     );
@@ -162,7 +152,7 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
           },
         });
         await assert.rejects(running, () => true, 'run() after abort');
-        const grandchild = present(lines[0], 'the grandchild pid to be printed');
+        const grandchild = assert.present(lines[0], 'the grandchild pid to be printed');
         await assertGone({ runner, cwd, path }, grandchild);
       }),
     );
@@ -179,7 +169,10 @@ export function testProcessRunner(api: TestApi, factory: () => Promise<ProcessRu
         assert.equal(result.exitCode, 0, 'exit code');
         assert.equal(result.timedOut, false, 'not a timeout');
         assert.equal(stdout[1], 'done', 'output before exit');
-        await assertGone({ runner, cwd, path }, present(stdout[0], 'the background pid to be printed'));
+        await assertGone(
+          { runner, cwd, path },
+          assert.present(stdout[0], 'the background pid to be printed'),
+        );
       }),
     );
 

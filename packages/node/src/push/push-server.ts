@@ -6,6 +6,7 @@ import {
   type PushServer,
   type PushServerBaseOptions,
   pushServerHandler,
+  pushServerListenError,
   pushServerMaxConcurrent,
   pushServerUrl,
 } from '@molecule-ai/agent-core/inbound';
@@ -93,9 +94,10 @@ export async function startPushServer(options: PushServerOptions): Promise<PushS
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refused = (error: Error): void => reject(pushServerListenError(host, options.port, error));
+    server.once('error', refused);
     server.listen(options.port ?? PUSH_SERVER_DEFAULTS.port, host, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });
