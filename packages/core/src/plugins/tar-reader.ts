@@ -180,53 +180,22 @@ export async function* readTarEntries(
   stream: ReadableStream<Uint8Array>,
   options: TarReaderOptions = {},
 ): AsyncGenerator<TarEntry, void, undefined> {
-  const maxMetadataBytes = options.maxMetadataBytes ?? DEFAULT_MAX_TAR_METADATA_BYTES;
-  const maxMetadataTotalBytes = options.maxMetadataTotalBytes ?? DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES;
   const bytes = new ByteReader(stream);
+  const records = new ArchiveRecords(
+    bytes,
+    options.maxMetadataBytes ?? DEFAULT_MAX_TAR_METADATA_BYTES,
+    options.maxMetadataTotalBytes ?? DEFAULT_MAX_TAR_METADATA_TOTAL_BYTES,
+  );
   let finished = false;
-  let metadataTotal = 0;
-  const globals = new GlobalPax();
-  const pending: PendingRecords = { pax: null, sparse: false, longName: null, longLink: null };
   let current: BodyState | null = null;
 
-  async function readMetadata(size: number, kind: string): Promise<Uint8Array> {
-    if (size > maxMetadataBytes) {
-      throw new UnsafeArchiveError(
-        `tar ${kind} record of ${size} bytes exceeds the limit of ${maxMetadataBytes}`,
-        {
-          rule: 'max-header-bytes',
-        },
-      );
-    }
-    metadataTotal += size;
-    if (metadataTotal > maxMetadataTotalBytes) {
-      throw new UnsafeArchiveError(
-        `tar archive has more than ${maxMetadataTotalBytes} bytes of PAX and GNU long-name records`,
-        { rule: 'max-metadata-bytes' },
-      );
-    }
-    // A copy: the view would be overwritten by the next read (the padding skip) in a reused buffer.
-    const data = (await bytes.readExact(size)).slice();
-    if (data.length < size || (await bytes.skip(padding(size))) < padding(size)) throw truncated();
-    return data;
-  }
-
+  // The slow paths (an entry left half read, records, the end) are functions of their own: the
+  // loop, which the JIT compiles as one piece, keeps only what every entry goes through.
   try {
     for (;;) {
       if (current) {
-        const state = current;
-        state.detached = true;
-        if (state.pulling) {
-          try {
-            await state.pulling;
-          } catch {
-            // Recorded in state.error.
-          }
-        }
-        if (state.error !== undefined) throw state.error;
-        const rest = state.remaining + state.padding;
-        if (!bytes.skipBuffered(rest) && (await bytes.skip(rest)) < rest) throw truncated(state.path);
-        state.remaining = 0;
+        const leaving = leaveEntry(bytes, current);
+        if (leaving) await leaving;
         current = null;
       }
 
@@ -241,39 +210,16 @@ export async function* readTarEntries(
       if (block.length < TAR_BLOCK_SIZE) throw truncated();
       if (isZeroBlock(block)) {
         finished = true;
-        if (options.drainAfterEnd ?? true) while (await bytes.readChunk(64 * 1024));
+        if (options.drainAfterEnd ?? true) await drain(bytes);
         return;
       }
 
       const raw = parseTarHeader(block);
-      // Records are merged in place: repeated headers cost their own size, never what came before.
-      if (raw.typeflag === 'x' || raw.typeflag === 'X') {
-        const records = parsePaxRecords(await readMetadata(raw.size, 'PAX header'));
-        pending.pax = pending.pax === null ? records : Object.assign(pending.pax, records);
-        if (!pending.sparse)
-          for (const key in records) if (key.startsWith(SPARSE_PREFIX)) pending.sparse = true;
+      if (isRecord(raw.typeflag)) {
+        await records.read(raw);
         continue;
       }
-      if (raw.typeflag === 'g') {
-        globals.add(parsePaxRecords(await readMetadata(raw.size, 'PAX global header')));
-        continue;
-      }
-      if (raw.typeflag === 'L') {
-        pending.longName = decodePath(
-          cString(await readMetadata(raw.size, 'GNU long name')),
-          'GNU long name',
-        );
-        continue;
-      }
-      if (raw.typeflag === 'K') {
-        pending.longLink = decodePath(
-          cString(await readMetadata(raw.size, 'GNU long link')),
-          'GNU long link',
-        );
-        continue;
-      }
-
-      const header = resolveHeader(raw, pending, globals);
+      const header = resolveHeader(raw, records.pending, records.globals);
       current = {
         path: header.path,
         remaining: header.size,
@@ -286,6 +232,109 @@ export async function* readTarEntries(
     }
   } finally {
     if (!finished) await bytes.cancel();
+  }
+}
+
+/**
+ * Ends an entry once the next one is asked for: no more reads of its data, then what was not
+ * read and the padding are skipped. Synchronous (no promise) when nothing is being read and the
+ * rest is already buffered, as for most entries.
+ */
+function leaveEntry(bytes: ByteReader, state: BodyState): Promise<void> | undefined {
+  state.detached = true;
+  if (
+    state.pulling === null &&
+    state.error === undefined &&
+    bytes.skipBuffered(state.remaining + state.padding)
+  ) {
+    state.remaining = 0;
+    return undefined;
+  }
+  return leaveEntryAfterReads(bytes, state);
+}
+
+/** {@link leaveEntry} when a read is still running, failed, or the rest is not buffered yet. */
+async function leaveEntryAfterReads(bytes: ByteReader, state: BodyState): Promise<void> {
+  if (state.pulling) {
+    try {
+      await state.pulling;
+    } catch {
+      // Recorded in state.error.
+    }
+  }
+  if (state.error !== undefined) throw state.error;
+  const rest = state.remaining + state.padding;
+  if (!bytes.skipBuffered(rest) && (await bytes.skip(rest)) < rest) throw truncated(state.path);
+  state.remaining = 0;
+}
+
+/** Reads the stream to its end (past the end-of-archive marker), so that gzip's trailer is checked. */
+async function drain(bytes: ByteReader): Promise<void> {
+  while (await bytes.readChunk(64 * 1024));
+}
+
+/** Whether a typeflag is a PAX or GNU long-name record (applying to later entries), not an entry. */
+function isRecord(typeflag: string): boolean {
+  return typeflag === 'x' || typeflag === 'X' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K';
+}
+
+/**
+ * The PAX and GNU long-name records of one archive, read within the reader's limits: `pending`
+ * for the next entry, `globals` for all that follow.
+ */
+class ArchiveRecords {
+  readonly globals: GlobalPax = new GlobalPax();
+  readonly pending: PendingRecords = { pax: null, sparse: false, longName: null, longLink: null };
+  readonly #bytes: ByteReader;
+  readonly #maxBytes: number;
+  readonly #maxTotalBytes: number;
+  #totalBytes = 0;
+
+  constructor(bytes: ByteReader, maxBytes: number, maxTotalBytes: number) {
+    this.#bytes = bytes;
+    this.#maxBytes = maxBytes;
+    this.#maxTotalBytes = maxTotalBytes;
+  }
+
+  /** Reads the record that `raw` heads (see {@link isRecord}) and keeps what it says. */
+  async read(raw: RawTarHeader): Promise<void> {
+    const { pending } = this;
+    // Records are merged in place: repeated headers cost their own size, never what came before.
+    if (raw.typeflag === 'x' || raw.typeflag === 'X') {
+      const records = parsePaxRecords(await this.#data(raw.size, 'PAX header'));
+      pending.pax = pending.pax === null ? records : Object.assign(pending.pax, records);
+      if (!pending.sparse)
+        for (const key in records) if (key.startsWith(SPARSE_PREFIX)) pending.sparse = true;
+    } else if (raw.typeflag === 'g') {
+      this.globals.add(parsePaxRecords(await this.#data(raw.size, 'PAX global header')));
+    } else if (raw.typeflag === 'L') {
+      pending.longName = decodePath(cString(await this.#data(raw.size, 'GNU long name')), 'GNU long name');
+    } else {
+      pending.longLink = decodePath(cString(await this.#data(raw.size, 'GNU long link')), 'GNU long link');
+    }
+  }
+
+  /** A record's data (a copy), within the size limits; the padding after it is skipped. */
+  async #data(size: number, kind: string): Promise<Uint8Array> {
+    if (size > this.#maxBytes) {
+      throw new UnsafeArchiveError(
+        `tar ${kind} record of ${size} bytes exceeds the limit of ${this.#maxBytes}`,
+        {
+          rule: 'max-header-bytes',
+        },
+      );
+    }
+    this.#totalBytes += size;
+    if (this.#totalBytes > this.#maxTotalBytes) {
+      throw new UnsafeArchiveError(
+        `tar archive has more than ${this.#maxTotalBytes} bytes of PAX and GNU long-name records`,
+        { rule: 'max-metadata-bytes' },
+      );
+    }
+    // A copy: the view would be overwritten by the next read (the padding skip) in a reused buffer.
+    const data = (await this.#bytes.readExact(size)).slice();
+    if (data.length < size || (await this.#bytes.skip(padding(size))) < padding(size)) throw truncated();
+    return data;
   }
 }
 
