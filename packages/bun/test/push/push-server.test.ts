@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { ConfigError } from '@molecule-ai/agent-core';
-import { testPushServer } from '@molecule-ai/agent-core/testing';
+import { messageSendRequest as rpc, testPushServer } from '@molecule-ai/agent-core/testing';
 import { type PushServer, startPushServer } from '../../src/index.js';
 
 const servers: PushServer[] = [];
@@ -14,15 +14,6 @@ async function start(options: Parameters<typeof startPushServer>[0]): Promise<Pu
   const server = await startPushServer(options);
   servers.push(server);
   return server;
-}
-
-function rpc(text: string, id: string | number = 1) {
-  return {
-    jsonrpc: '2.0',
-    id,
-    method: 'message/send',
-    params: { message: { role: 'user', messageId: `m-${id}`, parts: [{ kind: 'text', text }] } },
-  };
 }
 
 function postJson(url: string, body: unknown): Promise<Response> {

@@ -16,6 +16,7 @@ export { LINKED_PLUGIN, LINKED_PLUGIN_PYTHON_SHA256 } from './linked-plugin.js';
 export { createMemoryCursorStore } from './memory-cursor-store.js';
 export { createMemoryPluginSink, type MemoryPluginSink, type MemoryTreeNode } from './memory-plugin-sink.js';
 export { createMemoryTokenStore, type MemoryTokenStore } from './memory-token-store.js';
+export { messageSendRequest } from './message-send-request.js';
 export { type PluginSinkContractSubject, testPluginSink } from './plugin-sink-contract.js';
 export { type ProcessRunnerContractSubject, testProcessRunner } from './process-runner-contract.js';
 export { type PushServerContractSubject, testPushServer } from './push-server-contract.js';

@@ -2,6 +2,7 @@ import { createA2AHandler, JSON_RPC_ERROR } from '../a2a/index.js';
 import { ConfigError } from '../errors.js';
 import type { PushServer, PushServerBaseOptions } from '../inbound/push-server.js';
 import { assert, type TestApi } from './harness.js';
+import { messageSendRequest as rpc } from './message-send-request.js';
 
 /** What the push server contract needs from the runtime under test. */
 export interface PushServerContractSubject {
@@ -15,15 +16,6 @@ interface RpcAnswer {
   id?: string | number;
   result?: { kind?: string; role?: string; parts?: { kind?: string; text?: string }[]; metadata?: unknown };
   error?: { code?: number; message?: string };
-}
-
-function rpc(text: string, id: string | number = 1) {
-  return {
-    jsonrpc: '2.0',
-    id,
-    method: 'message/send',
-    params: { message: { role: 'user', messageId: `m-${id}`, parts: [{ kind: 'text', text }] } },
-  };
 }
 
 function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { testPushServer } from '@molecule-ai/agent-core/testing';
+import { messageSendRequest as rpc, testPushServer } from '@molecule-ai/agent-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PushServer, startPushServer } from '../../src/push/index.js';
 
@@ -13,15 +13,6 @@ async function start(options: Parameters<typeof startPushServer>[0]): Promise<Pu
   const server = await startPushServer(options);
   servers.push(server);
   return server;
-}
-
-function rpc(text: string, id: string | number = 1) {
-  return {
-    jsonrpc: '2.0',
-    id,
-    method: 'message/send',
-    params: { message: { role: 'user', messageId: `m-${id}`, parts: [{ kind: 'text', text }] } },
-  };
 }
 
 async function postJson(url: string, body: unknown): Promise<Response> {
