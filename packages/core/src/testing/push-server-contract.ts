@@ -43,6 +43,25 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** An `onMessage` that signals when a request is inside and answers `reply` only once released. */
+function heldHandler(reply: string): {
+  onMessage: () => Promise<string>;
+  entered: Promise<void>;
+  release: () => void;
+} {
+  const entered = deferred();
+  const released = deferred();
+  return {
+    onMessage: async () => {
+      entered.resolve();
+      await released.promise;
+      return reply;
+    },
+    entered: entered.promise,
+    release: released.resolve,
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A body sent in pieces, with no Content-Length. */
@@ -262,24 +281,16 @@ export function testPushServer({ describe, it }: TestApi, subject: PushServerCon
     it(
       'answers 503 with Retry-After while maxConcurrent handlers are busy, and recovers',
       withServers(subject, async (start) => {
-        const release = deferred();
-        const entered = deferred();
-        const server = await start({
-          maxConcurrent: 1,
-          onMessage: async () => {
-            entered.resolve();
-            await release.promise;
-            return 'first';
-          },
-        });
+        const held = heldHandler('first');
+        const server = await start({ maxConcurrent: 1, onMessage: held.onMessage });
         const first = postJson(server.url, rpc('1'));
-        await entered.promise;
+        await held.entered;
         assert.equal(server.inFlight, 1, 'inFlight');
         const second = await postJson(server.url, rpc('2'));
         assert.equal(second.status, 503, 'status when full');
         assert.equal(second.headers.get('retry-after'), '1', 'Retry-After');
         await second.body?.cancel();
-        release.resolve();
+        held.release();
         assert.equal(await replyText(await first), 'first', 'the first request');
         assert.equal((await postJson(server.url, rpc('3'))).status, 200, 'status once free');
       }),
@@ -288,17 +299,10 @@ export function testPushServer({ describe, it }: TestApi, subject: PushServerCon
     it(
       'stop drains: an in-flight handler finishes and answers before stop resolves; new requests are refused',
       withServers(subject, async (start) => {
-        const release = deferred();
-        const entered = deferred();
-        const server = await start({
-          onMessage: async () => {
-            entered.resolve();
-            await release.promise;
-            return 'finished';
-          },
-        });
+        const held = heldHandler('finished');
+        const server = await start({ onMessage: held.onMessage });
         const inFlight = postJson(server.url, rpc('x'));
-        await entered.promise;
+        await held.entered;
         let stopped = false;
         const stopping = server.stop().then(() => {
           stopped = true;
@@ -306,7 +310,7 @@ export function testPushServer({ describe, it }: TestApi, subject: PushServerCon
         await sleep(50);
         assert.equal(stopped, false, 'stopped while a handler runs');
         await assert.rejects(postJson(server.url, rpc('late')), () => true, 'a request during the stop');
-        release.resolve();
+        held.release();
         assert.equal(await replyText(await inFlight), 'finished', 'the in-flight reply');
         await stopping;
         assert.equal(stopped, true, 'stopped once it finished');
@@ -316,19 +320,14 @@ export function testPushServer({ describe, it }: TestApi, subject: PushServerCon
     it(
       'stop gives up on a stuck handler after timeoutMs and closes everything',
       withServers(subject, async (start) => {
-        const entered = deferred();
-        const server = await start({
-          onMessage: async () => {
-            entered.resolve();
-            await new Promise(() => {});
-            return 'never';
-          },
-        });
+        // Never released.
+        const held = heldHandler('never');
+        const server = await start({ onMessage: held.onMessage });
         const stuck = postJson(server.url, rpc('x')).then(
           (response) => response.status,
           () => 'cut',
         );
-        await entered.promise;
+        await held.entered;
         await server.stop({ timeoutMs: 100 });
         assert.equal(await stuck, 'cut', 'the stuck request');
         await assert.rejects(postJson(server.url, rpc('late')), () => true, 'a request after the stop');
