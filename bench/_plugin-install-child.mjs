@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Child process of bench/plugin-install.mjs, so that each measurement gets a fresh process whose
 // peak RSS belongs to that one install. Prints one JSON line.
-//   node --expose-gc _plugin-install-child.mjs ours|ours-web|download <url> <pluginsDir> [durable=1|0]
+//   node --expose-gc _plugin-install-child.mjs ours|ours-web|download <url> <pluginsDir> [durable=1|0] [before=update|first]
 //     (ours: the client's download over the Node transport, node:zlib gunzip and the fs sink, as the
 //     Node installPlugin uses them; ours-web: the same with core's default DecompressionStream;
-//     download: the same download read and dropped, what the download alone costs in memory)
+//     download: the same download read and dropped, what the download alone costs in memory.
+//     before: what the process installed before it idled, see WARM_UP_PLUGIN)
 //   node _plugin-install-child.mjs baseline <url> <workDir>
 //   node _plugin-install-child.mjs serve <file>      (static server; prints {"url": ...})
 import { spawnSync } from 'node:child_process';
@@ -23,17 +24,20 @@ import { pipeline } from 'node:stream/promises';
 import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { gzipSync } from 'node:zlib';
 import { createAgentClient } from '@molecule-ai/agent-core';
-import {
-  downloadPlugin,
-  installPluginArchive,
-  installPluginWithPorts,
-} from '@molecule-ai/agent-core/plugins';
+import { downloadPlugin, installPluginWithPorts } from '@molecule-ai/agent-core/plugins';
 import { buildTestTar, createMemoryTokenStore } from '@molecule-ai/agent-core/testing';
 import { createFsPluginSink, createUndiciTransport, createZlibGunzip } from '@molecule-ai/agent-node';
 
 const [mode, ...args] = process.argv.slice(2);
 
-/** A small plugin installed once before measuring, so the measured install starts warm. */
+/**
+ * The plugin a process installs before it idles in `before=first` mode: small, so that the measured
+ * install is the process's first large one (V8 has not compiled the install's code yet and has not
+ * used its whole young generation). In `before=update` mode the process installs the measured
+ * plugin itself first, as an agent updating a plugin does. The static server answers the download
+ * of this name with this plugin, every other path with the measured archive.
+ */
+const WARM_UP_PLUGIN = 'warm-up';
 const WARM_UP_ENTRIES = [
   { name: 'plugin.yaml', content: 'name: warm-up\nversion: 1.0.0\n' },
   { name: 'skills/a.md', content: 'warm '.repeat(2000) },
@@ -75,7 +79,16 @@ function statusKiB(field) {
 if (mode === 'serve') {
   const [file] = args;
   const size = statSync(file).size;
-  const server = createServer((_req, res) => {
+  const warmUpArchive = gzipSync(buildTestTar(WARM_UP_ENTRIES));
+  const server = createServer((req, res) => {
+    if (req.url?.includes(`/plugins/${WARM_UP_PLUGIN}/`)) {
+      res.writeHead(200, {
+        'content-type': 'application/gzip',
+        'content-length': String(warmUpArchive.length),
+      });
+      res.end(warmUpArchive);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': String(size) });
     createReadStream(file).pipe(res);
   });
@@ -83,7 +96,7 @@ if (mode === 'serve') {
     console.log(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/plugin.tar.gz` }));
   });
 } else if (mode === 'ours' || mode === 'ours-web' || mode === 'download') {
-  const [url, pluginsDir, durable = '1'] = args;
+  const [url, pluginsDir, durable = '1', before = 'update'] = args;
   const decompress = mode === 'ours' ? createZlibGunzip() : undefined;
   // The static server answers every path with the archive: the client's plugin download goes to it.
   const client = createAgentClient({
@@ -103,17 +116,11 @@ if (mode === 'serve') {
       decompress,
     });
   // "Idle" is a ready agent, not a cold VM: it has made HTTP requests (the first fetch alone loads
-  // about 20 MiB of code and buffers) and has installed before (the install's code and the thread
-  // pool are warm); then it settles.
+  // about 20 MiB of code and buffers) and has installed a plugin the way it installs this one (the
+  // install's code is loaded and the thread pool started); then it settles.
   const warm = await fetch(url);
   await warm.body?.cancel();
-  await install('warm-up-download', `${pluginsDir}-warm-up`);
-  await installPluginArchive(new Blob([gzipSync(buildTestTar(WARM_UP_ENTRIES))]).stream(), {
-    name: 'warm-up',
-    sink: createFsPluginSink({ pluginsDir: `${pluginsDir}-warm-up` }),
-    runSetup: false,
-    decompress,
-  });
+  await install(before === 'first' ? WARM_UP_PLUGIN : 'bench', `${pluginsDir}-warm-up`);
   for (let i = 0; i < 5; i++) {
     globalThis.gc?.();
     await new Promise((resolve) => setTimeout(resolve, 100));
