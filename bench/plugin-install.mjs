@@ -392,8 +392,8 @@ export async function run({ quick = false, log = console.log } = {}) {
       note:
         `median of ${runs} fresh processes (spread ${kibRange(big.oursFirst)}). Idle is a ready agent: one request ` +
         'made and a small plugin (3 files) installed through the same download path, then five GCs 100 ms apart; ' +
-        'peak is VmHWM, reset at idle. The worst case of the two below: an update of a plugin installed before ' +
-        `peaks at ${above(big).toFixed(1)} MiB (${kibRange(big.ours)}); the download alone ${kibRange(big.download)}.`,
+        'peak is VmHWM, reset at idle. The larger of the two cases measured: an update of a plugin installed ' +
+        `before peaks at ${above(big).toFixed(1)} MiB (${kibRange(big.ours)}); the download alone ${kibRange(big.download)}.`,
     },
     {
       benchmark: 'plugin install peak RSS above idle, an update: 50 MiB vs 5 MiB plugin',
