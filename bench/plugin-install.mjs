@@ -296,12 +296,11 @@ export async function run({ quick = false, log = console.log } = {}) {
     return `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} MiB`;
   };
   const compilerNote =
-    `${withoutCompiler}Both figures are V8's optimizing compiler more than the install: the 50 MiB install calls ` +
-    "its per-entry functions often enough for V8 to compile many of them, and the compiler's working memory, in " +
-    'its own threads, peaks at a few MiB while it runs. An update compiles them again: V8 drops optimized code ' +
-    'that refers to objects of the previous install once those are collected ("weak objects" in --trace-deopt). ' +
-    `The 5 MiB install compiles a few small functions. The download alone: ${downloadAbove(big).toFixed(1)} MiB vs ` +
-    `${downloadAbove(small).toFixed(1)} MiB above idle.`;
+    `${withoutCompiler}The 50 MiB install calls its per-entry functions often enough for V8's optimizing ` +
+    "compiler to compile many of them, and the compiler's working memory, in its own threads, peaks at a few MiB " +
+    'while it runs. An update compiles them again: V8 drops optimized code that refers to objects of the ' +
+    'previous install once those are collected ("weak objects" in --trace-deopt). The download alone: ' +
+    `${downloadAbove(big).toFixed(1)} MiB vs ${downloadAbove(small).toFixed(1)} MiB above idle.`;
   const firstNoOpt =
     big.oursFirstNoOpt.length > 0
       ? `The same first install with the optimizing compiler off (--no-opt) peaks at ` +
