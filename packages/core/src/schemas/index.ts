@@ -1,38 +1,5 @@
-export {
-  type A2AArtifact,
-  type A2ADataPart,
-  type A2AFile,
-  type A2AFilePart,
-  type A2AMessage,
-  type A2AMetadata,
-  type A2APart,
-  type A2AResult,
-  type A2ARole,
-  type A2ATask,
-  type A2ATextPart,
-  a2aMessageSchema,
-  a2aPartSchema,
-  a2aTaskSchema,
-  extractText,
-  isJsonRpcFailure,
-  type JsonRpcErrorObject,
-  type JsonRpcFailure,
-  type JsonRpcId,
-  type JsonRpcRequest,
-  type JsonRpcResponse,
-  type JsonRpcSuccess,
-  jsonRpcErrorSchema,
-  jsonRpcResponseSchema,
-  type MessageSendParams,
-  type MessageSendRequest,
-  parseA2AResult,
-  parseJsonRpcResponse,
-} from './a2a.js';
-export {
-  jsonRpcRequestSchema,
-  messageSendParamsSchema,
-  messageSendRequestSchema,
-  parseMessageSendRequest,
-} from './a2a-request.js';
+// The A2A schemas are listed once, by the public `a2a` entry; this barrel adds the platform's
+// schemas and the validators around them.
+export * from '../a2a/index.js';
 export { type ActivityRow, activityRowSchema } from './platform.js';
 export { formatIssues, parseOrThrow, type Schema } from './validate.js';
