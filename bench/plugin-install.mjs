@@ -122,11 +122,12 @@ async function archiveFromSimulator(files) {
 }
 
 /** Runs the child with `args`; resolves to its JSON line (and keeps the process for `serve`). */
-function runChild(args, { keep = false, nodeFlags = [] } = {}) {
+function runChild(args, { keep = false, nodeFlags = [], env = {} } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--expose-gc', ...nodeFlags, child, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: here,
+      env: { ...process.env, ...env },
     });
     let out = '';
     proc.stdout.on('data', (chunk) => {
@@ -159,6 +160,7 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
   const ours = [];
   const oursFirst = [];
   const oursFirstNoOpt = [];
+  const oursFirstTwoArenas = [];
   const oursNoOpt = [];
   const baseline = [];
   const oursWeb = [];
@@ -177,7 +179,7 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
             'download',
             ...(web ? ['ours-web', 'ours-no-sync'] : []),
             ...(noOpt ? ['ours-no-opt'] : []),
-            ...(noOpt && web ? ['ours-first-no-opt'] : []),
+            ...(noOpt && web ? ['ours-first-no-opt', 'ours-first-two-arenas'] : []),
           ];
       const methods = all.map((_, k) => all[(k + i) % all.length]);
       for (const method of methods) {
@@ -193,15 +195,19 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
         const args =
           method === 'ours-no-sync'
             ? ['ours', url, plugins, '0']
-            : method === 'ours-first' || method === 'ours-first-no-opt'
+            : method.startsWith('ours-first')
               ? ['ours', url, plugins, '1', 'first']
               : [method === 'ours-no-opt' ? 'ours' : method, url, plugins];
         const nodeFlags = method.endsWith('-no-opt') ? ['--no-opt'] : [];
-        const sample = await runChild(args, { nodeFlags });
+        // ours-first-two-arenas: glibc's malloc limited to two arenas (it gives each thread its own,
+        // up to 8 per core), as an operator can set it for a process.
+        const env = method === 'ours-first-two-arenas' ? { MALLOC_ARENA_MAX: '2' } : {};
+        const sample = await runChild(args, { nodeFlags, env });
         ({
           ours,
           'ours-first': oursFirst,
           'ours-first-no-opt': oursFirstNoOpt,
+          'ours-first-two-arenas': oursFirstTwoArenas,
           baseline,
           'ours-web': oursWeb,
           download,
@@ -217,7 +223,17 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
   } finally {
     for (const work of works) rmSync(work, { recursive: true, force: true });
   }
-  return { ours, oursFirst, oursFirstNoOpt, baseline, oursWeb, download, oursNoSync, oursNoOpt };
+  return {
+    ours,
+    oursFirst,
+    oursFirstNoOpt,
+    oursFirstTwoArenas,
+    baseline,
+    oursWeb,
+    download,
+    oursNoSync,
+    oursNoOpt,
+  };
 }
 
 export async function run({ quick = false, log = console.log } = {}) {
@@ -307,10 +323,17 @@ export async function run({ quick = false, log = console.log } = {}) {
         `${(median(big.oursFirstNoOpt.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB: the rest is the compiler, ` +
         'whose threads and code the process has not used before. '
       : '';
+  const twoArenas =
+    big.oursFirstTwoArenas.length > 0
+      ? "Part of the compiler's share is glibc giving each of its threads a malloc arena of its own: with " +
+        `MALLOC_ARENA_MAX=2 in the environment the same first install peaks at ` +
+        `${(median(big.oursFirstTwoArenas.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB ` +
+        `(${kibRange(big.oursFirstTwoArenas)}). `
+      : '';
   const firstNote =
     `A process's first large install pays once for what an update finds ready: V8 compiles the install's hot ` +
     'functions for the first time in that process, and the heap and allocator grow to what the install churns ' +
-    `through. ${firstNoOpt}These costs level off with the plugin's size: ` +
+    `through. ${firstNoOpt}${twoArenas}These costs level off with the plugin's size: ` +
     (huge
       ? `the first install of a 100 MiB / 4,000-file plugin peaks at ${aboveFirst(huge).toFixed(1)} MiB above ` +
         `idle (${kibRange(huge.oursFirst)}), ${(aboveFirst(huge) / aboveFirst(big)).toFixed(2)} × the 50 MiB figure. `
