@@ -357,9 +357,9 @@ export async function run({ quick = false, log = console.log } = {}) {
     `Spread for 50 MiB: ours ${range(big.ours)}, baseline ${range(big.baseline)}; median of the per-run ratios ` +
     `(each round's ours / that round's baseline) ${pairedRatio(big).toFixed(2)}. CPU time (all threads, incl. tar's ` +
     `process) for 50 MiB: ours ${cpu(big.ours)} ms, baseline ${cpu(big.baseline)} ms. Idle RSS of the installing ` +
-    `process ${(median(big.ours.map((s) => s.idleKiB)) / 1024).toFixed(1)} MiB. The machine is shared (2 CPUs, other ` +
-    'test runs): wall times vary run to run, and file creation on this ext4 gets much slower for minutes after many ' +
-    'files were deleted anywhere on it, so the trees are only removed after all runs.';
+    `process ${(median(big.ours.map((s) => s.idleKiB)) / 1024).toFixed(1)} MiB. Wall times vary from run to run on a ` +
+    `shared machine (${cpus().length} CPUs here), and on ext4 file creation gets much slower for minutes after many ` +
+    'files were deleted anywhere on the file system, so the trees are only removed after all runs.';
   return [
     {
       benchmark: `plugin install ${big.label}: time`,
