@@ -98,7 +98,8 @@ if (mode === 'serve') {
 } else if (mode === 'ours' || mode === 'ours-web' || mode === 'download') {
   const [url, pluginsDir, durable = '1', before = 'update'] = args;
   const decompress = mode === 'ours' ? createZlibGunzip() : undefined;
-  // The static server answers every path with the archive: the client's plugin download goes to it.
+  // The static server answers the plugin downloads (the measured archive, or WARM_UP_PLUGIN's):
+  // the client's platform URL is its origin.
   const client = createAgentClient({
     workspaceId: '0b9f6a3e-5c1d-4e7a-9b2f-3c4d5e6f7a8b',
     platformUrl: new URL(url).origin,
