@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Child process of bench/plugin-install.mjs, so that each measurement gets a fresh process whose
 // peak RSS belongs to that one install. Prints one JSON line.
-//   node --expose-gc _plugin-install-child.mjs ours|ours-web|download <url> <pluginsDir> [durable=1|0] [before=update|first]
+//   node --expose-gc _plugin-install-child.mjs ours|ours-web|download <url> <pluginsDir> [durable=1|0] [before=update|first|first-young-used]
 //     (ours: the client's download over the Node transport, node:zlib gunzip and the fs sink, as the
 //     Node installPlugin uses them; ours-web: the same with core's default DecompressionStream;
 //     download: the same download read and dropped, what the download alone costs in memory.
-//     before: what the process installed before it idled, see WARM_UP_PLUGIN)
+//     before: what the process installed before it idled, see WARM_UP_PLUGIN; first-young-used:
+//     first, then V8's whole young generation used once, see useWholeYoungGeneration)
 //   node _plugin-install-child.mjs baseline <url> <workDir>
 //   node _plugin-install-child.mjs serve <file>      (static server; prints {"url": ...})
 import { spawnSync } from 'node:child_process';
@@ -43,6 +44,21 @@ const WARM_UP_ENTRIES = [
   { name: 'skills/a.md', content: 'warm '.repeat(2000) },
   { name: 'skills/b.bin', content: 'x'.repeat(300 * 1024) },
 ];
+
+/** V8's young generation (new space): its size and how much of it is resident. */
+const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+
+/**
+ * Makes V8 use its whole young generation once, as any process does after a few MiB of short-lived
+ * objects: right after start V8 has written to only one of its two halves, so the first few MiB
+ * of garbage a process makes, whatever makes them, bring the other half into RSS. JSON.parse
+ * makes the objects, so that no JavaScript loop gets hot enough for the optimizing compiler to
+ * start (its threads' memory is another one-time cost, measured apart).
+ */
+function useWholeYoungGeneration() {
+  const objects = `[${'{"a":1},'.repeat(50_000)}{}]`;
+  for (let i = 0; i < 16 && newSpace().physical_space_size < newSpace().space_size; i++) JSON.parse(objects);
+}
 
 /** CPU milliseconds of this process (all threads) plus its waited-for children, from /proc/self/stat. */
 function cpuMs() {
@@ -121,7 +137,8 @@ if (mode === 'serve') {
   // install's code is loaded and the thread pool started); then it settles.
   const warm = await fetch(url);
   await warm.body?.cancel();
-  await install(before === 'first' ? WARM_UP_PLUGIN : 'bench', `${pluginsDir}-warm-up`);
+  await install(before === 'update' ? 'bench' : WARM_UP_PLUGIN, `${pluginsDir}-warm-up`);
+  if (before === 'first-young-used') useWholeYoungGeneration();
   for (let i = 0; i < 5; i++) {
     globalThis.gc?.();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -129,9 +146,9 @@ if (mode === 'serve') {
   const idleKiB = statusKiB('VmRSS');
   const idleUsage = process.memoryUsage();
   // V8's young generation (new space): how much of the heap's growth is the collector sizing it up.
-  const newSpaceKiB = () =>
-    Math.round(getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1024);
+  const newSpaceKiB = () => Math.round(newSpace().space_size / 1024);
   const idleNewSpaceKiB = newSpaceKiB();
+  const idleNewSpaceResidentKiB = Math.round(newSpace().physical_space_size / 1024);
   let peakNewSpaceKiB = idleNewSpaceKiB;
   // What the memory is made of at its peak (sampled; the peak itself is VmHWM). Only the RSS is read
   // on every tick (the full breakdown costs far more CPU), the breakdown only at a new high.
@@ -184,7 +201,7 @@ if (mode === 'serve') {
         external: grown('external'),
         arrayBuffers: grown('arrayBuffers'),
       },
-      newSpaceKiB: { idle: idleNewSpaceKiB, atPeak: peakNewSpaceKiB },
+      newSpaceKiB: { idle: idleNewSpaceKiB, idleResident: idleNewSpaceResidentKiB, atPeak: peakNewSpaceKiB },
       gc,
       maxRssKiB: process.resourceUsage().maxRSS,
       files: result.files,

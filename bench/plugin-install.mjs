@@ -161,6 +161,8 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
   const oursFirst = [];
   const oursFirstNoOpt = [];
   const oursFirstTwoArenas = [];
+  const oursFirstYoungUsed = [];
+  const oursFirstYoungUsedOneArena = [];
   const oursNoOpt = [];
   const baseline = [];
   const oursWeb = [];
@@ -178,7 +180,7 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
             'ours-first',
             'download',
             ...(web ? ['ours-web', 'ours-no-sync'] : []),
-            ...(noOpt ? ['ours-no-opt'] : []),
+            ...(noOpt ? ['ours-no-opt', 'ours-first-young-used', 'ours-first-young-used-one-arena'] : []),
             ...(noOpt && web ? ['ours-first-no-opt', 'ours-first-two-arenas'] : []),
           ];
       const methods = all.map((_, k) => all[(k + i) % all.length]);
@@ -190,24 +192,34 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
         // ours-no-opt: the same install with V8's optimizing compiler off, to show what the compiler's
         // own memory is of the peak.
         // ours-first: the same install in a process that installed only a small plugin before (the
-        // others installed this plugin before: an update).
+        // others installed this plugin before: an update). ours-first-young-used: the same, after V8
+        // used its whole young generation once (a process's first few MiB of garbage do that).
         const plugins = join(work, 'plugins');
         const args =
           method === 'ours-no-sync'
             ? ['ours', url, plugins, '0']
-            : method.startsWith('ours-first')
-              ? ['ours', url, plugins, '1', 'first']
-              : [method === 'ours-no-opt' ? 'ours' : method, url, plugins];
+            : method.startsWith('ours-first-young-used')
+              ? ['ours', url, plugins, '1', 'first-young-used']
+              : method.startsWith('ours-first')
+                ? ['ours', url, plugins, '1', 'first']
+                : [method === 'ours-no-opt' ? 'ours' : method, url, plugins];
         const nodeFlags = method.endsWith('-no-opt') ? ['--no-opt'] : [];
         // ours-first-two-arenas: glibc's malloc limited to two arenas (it gives each thread its own,
-        // up to 8 per core), as an operator can set it for a process.
-        const env = method === 'ours-first-two-arenas' ? { MALLOC_ARENA_MAX: '2' } : {};
+        // up to 8 per core), as an operator can set it for a process; -one-arena: all threads share one.
+        const env =
+          method === 'ours-first-two-arenas'
+            ? { MALLOC_ARENA_MAX: '2' }
+            : method.endsWith('-one-arena')
+              ? { MALLOC_ARENA_MAX: '1' }
+              : {};
         const sample = await runChild(args, { nodeFlags, env });
         ({
           ours,
           'ours-first': oursFirst,
           'ours-first-no-opt': oursFirstNoOpt,
           'ours-first-two-arenas': oursFirstTwoArenas,
+          'ours-first-young-used': oursFirstYoungUsed,
+          'ours-first-young-used-one-arena': oursFirstYoungUsedOneArena,
           baseline,
           'ours-web': oursWeb,
           download,
@@ -228,6 +240,8 @@ async function measure(url, runs, log, label, { web = false, noOpt = false, firs
     oursFirst,
     oursFirstNoOpt,
     oursFirstTwoArenas,
+    oursFirstYoungUsed,
+    oursFirstYoungUsedOneArena,
     baseline,
     oursWeb,
     download,
@@ -330,10 +344,26 @@ export async function run({ quick = false, log = console.log } = {}) {
         `${(median(big.oursFirstTwoArenas.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB ` +
         `(${kibRange(big.oursFirstTwoArenas)}). `
       : '';
+  const medianMiB = (samples, read = (s) => s.aboveIdleKiB) => median(samples.map(read)) / 1024;
+  const pair = (key) => `${medianMiB(big[key]).toFixed(1)} vs ${medianMiB(small[key]).toFixed(1)} MiB`;
+  const buffersAtPeak = (samples) => medianMiB(samples, (s) => s.atPeakKiB.arrayBuffers);
+  /** The first install's one-time costs taken apart, one at a time (full runs only). */
+  const oneTimeCosts =
+    big.oursFirstYoungUsed.length > 0
+      ? "Taken apart (50 MiB vs 5 MiB plugin, medians): V8's young generation first: right after start V8 has " +
+        'written to only one of its two halves, and the first few MiB of garbage of any kind bring the other half ' +
+        'into RSS; the same first install after V8 used its whole young generation once before idle (short-lived ' +
+        `objects from JSON.parse, no code compiled) peaks at ${pair('oursFirstYoungUsed')}. The optimizing ` +
+        "compiler's threads next: glibc gives each thread a malloc arena of its own; with that and all threads " +
+        `sharing one arena (MALLOC_ARENA_MAX=1): ${pair('oursFirstYoungUsedOneArena')}. What remains is the fs ` +
+        "sink's write-behind buffers, which a 2,000-file plugin fills to their cap and a 200-file one does not " +
+        `(ArrayBuffers at the peak: ${buffersAtPeak(big.oursFirstYoungUsedOneArena).toFixed(1)} vs ` +
+        `${buffersAtPeak(small.oursFirstYoungUsedOneArena).toFixed(1)} MiB); an update finds them pooled. `
+      : '';
   const firstNote =
     `A process's first large install pays once for what an update finds ready: V8 compiles the install's hot ` +
     'functions for the first time in that process, and the heap and allocator grow to what the install churns ' +
-    `through. ${firstNoOpt}${twoArenas}These costs level off with the plugin's size: ` +
+    `through. ${firstNoOpt}${twoArenas}${oneTimeCosts}These costs level off with the plugin's size: ` +
     (huge
       ? `the first install of a 100 MiB / 4,000-file plugin peaks at ${aboveFirst(huge).toFixed(1)} MiB above ` +
         `idle (${kibRange(huge.oursFirst)}), ${(aboveFirst(huge) / aboveFirst(big)).toFixed(2)} × the 50 MiB figure. `
@@ -445,6 +475,25 @@ export async function run({ quick = false, log = console.log } = {}) {
       pass: true,
       note: firstNote,
     },
+    ...(big.oursFirstYoungUsedOneArena.length > 0
+      ? [
+          {
+            benchmark:
+              "plugin install peak RSS above idle, the process's first large install after V8's young generation was used once, one malloc arena: 50 MiB vs 5 MiB plugin",
+            ours: `${medianMiB(big.oursFirstYoungUsedOneArena).toFixed(1)} MiB`,
+            baseline: `${medianMiB(small.oursFirstYoungUsedOneArena).toFixed(1)} MiB (5 MiB plugin)`,
+            ratio: (
+              medianMiB(big.oursFirstYoungUsedOneArena) / medianMiB(small.oursFirstYoungUsedOneArena)
+            ).toFixed(2),
+            target: 'informational',
+            pass: true,
+            note:
+              `the first install with two of its one-time costs taken away (see the row above): ${runs} fresh ` +
+              `processes each, spread ${kibRange(big.oursFirstYoungUsedOneArena)} and ` +
+              `${kibRange(small.oursFirstYoungUsedOneArena)}.`,
+          },
+        ]
+      : []),
   ];
 }
 
