@@ -291,9 +291,11 @@ export async function run({ quick = false, log = console.log } = {}) {
   const [big, small, huge] = results;
   const time = (r) => median(r.ours.map((s) => s.ms));
   const base = (r) => median(r.baseline.map((s) => s.ms));
-  const above = (r) => median(r.ours.map((s) => s.aboveIdleKiB)) / 1024;
+  /** Median of `read` over `samples` (default: peak above idle), in MiB. */
+  const medianMiB = (samples, read = (s) => s.aboveIdleKiB) => median(samples.map(read)) / 1024;
+  const above = (r) => medianMiB(r.ours);
   /** The same, in a process whose first large install this is. */
-  const aboveFirst = (r) => median(r.oursFirst.map((s) => s.aboveIdleKiB)) / 1024;
+  const aboveFirst = (r) => medianMiB(r.oursFirst);
   const composition = (samples) => {
     const part = (key) => median(samples.map((s) => s.atPeakKiB[key])) / 1024;
     const rest = part('rss') - part('heapTotal') - part('external');
@@ -313,13 +315,13 @@ export async function run({ quick = false, log = console.log } = {}) {
   /** Scavenges during the install and what survived them, medians (GCProfiler). */
   const scavenges = (samples) =>
     `${median(samples.map((s) => s.gc.scavenges))} scavenges, ${median(samples.map((s) => s.gc.survivedKiB))} KiB surviving them`;
-  const downloadAbove = (r) => median(r.download.map((s) => s.aboveIdleKiB)) / 1024;
+  const downloadAbove = (r) => medianMiB(r.download);
   /** The same install with V8's optimizing compiler off (full runs only). */
   const withoutCompiler =
     big.oursNoOpt.length > 0
       ? `With the optimizing compiler off (the same install under --no-opt, ${runs} fresh processes each, this run): ` +
-        `${(median(big.oursNoOpt.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB (50 MiB plugin) vs ` +
-        `${(median(small.oursNoOpt.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB (5 MiB plugin). `
+        `${medianMiB(big.oursNoOpt).toFixed(1)} MiB (50 MiB plugin) vs ` +
+        `${medianMiB(small.oursNoOpt).toFixed(1)} MiB (5 MiB plugin). `
       : '';
   const kibRange = (samples) => {
     const values = samples.map((s) => s.aboveIdleKiB / 1024);
@@ -334,26 +336,29 @@ export async function run({ quick = false, log = console.log } = {}) {
   const firstNoOpt =
     big.oursFirstNoOpt.length > 0
       ? `The same first install with the optimizing compiler off (--no-opt) peaks at ` +
-        `${(median(big.oursFirstNoOpt.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB: the rest is the compiler, ` +
+        `${medianMiB(big.oursFirstNoOpt).toFixed(1)} MiB: the rest is the compiler, ` +
         'whose threads and code the process has not used before. '
       : '';
   const twoArenas =
     big.oursFirstTwoArenas.length > 0
       ? "Part of the compiler's share is glibc giving each of its threads a malloc arena of its own: with " +
         `MALLOC_ARENA_MAX=2 in the environment the same first install peaks at ` +
-        `${(median(big.oursFirstTwoArenas.map((s) => s.aboveIdleKiB)) / 1024).toFixed(1)} MiB ` +
+        `${medianMiB(big.oursFirstTwoArenas).toFixed(1)} MiB ` +
         `(${kibRange(big.oursFirstTwoArenas)}). `
       : '';
-  const medianMiB = (samples, read = (s) => s.aboveIdleKiB) => median(samples.map(read)) / 1024;
   const pair = (key) => `${medianMiB(big[key]).toFixed(1)} vs ${medianMiB(small[key]).toFixed(1)} MiB`;
   const buffersAtPeak = (samples) => medianMiB(samples, (s) => s.atPeakKiB.arrayBuffers);
+  const residentYoungAtIdle = (samples) => medianMiB(samples, (s) => s.newSpaceKiB.idleResident);
   /** The first install's one-time costs taken apart, one at a time (full runs only). */
   const oneTimeCosts =
     big.oursFirstYoungUsed.length > 0
       ? "Taken apart (50 MiB vs 5 MiB plugin, medians): V8's young generation first: right after start V8 has " +
         'written to only one of its two halves, and the first few MiB of garbage of any kind bring the other half ' +
         'into RSS; the same first install after V8 used its whole young generation once before idle (short-lived ' +
-        `objects from JSON.parse, no code compiled) peaks at ${pair('oursFirstYoungUsed')}. The optimizing ` +
+        `objects from JSON.parse, no code compiled) peaks at ${pair('oursFirstYoungUsed')} ` +
+        `(resident at idle: ${residentYoungAtIdle(big.oursFirst).toFixed(1)} of the young generation's ` +
+        `${medianMiB(big.oursFirst, (s) => s.newSpaceKiB.idle).toFixed(1)} MiB before a first install, ` +
+        `${residentYoungAtIdle(big.oursFirstYoungUsed).toFixed(1)} MiB once used). The optimizing ` +
         "compiler's threads next: glibc gives each thread a malloc arena of its own; with that and all threads " +
         `sharing one arena (MALLOC_ARENA_MAX=1): ${pair('oursFirstYoungUsedOneArena')}. What remains is the fs ` +
         "sink's write-behind buffers, which a 2,000-file plugin fills to their cap and a 200-file one does not " +
@@ -362,8 +367,8 @@ export async function run({ quick = false, log = console.log } = {}) {
       : '';
   const firstNote =
     `A process's first large install pays once for what an update finds ready: V8 compiles the install's hot ` +
-    'functions for the first time in that process, and the heap and allocator grow to what the install churns ' +
-    `through. ${firstNoOpt}${twoArenas}${oneTimeCosts}These costs level off with the plugin's size: ` +
+    'functions for the first time in that process, and uses the whole of its young generation for the first ' +
+    `time. ${firstNoOpt}${twoArenas}${oneTimeCosts}These costs level off with the plugin's size: ` +
     (huge
       ? `the first install of a 100 MiB / 4,000-file plugin peaks at ${aboveFirst(huge).toFixed(1)} MiB above ` +
         `idle (${kibRange(huge.oursFirst)}), ${(aboveFirst(huge) / aboveFirst(big)).toFixed(2)} × the 50 MiB figure. `
