@@ -297,7 +297,7 @@ export async function run({ quick = false, log = console.log } = {}) {
   /** The same, in a process whose first large install this is. */
   const aboveFirst = (r) => medianMiB(r.oursFirst);
   const composition = (samples) => {
-    const part = (key) => median(samples.map((s) => s.atPeakKiB[key])) / 1024;
+    const part = (key) => medianMiB(samples, (s) => s.atPeakKiB[key]);
     const rest = part('rss') - part('heapTotal') - part('external');
     const signed = (mib) => `${mib < 0 ? '−' : '+'}${Math.abs(mib).toFixed(1)}`;
     return (
@@ -308,8 +308,8 @@ export async function run({ quick = false, log = console.log } = {}) {
   };
   /** V8's young generation (new space) at idle and at the peak, medians, in MiB. */
   const youngGeneration = (samples) => {
-    const idle = median(samples.map((s) => s.newSpaceKiB.idle)) / 1024;
-    const atPeak = median(samples.map((s) => s.newSpaceKiB.atPeak)) / 1024;
+    const idle = medianMiB(samples, (s) => s.newSpaceKiB.idle);
+    const atPeak = medianMiB(samples, (s) => s.newSpaceKiB.atPeak);
     return `V8's young generation (new space) ${idle.toFixed(0)} MiB at idle, ${atPeak.toFixed(0)} MiB at the peak`;
   };
   /** Scavenges during the install and what survived them, medians (GCProfiler). */
@@ -392,7 +392,7 @@ export async function run({ quick = false, log = console.log } = {}) {
     `Spread for 50 MiB: ours ${range(big.ours)}, baseline ${range(big.baseline)}; median of the per-run ratios ` +
     `(each round's ours / that round's baseline) ${pairedRatio(big).toFixed(2)}. CPU time (all threads, incl. tar's ` +
     `process) for 50 MiB: ours ${cpu(big.ours)} ms, baseline ${cpu(big.baseline)} ms. Idle RSS of the installing ` +
-    `process ${(median(big.ours.map((s) => s.idleKiB)) / 1024).toFixed(1)} MiB. Wall times vary from run to run on a ` +
+    `process ${medianMiB(big.ours, (s) => s.idleKiB).toFixed(1)} MiB. Wall times vary from run to run on a ` +
     `shared machine (${cpus().length} CPUs here), and on ext4 file creation gets much slower for minutes after many ` +
     'files were deleted anywhere on the file system, so the trees are only removed after all runs.';
   return [
